@@ -1,0 +1,55 @@
+# kong-chaos: the two entry points are `make scenario` (needs Docker) and `make test` (offline).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SCENARIO ?=
+KIC ?=
+GATEWAY ?=
+K8S ?=
+MODE ?=
+TOPOLOGY ?=
+FEATURE_GATES ?=
+VARIANT ?=
+ARGS ?=
+
+target_flags = $(if $(KIC),--kic $(KIC)) $(if $(GATEWAY),--gateway $(GATEWAY)) $(if $(K8S),--k8s $(K8S)) \
+  $(if $(MODE),--mode $(MODE)) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) \
+  $(if $(FEATURE_GATES),--feature-gates $(FEATURE_GATES)) $(if $(VARIANT),--variant $(VARIANT))
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: help deps scenario plan list doctor test typecheck unit bench clean
+help:
+	@echo "make scenario SCENARIO=<id> [KIC=3.4.3] [MODE=dbless|postgres] [TOPOLOGY=...] [K8S=...] [VARIANT=...] [ARGS=...]"
+	@echo "make test        run the offline test suite (installs what it needs)"
+	@echo "make bench       run the benchmarks"
+
+deps: node_modules/.package-lock.json
+
+scenario: deps
+	@test -n "$(SCENARIO)" || { echo "SCENARIO is required, e.g. make scenario SCENARIO=gateway-listener-stuck KIC=3.4.3" >&2; exit 2; }
+	npx kong-chaos run $(SCENARIO) $(target_flags) --install-tools $(ARGS)
+
+plan: deps
+	@test -n "$(SCENARIO)" || { echo "SCENARIO is required" >&2; exit 2; }
+	npx kong-chaos plan $(SCENARIO) $(target_flags) $(ARGS)
+
+list: deps
+	npx kong-chaos list $(ARGS)
+
+doctor: deps
+	npx kong-chaos doctor $(ARGS)
+
+typecheck: deps
+	npx tsc --noEmit
+
+test: deps typecheck
+	npx mocha
+
+bench: deps
+	npx tsx bench/run.ts
+
+clean:
+	rm -rf .cache runs
