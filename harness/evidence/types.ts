@@ -1,0 +1,153 @@
+/**
+ * The evidence timeline: everything a run saw, in the order it saw it. Every entry carries
+ * `at` (epoch milliseconds). A bundle is these entries as JSON Lines, so that the judge can be
+ * re-run offline (`replay`) on exactly what a run recorded.
+ */
+
+export type Phase =
+  | 'provision'
+  | 'install'
+  | 'setup'
+  | 'steady-state'
+  | 'fault'
+  | 'observe'
+  | 'remediate'
+  | 'recover'
+  | 'judge'
+  | 'diagnostics'
+  | 'teardown';
+
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** Which part of the Kong install a container belongs to, so signatures can name it. */
+export type Component = 'controller' | 'gateway';
+
+export interface StepEntry {
+  kind: 'step';
+  at: number;
+  phase: Phase;
+  state: 'start' | 'end' | 'fail';
+  message?: string;
+}
+
+export interface LogEntry {
+  kind: 'log';
+  at: number;
+  component: Component;
+  pod: string;
+  container: string;
+  line: string;
+}
+
+export interface EventEntry {
+  kind: 'event';
+  at: number;
+  type: string;
+  reason: string;
+  message: string;
+  object: ObjectRef;
+  count?: number;
+}
+
+/** One status condition as read from an object; `scope` narrows it, e.g. `listener/http`. */
+export interface ConditionEntry {
+  kind: 'condition';
+  at: number;
+  object: ObjectRef;
+  scope?: string;
+  type: string;
+  status: string;
+  reason: string;
+  message?: string;
+}
+
+/** One request through the proxy to a route the scenario cares about. */
+export interface RouteEntry {
+  kind: 'route';
+  at: number;
+  route: string;
+  ok: boolean;
+  status?: number;
+  error?: string;
+  latencyMs: number;
+}
+
+/** A snapshot of Admin API state, named by the query that produced it. */
+export interface AdminEntry {
+  kind: 'admin';
+  at: number;
+  query: string;
+  data: unknown;
+}
+
+/** A traffic summary over [from, to]: success ratio and the outages inside it. */
+export interface TrafficEntry {
+  kind: 'traffic';
+  at: number;
+  from: number;
+  to: number;
+  sent: number;
+  ok: number;
+  outages: { start: number; end: number; durationMs: number }[];
+}
+
+export interface FaultEntry {
+  kind: 'fault';
+  at: number;
+  name: string;
+  detail?: string;
+}
+
+/** Health of an evidence stream (log follow, event watch): a gap makes a verdict doubtful. */
+export interface StreamEntry {
+  kind: 'stream';
+  at: number;
+  stream: string;
+  state: 'open' | 'dropped' | 'reopened' | 'closed';
+  message?: string;
+}
+
+export interface NoteEntry {
+  kind: 'note';
+  at: number;
+  message: string;
+}
+
+export type Observation =
+  | StepEntry
+  | LogEntry
+  | EventEntry
+  | ConditionEntry
+  | RouteEntry
+  | AdminEntry
+  | TrafficEntry
+  | FaultEntry
+  | StreamEntry
+  | NoteEntry;
+
+export type ObservationKind = Observation['kind'];
+
+/** What a run was against; mirrors targets/Target but kept as plain data for the bundle. */
+export interface RunTarget {
+  k8s: string;
+  kic: string;
+  gateway: string;
+  mode: 'dbless' | 'postgres';
+  topology: 'single' | 'split' | 'hybrid';
+  featureGates: string[];
+}
+
+/** First line of every bundle. */
+export interface RunHeader {
+  kind: 'run';
+  at: number;
+  runId: string;
+  scenario: string;
+  variant?: string;
+  target: RunTarget;
+  harness: string;
+}

@@ -1,0 +1,149 @@
+import type { Component, Observation } from '../evidence/types.ts';
+import { logMessage } from './log-message.ts';
+
+/**
+ * A signature is a matcher over evidence. Each observation it understands becomes a reading:
+ * `bad` (the symptom is there) or `good` (this observation shows it is not). Stateful
+ * signatures (conditions, routes, Admin API state, traffic) read both; point signatures (log
+ * lines, Events) only ever read `bad`, and count as present for `holdMs` after the last one.
+ */
+interface Base {
+  id: string;
+  description: string;
+}
+
+export interface LogSignature extends Base {
+  kind: 'log';
+  component: Component;
+  pattern: RegExp;
+  holdMs?: number;
+}
+
+export interface EventSignature extends Base {
+  kind: 'event';
+  reason: string;
+  message?: RegExp;
+  holdMs?: number;
+}
+
+export interface ConditionSignature extends Base {
+  kind: 'condition';
+  objectKind: string;
+  /** matches ConditionEntry.scope; a string is a prefix */
+  scope?: string;
+  type: string;
+  reason: string;
+}
+
+export interface RouteSignature extends Base {
+  kind: 'route';
+  route: string;
+}
+
+export interface AdminSignature extends Base {
+  kind: 'admin';
+  query: string;
+  /** a one-line description of the bad state, or undefined when the state is good */
+  problem: (data: unknown) => string | undefined;
+}
+
+export interface SloSignature extends Base {
+  kind: 'slo';
+  minSuccessRatio?: number;
+  maxOutageMs?: number;
+}
+
+export type Signature =
+  | LogSignature
+  | EventSignature
+  | ConditionSignature
+  | RouteSignature
+  | AdminSignature
+  | SloSignature;
+
+export interface Reading {
+  signature: string;
+  /** what the reading is about, so that two listeners or two routes are tracked apart */
+  subject: string;
+  at: number;
+  state: 'bad' | 'good';
+  evidence: Observation;
+  summary: string;
+}
+
+export const DEFAULT_HOLD_MS = 30_000;
+
+export function isPointSignature(s: Signature): s is LogSignature | EventSignature {
+  return s.kind === 'log' || s.kind === 'event';
+}
+
+export function holdFor(s: Signature): number {
+  return isPointSignature(s) ? (s.holdMs ?? DEFAULT_HOLD_MS) : 0;
+}
+
+/** The reading this signature takes of one observation, if it says anything about it. */
+export function read(s: Signature, o: Observation): Reading | undefined {
+  const reading = (subject: string, bad: boolean, summary: string): Reading => ({
+    signature: s.id,
+    subject,
+    at: o.at,
+    state: bad ? 'bad' : 'good',
+    evidence: o,
+    summary,
+  });
+  switch (s.kind) {
+    case 'log':
+      if (o.kind !== 'log' || o.component !== s.component) return undefined;
+      return s.pattern.test(o.line) || s.pattern.test(logMessage(o.line))
+        ? reading(`${o.component}`, true, `${o.pod}/${o.container}: ${logMessage(o.line)}`)
+        : undefined;
+    case 'event':
+      if (o.kind !== 'event' || o.reason !== s.reason) return undefined;
+      if (s.message && !s.message.test(o.message)) return undefined;
+      return reading(`${o.object.kind}/${o.object.name}`, true, `${o.reason}: ${o.message}`);
+    case 'condition': {
+      if (o.kind !== 'condition' || o.object.kind !== s.objectKind || o.type !== s.type) return undefined;
+      if (s.scope !== undefined && !(o.scope ?? '').startsWith(s.scope)) return undefined;
+      const subject = `${o.object.kind}/${o.object.name}${o.scope ? `/${o.scope}` : ''}`;
+      return reading(subject, o.reason === s.reason, `${subject} ${o.type}=${o.status} reason=${o.reason}`);
+    }
+    case 'route':
+      if (o.kind !== 'route' || o.route !== s.route) return undefined;
+      return reading(o.route, !o.ok, `${o.route} -> ${o.status ?? o.error ?? 'no answer'}`);
+    case 'admin': {
+      if (o.kind !== 'admin' || o.query !== s.query) return undefined;
+      const problem = s.problem(o.data);
+      return reading(o.query, problem !== undefined, problem ?? `${o.query} consistent`);
+    }
+    case 'slo': {
+      if (o.kind !== 'traffic') return undefined;
+      const ratio = o.sent === 0 ? 1 : o.ok / o.sent;
+      const longest = Math.max(0, ...o.outages.map((w) => w.durationMs));
+      const lowRatio = s.minSuccessRatio !== undefined && ratio < s.minSuccessRatio;
+      const longOutage = s.maxOutageMs !== undefined && longest > s.maxOutageMs;
+      return reading(
+        'traffic',
+        lowRatio || longOutage,
+        `success ${(ratio * 100).toFixed(2)}% of ${o.sent}, longest outage ${longest} ms`,
+      );
+    }
+  }
+}
+
+/** A JSON-friendly view of a signature, for `plan --json` and reports. */
+export function describeSignature(s: Signature): Record<string, unknown> {
+  switch (s.kind) {
+    case 'log':
+      return { id: s.id, kind: s.kind, description: s.description, component: s.component, pattern: s.pattern.source };
+    case 'event':
+      return { id: s.id, kind: s.kind, description: s.description, reason: s.reason, message: s.message?.source };
+    case 'condition':
+      return { id: s.id, kind: s.kind, description: s.description, objectKind: s.objectKind, scope: s.scope, type: s.type, reason: s.reason };
+    case 'route':
+      return { id: s.id, kind: s.kind, description: s.description, route: s.route };
+    case 'admin':
+      return { id: s.id, kind: s.kind, description: s.description, query: s.query };
+    case 'slo':
+      return { id: s.id, kind: s.kind, description: s.description, minSuccessRatio: s.minSuccessRatio, maxOutageMs: s.maxOutageMs };
+  }
+}

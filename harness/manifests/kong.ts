@@ -1,0 +1,53 @@
+import type { KubeObject } from './types.ts';
+
+export const INGRESS_CLASS = 'kong';
+
+/**
+ * An Ingress the traffic probe can use. Route protocols are pinned to plain HTTP: from KIC
+ * 3.5.7 (and the matching 3.4 patch) routes follow Kong's secure-by-default protocols and a
+ * plain-HTTP probe could get 426 instead of reaching the backend.
+ */
+export function ingress(opts: { namespace: string; name: string; path: string; service: string; plugins?: string[] }): KubeObject {
+  const annotations: Record<string, string> = { 'konghq.com/protocols': 'http', 'konghq.com/strip-path': 'false' };
+  if (opts.plugins?.length) annotations['konghq.com/plugins'] = opts.plugins.join(',');
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: opts.name, namespace: opts.namespace, annotations },
+    spec: {
+      ingressClassName: INGRESS_CLASS,
+      rules: [
+        {
+          http: {
+            paths: [{ path: opts.path, pathType: 'Prefix', backend: { service: { name: opts.service, port: { number: 80 } } } }],
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function kongPlugin(opts: { namespace: string; name: string; plugin: string; config?: Record<string, unknown> }): KubeObject {
+  return {
+    apiVersion: 'configuration.konghq.com/v1',
+    kind: 'KongPlugin',
+    metadata: { name: opts.name, namespace: opts.namespace },
+    plugin: opts.plugin,
+    ...(opts.config ? { config: opts.config } : {}),
+  };
+}
+
+/** A cluster-wide plugin; `global` applies it to every request, as the `global: "true"` label asks. */
+export function kongClusterPlugin(opts: { name: string; plugin: string; global?: boolean; config?: Record<string, unknown> }): KubeObject {
+  return {
+    apiVersion: 'configuration.konghq.com/v1',
+    kind: 'KongClusterPlugin',
+    metadata: {
+      name: opts.name,
+      annotations: { 'kubernetes.io/ingress.class': INGRESS_CLASS },
+      ...(opts.global ? { labels: { global: 'true' } } : {}),
+    },
+    plugin: opts.plugin,
+    ...(opts.config ? { config: opts.config } : {}),
+  };
+}

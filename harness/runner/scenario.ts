@@ -1,0 +1,108 @@
+import type { Component, Observation } from '../evidence/types.ts';
+import type { ExpectationTable } from '../judge/expectations.ts';
+import type { Signature } from '../judge/signatures.ts';
+import type { Requirements, Target } from '../targets/target.ts';
+import type { KubeObject } from '../manifests/types.ts';
+
+/** Cluster shapes, each a file in kind-config/. */
+export type ClusterShape = 'single-node' | 'multi-node';
+
+/** A request through the Kong proxy that a scenario watches (`route` signatures read it). */
+export interface RouteProbe {
+  route: string;
+  path: string;
+  host?: string;
+  /** the status a healthy route answers; anything else reads as unreachable */
+  expectStatus?: number;
+}
+
+/** An object whose status conditions are read into the timeline. `listeners` also reads Gateway listener conditions. */
+export interface ConditionProbe {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  listeners?: boolean;
+}
+
+/** Admin API state the runner snapshots by name; see probes/admin-queries.ts. */
+export type AdminQueryName = 'upstream-targets' | 'plugins';
+
+export interface Probes {
+  routes?: RouteProbe[];
+  conditions?: ConditionProbe[];
+  admin?: AdminQueryName[];
+  intervalMs?: number;
+}
+
+/** What a scenario may do to the system. The runner gives a real one; tests give a fake. */
+export interface ScenarioContext {
+  readonly target: Target;
+  readonly variant: string | undefined;
+  /** namespace for the scenario's own objects */
+  readonly namespace: string;
+  progress(message: string): void;
+  apply(objects: KubeObject[]): Promise<void>;
+  remove(objects: KubeObject[]): Promise<void>;
+  /** deletes the pods of a component; resolves with their names once the API accepted it */
+  deletePods(component: Component): Promise<string[]>;
+  /** `kubectl rollout restart` of a Deployment and a wait for it to finish */
+  restartDeployment(namespace: string, name: string): Promise<void>;
+  /** `helm upgrade` of the installed release(s) with a new KIC and/or Kong image, values otherwise unchanged */
+  upgrade(change: { kic?: string; gateway?: string }): Promise<void>;
+  /** kills the kind node running the component's first pod, then deletes the Node as a cloud autoscaler would */
+  terminateNodeOf(component: Component): Promise<string>;
+  admin: AdminOperations;
+  /** one round of the scenario's probes, recorded on the timeline */
+  probe(): Promise<Observation[]>;
+  record(entry: Observation): void;
+}
+
+/** The Admin API operations scenarios use (remediations, hand-made entities). */
+export interface AdminOperations {
+  listPlugins(): Promise<{ id: string; name: string; tags?: string[] | null }[]>;
+  deletePlugin(id: string): Promise<void>;
+}
+
+export interface Variant {
+  description: string;
+  shape?: ClusterShape;
+  requires?: Partial<Requirements>;
+  expectations?: ExpectationTable;
+  fault?: Step;
+}
+
+export interface Step {
+  describe: string;
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+export interface InstallChoices {
+  /** the KIC version to install first, when the fault is an upgrade to the target's version */
+  initialKic?: string;
+  gatewayReplicas?: number;
+  gatewayApi?: boolean;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  sources: string[];
+  requires: Requirements;
+  shape: ClusterShape;
+  variants: Record<string, Variant>;
+  signatures: Signature[];
+  /** keyed by semver ranges over the KIC version */
+  expectations: ExpectationTable;
+  probes: Probes;
+  window: { observeMs: number; recoverMs?: number };
+  install(target: Target, variant: string | undefined): InstallChoices;
+  manifests(target: Target, variant: string | undefined): KubeObject[];
+  setup: Step;
+  fault: Step;
+  remediation?: Step;
+}
+
+export function defineScenario(s: Omit<Scenario, 'variants' | 'shape' | 'install'> & Partial<Pick<Scenario, 'variants' | 'shape' | 'install'>>): Scenario {
+  return { variants: {}, shape: 'single-node', install: () => ({}), ...s };
+}

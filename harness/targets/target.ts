@@ -1,0 +1,92 @@
+import semver from 'semver';
+import { UserError } from '../errors.ts';
+import type { NodeImage, Versions } from './versions-types.ts';
+
+export const MODES = ['dbless', 'postgres'] as const;
+export const TOPOLOGIES = ['single', 'split', 'hybrid'] as const;
+export type Mode = (typeof MODES)[number];
+export type Topology = (typeof TOPOLOGIES)[number];
+
+/** What one run is against, resolved against versions.yaml. */
+export interface Target {
+  k8s: NodeImage;
+  kic: string;
+  gateway: string;
+  mode: Mode;
+  topology: Topology;
+  featureGates: string[];
+}
+
+/** Target flags as the user typed them; every field is optional. */
+export interface TargetFlags {
+  k8s?: string;
+  kic?: string;
+  gateway?: string;
+  mode?: string;
+  topology?: string;
+  featureGates?: string;
+}
+
+/** What a scenario needs from its target. */
+export interface Requirements {
+  modes: readonly Mode[];
+  topologies: readonly Topology[];
+  /** a semver range the KIC version must satisfy, e.g. `>=3.4.5` for an upgrade from 3.4.4 */
+  kic?: string;
+}
+
+export function resolveTarget(versions: Versions, requires: Requirements, flags: TargetFlags, scenarioId: string): Target {
+  const kic = pickVersion('KIC', flags.kic, versions.kic.versions, versions.kic.default);
+  if (requires.kic && !semver.satisfies(kic, requires.kic)) {
+    throw new UserError(`${scenarioId} needs KIC ${requires.kic}; ${kic} does not qualify (known: ${versions.kic.versions.filter((v) => semver.satisfies(v, requires.kic!)).join(', ')})`);
+  }
+  return {
+    k8s: pickNodeImage(versions, flags.k8s),
+    kic,
+    gateway: pickVersion('Kong Gateway', flags.gateway, versions.gateway.versions, versions.gateway.default),
+    mode: pickChoice('mode', flags.mode, MODES, requires.modes, scenarioId),
+    topology: pickChoice('topology', flags.topology, TOPOLOGIES, requires.topologies, scenarioId),
+    featureGates: parseFeatureGates(flags.featureGates),
+  };
+}
+
+function pickVersion(what: string, wanted: string | undefined, known: string[], fallback: string): string {
+  if (wanted === undefined) return fallback;
+  const clean = wanted.replace(/^v/, '');
+  if (!known.includes(clean)) throw new UserError(`unknown ${what} version "${wanted}"; known: ${known.join(', ')}`);
+  return clean;
+}
+
+function pickNodeImage(versions: Versions, wanted: string | undefined): NodeImage {
+  const minor = wanted === undefined ? versions.kind.defaultK8s : wanted.replace(/^v/, '').split('.').slice(0, 2).join('.');
+  const image = versions.kind.nodeImages.find((n) => n.k8s === minor);
+  if (!image) {
+    throw new UserError(`unknown Kubernetes version "${wanted}"; known: ${versions.kind.nodeImages.map((n) => n.k8s).join(', ')}`);
+  }
+  return image;
+}
+
+function pickChoice<T extends string>(what: string, wanted: string | undefined, all: readonly T[], allowed: readonly T[], scenarioId: string): T {
+  if (wanted === undefined) return allowed[0]!;
+  if (!(all as readonly string[]).includes(wanted)) throw new UserError(`unknown ${what} "${wanted}"; known: ${all.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(wanted)) {
+    throw new UserError(`${scenarioId} does not run with ${what} ${wanted}; it needs ${allowed.join(' or ')}`);
+  }
+  return wanted as T;
+}
+
+const GATE = /^[A-Z][A-Za-z0-9]*=(true|false)$/;
+
+/** `--feature-gates FallbackConfiguration=true,...`, the KIC flag's own syntax. */
+export function parseFeatureGates(text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  const gates = text.split(',').map((g) => g.trim());
+  const bad = gates.find((g) => !GATE.test(g));
+  if (bad) throw new UserError(`bad feature gate "${bad}": expected Name=true|false, comma separated`);
+  return gates;
+}
+
+export function describeTarget(t: Target): string {
+  const gates = t.featureGates.length ? ` gates=${t.featureGates.join(',')}` : '';
+  return `k8s ${t.k8s.k8s} · KIC ${t.kic} · Kong ${t.gateway} · ${t.mode} · ${t.topology}${gates}`;
+}

@@ -1,0 +1,43 @@
+/** The shape of versions.yaml, the single place where versions are pinned. */
+
+export type ToolName = 'kind' | 'kubectl' | 'helm';
+
+/**
+ * A pinned download of a CLI tool. `url` and `sha256Url` may contain `{os}` and `{arch}`
+ * (linux|darwin, amd64|arm64). `sha256` pins the digest inline; when absent the digest is read
+ * from `sha256Url` (the first hex word of that file). `archivePath` names the binary inside a
+ * .tar.gz download (helm ships as a tarball).
+ */
+export interface ToolPin {
+  name: ToolName;
+  version: string;
+  url: string;
+  sha256Url?: string;
+  sha256?: Partial<Record<`${'linux' | 'darwin'}-${'amd64' | 'arm64'}`, string>>;
+  archivePath?: string;
+  /** argv that prints the version, and a regex whose first group is the version, to tell a wrong version */
+  versionArgs: string[];
+  versionPattern: string;
+}
+
+export interface NodeImage {
+  /** Kubernetes minor, e.g. "1.33" */
+  k8s: string;
+  image: string;
+  digest: string;
+}
+
+export interface Versions {
+  kind: { version: string; nodeImages: NodeImage[]; defaultK8s: string };
+  tools: Record<ToolName, ToolPin>;
+  kic: { versions: string[]; default: string };
+  gateway: { versions: string[]; default: string; image: string };
+  kicImage: string;
+  charts: {
+    repo: string;
+    kong: { version: string };
+    ingress: { version: string };
+  };
+  gatewayApi: { version: string; standardInstallUrl: string };
+  postgres: { image: string };
+}

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { UserError } from '../errors.ts';
+import type { Versions } from './versions-types.ts';
+
+export const VERSIONS_FILE = fileURLToPath(new URL('../../versions.yaml', import.meta.url));
+
+const semverPattern = '^\\d+\\.\\d+\\.\\d+$';
+const pin = {
+  type: 'object',
+  required: ['name', 'version', 'url', 'versionArgs', 'versionPattern'],
+  properties: {
+    name: { enum: ['kind', 'kubectl', 'helm'] },
+    version: { type: 'string' },
+    url: { type: 'string', pattern: '^https://' },
+    sha256Url: { type: 'string', pattern: '^https://' },
+    sha256: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+    archivePath: { type: 'string' },
+    versionArgs: { type: 'array', items: { type: 'string' } },
+    versionPattern: { type: 'string' },
+  },
+};
+const versionList = {
+  type: 'object',
+  required: ['versions', 'default'],
+  properties: {
+    versions: { type: 'array', minItems: 1, items: { type: 'string', pattern: semverPattern } },
+    default: { type: 'string', pattern: semverPattern },
+    image: { type: 'string' },
+  },
+};
+const schema = {
+  type: 'object',
+  required: ['kind', 'tools', 'kic', 'gateway', 'kicImage', 'charts', 'gatewayApi', 'postgres'],
+  properties: {
+    kind: {
+      type: 'object',
+      required: ['version', 'nodeImages', 'defaultK8s'],
+      properties: {
+        version: { type: 'string', pattern: '^v\\d+\\.\\d+\\.\\d+$' },
+        defaultK8s: { type: 'string', pattern: '^\\d+\\.\\d+$' },
+        nodeImages: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['k8s', 'image', 'digest'],
+            properties: {
+              k8s: { type: 'string', pattern: '^\\d+\\.\\d+$' },
+              image: { type: 'string', pattern: '^kindest/node:v\\d+\\.\\d+\\.\\d+$' },
+              digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+            },
+          },
+        },
+      },
+    },
+    tools: { type: 'object', required: ['kind', 'kubectl', 'helm'], properties: { kind: pin, kubectl: pin, helm: pin } },
+    kic: versionList,
+    gateway: { ...versionList, required: ['versions', 'default', 'image'] },
+    kicImage: { type: 'string' },
+    charts: {
+      type: 'object',
+      required: ['repo', 'kong', 'ingress'],
+      properties: {
+        repo: { type: 'string', pattern: '^https://' },
+        kong: { type: 'object', required: ['version'], properties: { version: { type: 'string', pattern: semverPattern } } },
+        ingress: { type: 'object', required: ['version'], properties: { version: { type: 'string', pattern: semverPattern } } },
+      },
+    },
+    gatewayApi: {
+      type: 'object',
+      required: ['version', 'standardInstallUrl'],
+      properties: { version: { type: 'string' }, standardInstallUrl: { type: 'string', pattern: '^https://' } },
+    },
+    postgres: { type: 'object', required: ['image'], properties: { image: { type: 'string' } } },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true }).compile<Versions>(schema);
+
+/** Parses and checks versions.yaml; any defect is a one-line UserError naming the field. */
+export function parseVersions(text: string, file = 'versions.yaml'): Versions {
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    throw new UserError(`${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!validate(data)) {
+    const first = validate.errors?.[0];
+    throw new UserError(`${file} is malformed: ${first?.instancePath || '(root)'} ${first?.message ?? 'is invalid'}`);
+  }
+  for (const list of ['kic', 'gateway'] as const) {
+    if (!data[list].versions.includes(data[list].default)) {
+      throw new UserError(`${file} is malformed: ${list}.default ${data[list].default} is not in ${list}.versions`);
+    }
+  }
+  if (!data.kind.nodeImages.some((n) => n.k8s === data.kind.defaultK8s)) {
+    throw new UserError(`${file} is malformed: kind.defaultK8s ${data.kind.defaultK8s} has no node image`);
+  }
+  return data;
+}
+
+let cached: Versions | undefined;
+
+export function loadVersions(file = VERSIONS_FILE): Versions {
+  if (file === VERSIONS_FILE && cached) return cached;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError(`cannot read ${file}`);
+  }
+  const versions = parseVersions(text, file);
+  if (file === VERSIONS_FILE) cached = versions;
+  return versions;
+}

@@ -1,0 +1,104 @@
+import { echoBackend, echoService, namespace } from '../harness/manifests/backend.ts';
+import { ingress, kongClusterPlugin, kongPlugin } from '../harness/manifests/kong.ts';
+import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
+import { upstreamTargetsProblem } from '../harness/judge/admin-predicates.ts';
+
+const NS = 'chaos-plugins';
+/** KIC tags every entity it manages; the remediation deletes only those. */
+const MANAGED_TAG = 'managed-by-ingress-controller';
+/** The last release before the bug: plugins created here get the IDs that 3.4.5 then fails to keep. */
+const LAST_GOOD = '3.4.4';
+
+// Plugins at every level that has a cache_key of its own: route, service and global.
+const manifests = () => [
+  namespace(NS),
+  ...echoBackend(NS).filter((o) => o.kind !== 'Service'),
+  echoService(NS, 'echo', { 'konghq.com/plugins': 'echo-service-header' }),
+  kongPlugin({ namespace: NS, name: 'echo-route-header', plugin: 'response-transformer', config: { add: { headers: ['x-chaos-route:1'] } } }),
+  kongPlugin({ namespace: NS, name: 'echo-service-header', plugin: 'response-transformer', config: { add: { headers: ['x-chaos-service:1'] } } }),
+  kongPlugin({ namespace: NS, name: 'echo-correlation', plugin: 'correlation-id', config: { header_name: 'x-chaos-correlation', generator: 'uuid' } }),
+  kongClusterPlugin({ name: 'chaos-global-request-id', plugin: 'correlation-id', global: true, config: { header_name: 'x-chaos-request-id', generator: 'uuid' } }),
+  ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo', plugins: ['echo-route-header', 'echo-correlation'] }),
+];
+
+async function rollBackend(ctx: ScenarioContext): Promise<void> {
+  // new pod IPs are the change that a stuck sync never delivers to Kong
+  ctx.progress('rolling the echo backend so that Kong must learn new pod IPs');
+  await ctx.restartDeployment(NS, 'echo');
+}
+
+export default defineScenario({
+  id: 'plugin-id-drift',
+  title: 'DB mode re-creates existing plugins with new IDs',
+  sources: [
+    'https://github.com/Kong/kubernetes-ingress-controller/issues/7440',
+    'https://github.com/Kong/kubernetes-ingress-controller/pull/7410',
+    'https://github.com/Kong/kubernetes-ingress-controller/pull/7446',
+    'https://github.com/Kong/kubernetes-ingress-controller/pull/7448',
+    'https://github.com/Kong/kubernetes-ingress-controller/pull/7455',
+  ],
+  requires: { modes: ['postgres'], topologies: ['single'], kic: '>=3.4.5' },
+  install: (_target, variant) => (variant === 'node-termination' ? { gatewayReplicas: 2 } : { initialKic: LAST_GOOD }),
+  signatures: [
+    {
+      id: 'plugin-cache-key-violation',
+      kind: 'log',
+      component: 'gateway',
+      description: 'Kong rejects a plugin INSERT on the cache_key unique constraint',
+      pattern: /duplicate key value violates unique constraint \\?"plugins_cache_key_key\\?"/,
+    },
+    {
+      id: 'kic-plugin-update-failed',
+      kind: 'log',
+      component: 'controller',
+      description: 'KIC fails to update a plugin entity in Kong',
+      pattern: /failed updating gateway entity.*plugin|plugin.*failed updating gateway entity/i,
+    },
+    {
+      id: 'stale-upstream-targets',
+      kind: 'admin',
+      query: 'upstream-targets',
+      description: 'Admin API upstream targets do not follow the backend pods (sync stuck)',
+      problem: upstreamTargetsProblem,
+    },
+    { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo not answering 200 through the proxy', route: '/echo' },
+  ],
+  expectations: { '3.4.5': 'reproduced', '>=3.4.6': 'not-reproduced' },
+  variants: {
+    'node-termination': {
+      description: 'terminate the node that runs KIC (Karpenter-style) instead of upgrading; the trigger is only reported by a secondary blog',
+      shape: 'multi-node',
+      expectations: { '*': 'observe' },
+      fault: {
+        describe: 'docker kill the kind node running the KIC pod, delete its Node object, then roll the echo backend',
+        async run(ctx) {
+          const node = await ctx.terminateNodeOf('controller');
+          ctx.progress(`terminated node ${node}`);
+          await rollBackend(ctx);
+        },
+      },
+    },
+  },
+  probes: { routes: [{ route: '/echo', path: '/echo', expectStatus: 200 }], admin: ['upstream-targets'], intervalMs: 3000 },
+  window: { observeMs: 180_000, recoverMs: 120_000 },
+  manifests,
+  setup: {
+    describe: `install KIC ${LAST_GOOD} in DB mode, apply the echo backend, an Ingress /echo and plugins on its route, its Service and globally`,
+    run: (ctx) => ctx.apply(manifests()),
+  },
+  fault: {
+    describe: `helm upgrade the controller image from ${LAST_GOOD} to the target KIC, then roll the echo backend`,
+    async run(ctx) {
+      await ctx.upgrade({ kic: ctx.target.kic });
+      await rollBackend(ctx);
+    },
+  },
+  remediation: {
+    describe: `delete the plugins tagged ${MANAGED_TAG} through the Admin API and let KIC re-create them`,
+    async run(ctx) {
+      const managed = (await ctx.admin.listPlugins()).filter((p) => p.tags?.includes(MANAGED_TAG));
+      for (const p of managed) await ctx.admin.deletePlugin(p.id);
+      ctx.progress(`deleted ${managed.length} managed plugins`);
+    },
+  },
+});

@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import type { Observation, Phase } from '../../../harness/evidence/types.ts';
+import { judge } from '../../../harness/judge/outcome.ts';
+import type { Signature } from '../../../harness/judge/signatures.ts';
+
+const listener: Signature = {
+  id: 'listener',
+  kind: 'condition',
+  description: 'listener stuck',
+  objectKind: 'Gateway',
+  scope: 'listener/',
+  type: 'Accepted',
+  reason: 'UnsupportedProtocol',
+};
+const route: Signature = { id: 'route', kind: 'route', description: 'route down', route: '/echo' };
+const dupKey: Signature = {
+  id: 'dup',
+  kind: 'log',
+  component: 'gateway',
+  description: 'dup key',
+  pattern: /duplicate key value violates unique constraint "plugins_cache_key_key"/,
+  holdMs: 10_000,
+};
+
+const step = (at: number, phase: Phase, state: 'start' | 'end' | 'fail' = 'end', message?: string): Observation => ({ kind: 'step', at, phase, state, ...(message ? { message } : {}) });
+const cond = (at: number, reason: string): Observation => ({
+  kind: 'condition',
+  at,
+  object: { kind: 'Gateway', name: 'kong', namespace: 'ns' },
+  scope: 'listener/http',
+  type: 'Accepted',
+  status: reason === 'Accepted' ? 'True' : 'False',
+  reason,
+});
+const hit = (at: number, ok: boolean): Observation => ({ kind: 'route', at, route: '/echo', ok, status: ok ? 200 : 503, latencyMs: 3 });
+const log = (at: number, line: string): Observation => ({ kind: 'log', at, component: 'gateway', pod: 'kong-0', container: 'proxy', line });
+
+/** A run skeleton: steady state at 10 s, fault at 20 s, observation until 100 s. */
+function run(...middle: Observation[]): Observation[] {
+  return [
+    step(0, 'setup', 'start'),
+    step(5, 'setup'),
+    step(6, 'steady-state', 'start'),
+    cond(8, 'Accepted'),
+    hit(9, true),
+    step(10, 'steady-state'),
+    step(20_000, 'fault', 'start'),
+    step(21_000, 'fault'),
+    step(21_000, 'observe', 'start'),
+    ...middle,
+    step(100_000, 'observe'),
+  ].sort((a, b) => a.at - b.at);
+}
+
+describe('judge: outcome', () => {
+  it('is reproduced when a stateful symptom is still bad at the end of the window', () => {
+    const j = judge([listener, route], run(cond(30_000, 'UnsupportedProtocol'), cond(90_000, 'UnsupportedProtocol')));
+    expect(j.outcome).to.equal('reproduced');
+    expect(j.reason).to.contain('UnsupportedProtocol');
+    expect(j.symptoms).to.have.length(1);
+    expect(j.symptoms[0]!.firstSeen).to.equal(30_000);
+  });
+
+  it('is recovered when every symptom cleared inside the window', () => {
+    const j = judge([listener, route], run(hit(25_000, false), cond(30_000, 'UnsupportedProtocol'), hit(31_000, true), cond(60_000, 'Accepted')));
+    expect(j.outcome).to.equal('recovered');
+    expect(j.symptoms.map((s) => [s.signature, s.clearedAt])).to.deep.equal([
+      ['route', 31_000],
+      ['listener', 60_000],
+    ]);
+  });
+
+  it('is not-reproduced when nothing fired after the fault', () => {
+    const j = judge([listener, route], run(hit(30_000, true), cond(40_000, 'Accepted')));
+    expect(j.outcome).to.equal('not-reproduced');
+    expect(j.symptoms).to.deep.equal([]);
+  });
+
+  it('keeps a point symptom present while lines keep coming, and clears it after the hold', () => {
+    const line = '2026/11/23 10:00:00 [error] 1#0: duplicate key value violates unique constraint "plugins_cache_key_key"';
+    expect(judge([dupKey], run(log(30_000, line), log(95_000, line))).outcome).to.equal('reproduced');
+    expect(judge([dupKey], run(log(30_000, line), log(40_000, line))).outcome).to.equal('recovered');
+  });
+
+  it('matches a log pattern inside a JSON-wrapped line with escaped quotes', () => {
+    const line = JSON.stringify({ level: 'error', msg: 'failed', error: 'ERROR: duplicate key value violates unique constraint "plugins_cache_key_key" (SQLSTATE 23505)' });
+    expect(line).to.contain('\\"plugins_cache_key_key\\"');
+    expect(judge([dupKey], run(log(95_000, line))).outcome).to.equal('reproduced');
+  });
+
+  it('a symptom that clears and comes back is present again', () => {
+    const j = judge([route], run(hit(25_000, false), hit(30_000, true), hit(90_000, false)));
+    expect(j.outcome).to.equal('reproduced');
+  });
+
+  it('is inconclusive without a steady state', () => {
+    const obs = run(cond(30_000, 'UnsupportedProtocol')).filter((o) => !(o.kind === 'step' && o.phase === 'steady-state' && o.state === 'end'));
+    const j = judge([listener], obs);
+    expect(j.outcome).to.equal('inconclusive');
+    expect(j.reason).to.equal('the steady state was never reached');
+  });
+
+  it('is inconclusive when setup failed, naming the phase', () => {
+    const j = judge([listener], [step(0, 'setup', 'start'), step(1, 'setup', 'fail', 'helm timed out')]);
+    expect(j.outcome).to.equal('inconclusive');
+    expect(j.reason).to.equal('setup failed: helm timed out');
+  });
+
+  it('is inconclusive when the symptom was there between steady state and fault', () => {
+    const j = judge([route], run(hit(15_000, false), hit(30_000, false)));
+    expect(j.outcome).to.equal('inconclusive');
+    expect(j.reason).to.contain('before the fault');
+  });
+
+  it('is inconclusive when a log stream dropped and never came back, but not when it reopened', () => {
+    const dropped: Observation = { kind: 'stream', at: 50_000, stream: 'logs gateway', state: 'dropped', message: 'EOF' };
+    const reopened: Observation = { kind: 'stream', at: 52_000, stream: 'logs gateway', state: 'reopened' };
+    expect(judge([route], run(dropped)).outcome).to.equal('inconclusive');
+    expect(judge([route], run(dropped, reopened)).outcome).to.equal('not-reproduced');
+  });
+
+  it('is inconclusive when the observation window did not complete', () => {
+    const obs = run(hit(30_000, false)).filter((o) => !(o.kind === 'step' && o.phase === 'observe' && o.state === 'end'));
+    expect(judge([route], obs).outcome).to.equal('inconclusive');
+  });
+
+  it('judges the remediation apart from the outcome', () => {
+    const base = run(hit(30_000, false), hit(90_000, false));
+    const cleared = [...base, step(101_000, 'remediate', 'start'), step(102_000, 'remediate'), hit(110_000, true), step(150_000, 'recover')];
+    const stuck = [...base, step(101_000, 'remediate', 'start'), step(102_000, 'remediate'), hit(110_000, false), step(150_000, 'recover')];
+    expect(judge([route], cleared)).to.include({ outcome: 'reproduced', remediation: 'cleared' });
+    expect(judge([route], stuck)).to.include({ outcome: 'reproduced', remediation: 'not-cleared' });
+    expect(judge([route], base).remediation).to.equal('not-run');
+  });
+});
