@@ -40,12 +40,17 @@ export function resolveTarget(versions: Versions, requires: Requirements, flags:
   if (requires.kic && !semver.satisfies(kic, requires.kic)) {
     throw new UserError(`${scenarioId} needs KIC ${requires.kic}; ${kic} does not qualify (known: ${versions.kic.versions.filter((v) => semver.satisfies(v, requires.kic!)).join(', ')})`);
   }
+  const mode = pickChoice('mode', flags.mode, MODES, requires.modes, scenarioId);
+  const topology = pickChoice('topology', flags.topology, TOPOLOGIES, requires.topologies, scenarioId);
+  if (topology === 'hybrid' && mode !== 'postgres') {
+    throw new UserError('topology hybrid needs mode postgres: its control plane keeps the configuration in a database');
+  }
   return {
     k8s: pickNodeImage(versions, flags.k8s),
     kic,
     gateway: pickVersion('Kong Gateway', flags.gateway, versions.gateway.versions, versions.gateway.default),
-    mode: pickChoice('mode', flags.mode, MODES, requires.modes, scenarioId),
-    topology: pickChoice('topology', flags.topology, TOPOLOGIES, requires.topologies, scenarioId),
+    mode,
+    topology,
     featureGates: parseFeatureGates(flags.featureGates),
   };
 }

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { checkTable, expectationFor } from '../../../harness/judge/expectations.ts';
+import { checkTable, expectationFor, type ExpectationTable } from '../../../harness/judge/expectations.ts';
 import { verdictOf } from '../../../harness/judge/verdict.ts';
 
-const table = { '<=3.4.3': 'reproduced', '>=3.4.4': ['recovered', 'not-reproduced'] } as const;
+const table: ExpectationTable = { '<=3.4.3': 'reproduced', '>=3.4.4': ['recovered', 'not-reproduced'] };
 
 describe('judge: expectations and verdicts', () => {
   it('picks the rule whose range holds the version', () => {

@@ -1,0 +1,179 @@
+import { NODE_PORTS } from '../cluster/kind-config.ts';
+import type { Target } from '../targets/target.ts';
+import type { Versions } from '../targets/versions-types.ts';
+import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, POSTGRES_SECRET } from './names.ts';
+
+/** One Helm release as `plan` shows it and the installer runs it. */
+export interface HelmRelease {
+  release: string;
+  namespace: string;
+  chart: 'kong/kong' | 'kong/ingress';
+  chartVersion: string;
+  values: Values;
+}
+
+export type Values = { [key: string]: unknown };
+
+/** Where Kong finds the harness's Postgres; the password stays in a Secret, never in values. */
+export interface PostgresAddress {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+}
+
+export interface InstallOptions {
+  target: Target;
+  versions: Versions;
+  /** the KIC version to install, when it differs from the target's (upgrade scenarios) */
+  kic?: string;
+  gateway?: string;
+  gatewayReplicas?: number;
+  postgres?: PostgresAddress;
+  /** deep-merged over a release's values, keyed by release name */
+  overrides?: Record<string, Values>;
+}
+
+/** Placeholder shown by `plan`, where the run fills in the address of its Postgres container. */
+export const PLANNED_POSTGRES: PostgresAddress = { host: '<postgres container IP on the kind network>', port: 5432, user: 'kong', database: 'kong' };
+
+const CERT_DIR = `/etc/secrets/${CLUSTER_CERT_SECRET}`;
+
+/** The Helm releases that install Kong for a target, in install order. */
+export function helmReleases(opts: InstallOptions): HelmRelease[] {
+  const { target, versions } = opts;
+  const kic = opts.kic ?? target.kic;
+  const gatewayTag = opts.gateway ?? target.gateway;
+  const names = componentNames(target.topology);
+  const kongChart = (release: string, values: Values): HelmRelease => ({
+    release,
+    namespace: KONG_NAMESPACE,
+    chart: 'kong/kong',
+    chartVersion: versions.charts.kong.version,
+    values: merge(values, opts.overrides?.[release] ?? {}),
+  });
+  const gatewayImage = { repository: versions.gateway.image, tag: gatewayTag };
+  const controller = {
+    image: { repository: versions.kicImage, tag: kic },
+    // JSON logs: one parser for every line, whatever the KIC version's console layout
+    env: { log_format: 'json', ...(target.featureGates.length ? { feature_gates: target.featureGates.join(',') } : {}) },
+  };
+  const replicas = opts.gatewayReplicas ?? 1;
+  const db = databaseEnv(target.mode, opts.postgres);
+
+  switch (target.topology) {
+    case 'single':
+      return [
+        kongChart(names.gateway.release, {
+          image: gatewayImage,
+          replicaCount: replicas,
+          env: db,
+          ingressController: { enabled: true, ...controller },
+          proxy: proxyValues(),
+          admin: adminValues(),
+          manager: { enabled: false },
+        }),
+      ];
+    case 'split':
+      return [
+        {
+          release: names.gateway.release,
+          namespace: KONG_NAMESPACE,
+          chart: 'kong/ingress',
+          chartVersion: versions.charts.ingress.version,
+          values: merge(
+            {
+              controller: { ingressController: controller },
+              gateway: {
+                image: gatewayImage,
+                replicaCount: replicas,
+                env: { role: 'traditional', ...db },
+                proxy: proxyValues(),
+                // A NodePort instead of the chart's headless Service, so the host reaches the Admin
+                // API; KIC's gateway discovery reads EndpointSlices and finds the pods all the same.
+                admin: { ...adminValues(), clusterIP: null },
+                manager: { enabled: false },
+              },
+            },
+            opts.overrides?.[names.gateway.release] ?? {},
+          ),
+        },
+      ];
+    case 'hybrid':
+      return [
+        kongChart(names.controller.release, {
+          image: gatewayImage,
+          env: { role: 'control_plane', cluster_cert: `${CERT_DIR}/tls.crt`, cluster_cert_key: `${CERT_DIR}/tls.key`, ...db },
+          secretVolumes: [CLUSTER_CERT_SECRET],
+          cluster: { enabled: true, tls: { enabled: true, servicePort: 8005, containerPort: 8005 } },
+          proxy: { enabled: false },
+          admin: adminValues(),
+          manager: { enabled: false },
+          ingressController: {
+            enabled: true,
+            ...controller,
+            // the CP has no proxy Service of its own: publish the DP's (chart README, hybrid mode)
+            env: { ...controller.env, publish_service: `${KONG_NAMESPACE}/${names.gateway.deployment}-proxy` },
+          },
+        }),
+        kongChart(names.gateway.release, {
+          image: gatewayImage,
+          replicaCount: replicas,
+          env: {
+            role: 'data_plane',
+            database: 'off',
+            cluster_cert: `${CERT_DIR}/tls.crt`,
+            cluster_cert_key: `${CERT_DIR}/tls.key`,
+            lua_ssl_trusted_certificate: `${CERT_DIR}/tls.crt`,
+            cluster_control_plane: `${names.controller.deployment}-cluster.${KONG_NAMESPACE}.svc.cluster.local:8005`,
+          },
+          secretVolumes: [CLUSTER_CERT_SECRET],
+          proxy: proxyValues(),
+          admin: { enabled: false },
+          manager: { enabled: false },
+          ingressController: { enabled: false },
+        }),
+      ];
+  }
+}
+
+function databaseEnv(mode: Target['mode'], pg: PostgresAddress | undefined): Values {
+  if (mode === 'dbless') return { database: 'off' };
+  const address = pg ?? PLANNED_POSTGRES;
+  return {
+    database: 'postgres',
+    pg_host: address.host,
+    pg_port: address.port,
+    pg_user: address.user,
+    pg_database: address.database,
+    pg_password: { valueFrom: { secretKeyRef: { name: POSTGRES_SECRET, key: 'password' } } },
+  };
+}
+
+/** Plain HTTP on the NodePort that kind maps to the host. */
+function proxyValues(): Values {
+  return { enabled: true, type: 'NodePort', http: { enabled: true, servicePort: 80, containerPort: 8000, nodePort: NODE_PORTS.proxy }, tls: { enabled: true } };
+}
+
+function adminValues(): Values {
+  return {
+    enabled: true,
+    type: 'NodePort',
+    http: { enabled: true, servicePort: 8001, containerPort: 8001, nodePort: NODE_PORTS.admin },
+    tls: { enabled: true },
+  };
+}
+
+/** Deep merge of plain objects; arrays and scalars from `over` replace those in `base`. */
+export function merge(base: Values, over: Values): Values {
+  const out: Values = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isPlain(current) && isPlain(value) ? merge(current, value) : value;
+  }
+  return out;
+}
+
+function isPlain(v: unknown): v is Values {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

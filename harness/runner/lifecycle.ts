@@ -1,0 +1,96 @@
+import { oneLine } from '../errors.ts';
+import type { Observation, Phase } from '../evidence/types.ts';
+import { judge } from '../judge/outcome.ts';
+import { isPointSignature, read, type Signature } from '../judge/signatures.ts';
+import { timeout } from '../timeouts.ts';
+import type { Clock } from './clock.ts';
+import type { Scenario, ScenarioContext } from './scenario.ts';
+
+export interface Timeline {
+  record(o: Observation): void;
+  readonly entries: readonly Observation[];
+}
+
+export interface LifecycleDeps {
+  ctx: ScenarioContext;
+  timeline: Timeline;
+  clock: Clock;
+  signal?: AbortSignal;
+  /** prints a phase as it starts and ends, with its elapsed time */
+  onPhase?: (phase: Phase, state: 'start' | 'end' | 'fail', elapsedMs: number, message?: string) => void;
+  steadyStateTimeoutMs?: number;
+}
+
+const DEFAULT_INTERVAL_MS = 2000;
+
+/**
+ * Runs one phase as a step on the timeline: start, then end or fail with the reason.
+ * Returns false when the phase failed, so the caller stops and the judge says inconclusive.
+ */
+export async function phase(deps: Pick<LifecycleDeps, 'timeline' | 'clock' | 'onPhase'>, name: Phase, body: () => Promise<void>): Promise<boolean> {
+  const start = deps.clock.now();
+  deps.timeline.record({ kind: 'step', at: start, phase: name, state: 'start' });
+  deps.onPhase?.(name, 'start', 0);
+  try {
+    await body();
+  } catch (error) {
+    const message = oneLine(error);
+    const at = deps.clock.now();
+    deps.timeline.record({ kind: 'step', at, phase: name, state: 'fail', message });
+    deps.onPhase?.(name, 'fail', at - start, message);
+    return false;
+  }
+  const at = deps.clock.now();
+  deps.timeline.record({ kind: 'step', at, phase: name, state: 'end' });
+  deps.onPhase?.(name, 'end', at - start);
+  return true;
+}
+
+/**
+ * The scenario's part of a run, after the cluster and Kong are up:
+ * setup → steady state → fault → observe → (remediate → recover, when the symptom is present).
+ * Each phase is a step on the timeline; the first failure stops the sequence.
+ */
+export async function runScenarioPhases(scenario: Scenario, deps: LifecycleDeps): Promise<void> {
+  const { ctx } = deps;
+  const variant = ctx.variant ? scenario.variants[ctx.variant] : undefined;
+  const fault = variant?.fault ?? scenario.fault;
+  const interval = scenario.probes.intervalMs ?? DEFAULT_INTERVAL_MS;
+
+  if (!(await phase(deps, 'setup', () => scenario.setup.run(ctx)))) return;
+  if (!(await phase(deps, 'steady-state', () => awaitSteadyState(scenario.signatures, deps, interval)))) return;
+  if (!(await phase(deps, 'fault', async () => {
+    deps.timeline.record({ kind: 'fault', at: deps.clock.now(), name: ctx.variant ?? 'default', detail: fault.describe });
+    await fault.run(ctx);
+  }))) return;
+  if (!(await phase(deps, 'observe', () => observeFor(scenario.window.observeMs, deps, interval)))) return;
+
+  const remediation = scenario.remediation;
+  if (!remediation || judge(scenario.signatures, deps.timeline.entries).outcome !== 'reproduced') return;
+  if (!(await phase(deps, 'remediate', () => remediation.run(ctx)))) return;
+  await phase(deps, 'recover', () => observeFor(scenario.window.recoverMs ?? scenario.window.observeMs, deps, interval));
+}
+
+/** Probe until every reading of one round is good: config converged and traffic flowing. */
+async function awaitSteadyState(signatures: readonly Signature[], deps: LifecycleDeps, interval: number): Promise<void> {
+  const stateful = signatures.filter((s) => !isPointSignature(s));
+  const deadline = deps.clock.now() + (deps.steadyStateTimeoutMs ?? timeout('steadyState'));
+  let last = 'no probe has answered yet';
+  for (;;) {
+    const round = await deps.ctx.probe();
+    const readings = round.flatMap((o) => stateful.map((s) => read(s, o)).filter((r) => r !== undefined));
+    const bad = readings.filter((r) => r.state === 'bad');
+    if (readings.length > 0 && bad.length === 0) return;
+    last = bad.length ? bad.map((r) => r.summary).join('; ') : 'no signature could read the probes';
+    if (deps.clock.now() + interval > deadline) throw new Error(`steady state not reached: ${last}`);
+    await deps.clock.sleep(interval, deps.signal);
+  }
+}
+
+async function observeFor(durationMs: number, deps: LifecycleDeps, interval: number): Promise<void> {
+  const end = deps.clock.now() + durationMs;
+  while (deps.clock.now() < end) {
+    await deps.ctx.probe();
+    await deps.clock.sleep(Math.min(interval, Math.max(0, end - deps.clock.now())), deps.signal);
+  }
+}

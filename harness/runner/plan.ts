@@ -1,0 +1,100 @@
+import { defaultHostPorts, readShape, renderKindConfig } from '../cluster/kind-config.ts';
+import { expectationFor, type Expectation } from '../judge/expectations.ts';
+import { describeSignature } from '../judge/signatures.ts';
+import { helmReleases, type HelmRelease, type PostgresAddress } from '../kong/values.ts';
+import type { KubeObject } from '../manifests/types.ts';
+import { UserError } from '../errors.ts';
+import type { Target, TargetFlags } from '../targets/target.ts';
+import { resolveTarget } from '../targets/target.ts';
+import type { Versions } from '../targets/versions-types.ts';
+import type { ClusterShape, Scenario } from './scenario.ts';
+
+/** Everything a run will do, computed offline: what `plan` prints and what `run` executes. */
+export interface Plan {
+  scenario: { id: string; title: string; sources: string[] };
+  variant: string | null;
+  target: Target;
+  shape: ClusterShape;
+  kindConfig: string;
+  gatewayApi: { version: string; url: string } | null;
+  postgres: { image: string } | null;
+  helm: HelmRelease[];
+  manifests: KubeObject[];
+  steps: string[];
+  signatures: Record<string, unknown>[];
+  expectation: Expectation | null;
+  window: { observeSeconds: number; recoverSeconds: number | null };
+}
+
+export function variantOf(scenario: Scenario, name: string | undefined) {
+  if (name === undefined) return undefined;
+  const variant = scenario.variants[name];
+  if (!variant) {
+    const known = Object.keys(scenario.variants);
+    throw new UserError(`${scenario.id} has no variant "${name}"; known: ${known.length ? known.join(', ') : 'none'}`);
+  }
+  return variant;
+}
+
+/** The scenario's requirements, narrowed by the variant's. */
+export function requirementsOf(scenario: Scenario, variantName: string | undefined) {
+  return { ...scenario.requires, ...variantOf(scenario, variantName)?.requires };
+}
+
+export function targetFor(scenario: Scenario, versions: Versions, flags: TargetFlags, variant?: string): Target {
+  return resolveTarget(versions, requirementsOf(scenario, variant), flags, scenario.id);
+}
+
+export function expectationsOf(scenario: Scenario, variant: string | undefined) {
+  return variantOf(scenario, variant)?.expectations ?? scenario.expectations;
+}
+
+export function buildPlan(scenario: Scenario, versions: Versions, target: Target, variantName?: string, postgres?: PostgresAddress): Plan {
+  const variant = variantOf(scenario, variantName);
+  const shape = variant?.shape ?? scenario.shape;
+  const install = scenario.install(target, variantName);
+  const shapeText = readShape(shape);
+  const helm = helmReleases({ target, versions, kic: install.initialKic, gatewayReplicas: install.gatewayReplicas, postgres });
+  const fault = variant?.fault ?? scenario.fault;
+  const observe = scenario.window.observeMs / 1000;
+  const recover = scenario.remediation ? (scenario.window.recoverMs ?? scenario.window.observeMs) / 1000 : null;
+
+  const steps = [
+    `provision: kind ${versions.kind.version} cluster (${shape}) on ${target.k8s.image}@${target.k8s.digest}`,
+    ...(install.gatewayApi ? [`install Gateway API ${versions.gatewayApi.version} CRDs (standard channel) before KIC starts`] : []),
+    ...(target.mode === 'postgres' ? [`start Postgres (${versions.postgres.image}) with testcontainers on the kind network; password into Secret, never into values`] : []),
+    ...(target.topology === 'hybrid' ? ['create the cluster certificate Secret kong-cluster-cert for control plane / data plane mTLS'] : []),
+    ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace} (KIC ${install.initialKic ?? target.kic}, Kong ${target.gateway})`),
+    `setup: ${scenario.setup.describe}`,
+    `steady state: every probe healthy (${probeSummary(scenario)}), else inconclusive`,
+    `fault: ${fault.describe}`,
+    `observe for ${observe}s: probes every ${(scenario.probes.intervalMs ?? 2000) / 1000}s, controller and gateway logs, Events`,
+    ...(scenario.remediation ? [`remediate, only if the symptom is still present: ${scenario.remediation.describe}`, `observe recovery for ${recover}s`] : []),
+    'judge the evidence; collect diagnostics on any non-pass; tear the cluster down unless --keep-cluster',
+  ];
+
+  return {
+    scenario: { id: scenario.id, title: scenario.title, sources: scenario.sources },
+    variant: variantName ?? null,
+    target,
+    shape,
+    kindConfig: renderKindConfig(shapeText, target.k8s, defaultHostPorts(shapeText)),
+    gatewayApi: install.gatewayApi ? { version: versions.gatewayApi.version, url: versions.gatewayApi.standardInstallUrl } : null,
+    postgres: target.mode === 'postgres' ? { image: versions.postgres.image } : null,
+    helm,
+    manifests: scenario.manifests(target, variantName),
+    steps,
+    signatures: scenario.signatures.map(describeSignature),
+    expectation: expectationFor(expectationsOf(scenario, variantName), target.kic) ?? null,
+    window: { observeSeconds: observe, recoverSeconds: recover },
+  };
+}
+
+function probeSummary(s: Scenario): string {
+  const parts = [
+    ...(s.probes.routes ?? []).map((r) => `GET ${r.path} -> ${r.expectStatus ?? 200}`),
+    ...(s.probes.conditions ?? []).map((c) => `${c.kind} ${c.namespace}/${c.name} conditions`),
+    ...(s.probes.admin ?? []).map((q) => `Admin API ${q}`),
+  ];
+  return parts.join(', ');
+}

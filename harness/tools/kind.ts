@@ -1,0 +1,70 @@
+/** kind: create, delete and inspect throw-away clusters. */
+import { deadlineAround, runTool, type CallOptions } from './exec.ts';
+import { timeout } from '../timeouts.ts';
+
+const KIND = 'kind';
+
+export interface CreateClusterOptions {
+  name: string;
+  configPath: string;
+  /** node image pinned by digest, e.g. kindest/node:v1.33.1@sha256:… */
+  image: string;
+  /** the cluster's kubeconfig goes here so the user's ~/.kube/config is never touched */
+  kubeconfigPath: string;
+  /** how long kind waits for the control plane to be Ready */
+  waitSeconds: number;
+}
+
+export function createClusterArgs(o: CreateClusterOptions): string[] {
+  return ['create', 'cluster', '--name', o.name, '--config', o.configPath, '--image', o.image, '--kubeconfig', o.kubeconfigPath, '--wait', `${o.waitSeconds}s`];
+}
+
+export function deleteClusterArgs(name: string, kubeconfigPath?: string): string[] {
+  return ['delete', 'cluster', '--name', name, ...(kubeconfigPath === undefined ? [] : ['--kubeconfig', kubeconfigPath])];
+}
+
+export function getClustersArgs(): string[] {
+  return ['get', 'clusters'];
+}
+
+export function getKubeconfigArgs(name: string, opts: { internal?: boolean } = {}): string[] {
+  return ['get', 'kubeconfig', '--name', name, ...(opts.internal === true ? ['--internal'] : [])];
+}
+
+export function exportLogsArgs(name: string, dir: string): string[] {
+  return ['export', 'logs', dir, '--name', name];
+}
+
+/** `kind get clusters` prints one name per line; "No kind clusters found." goes to stderr. */
+export function parseClusterList(stdout: string): string[] {
+  return stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+}
+
+export async function createCluster(o: CreateClusterOptions, call: CallOptions = {}): Promise<void> {
+  await runTool(KIND, createClusterArgs(o), { timeoutMs: deadlineAround('clusterCreate', o.waitSeconds), ...call });
+}
+
+/** Pass the kubeconfig the cluster was created with so kind cleans that file, not ~/.kube/config. */
+export async function deleteCluster(name: string, kubeconfigPath?: string, call: CallOptions = {}): Promise<void> {
+  await runTool(KIND, deleteClusterArgs(name, kubeconfigPath), { timeoutMs: timeout('clusterDelete'), ...call });
+}
+
+export async function getClusters(call: CallOptions = {}): Promise<string[]> {
+  const { stdout } = await runTool(KIND, getClustersArgs(), { timeoutMs: timeout('toolQuick'), ...call });
+  return parseClusterList(stdout);
+}
+
+/** The kubeconfig holds client keys: callers write it to a file and never print it. */
+export async function getKubeconfig(name: string, opts: { internal?: boolean } = {}, call: CallOptions = {}): Promise<string> {
+  const { stdout } = await runTool(KIND, getKubeconfigArgs(name, opts), { timeoutMs: timeout('toolQuick'), ...call });
+  return stdout;
+}
+
+export async function exportLogs(name: string, dir: string, call: CallOptions = {}): Promise<void> {
+  await runTool(KIND, exportLogsArgs(name, dir), { timeoutMs: timeout('diagnostics'), ...call });
+}
+
+export async function version(call: CallOptions = {}): Promise<string> {
+  const { stdout } = await runTool(KIND, ['version'], { timeoutMs: timeout('toolQuick'), ...call });
+  return stdout.trim();
+}

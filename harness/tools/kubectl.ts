@@ -1,0 +1,69 @@
+/**
+ * kubectl for the few things the client-node wrapper in k8s/ does not cover: applying remote
+ * manifests as published (Gateway API CRDs), human-readable describe output, and node deletion.
+ * The kubeconfig is always explicit so the user's current context is never used by accident.
+ */
+import { EnvironmentError } from '../errors.ts';
+import { timeout } from '../timeouts.ts';
+import { runTool, type CallOptions } from './exec.ts';
+
+const KUBECTL = 'kubectl';
+const FIELD_MANAGER = 'kong-chaos';
+
+export interface EventList {
+  items: unknown[];
+}
+
+/** Server-side apply: CRD bundles exceed the annotation size limit of client-side apply. */
+export function applyUrlArgs(url: string, kubeconfig: string): string[] {
+  return ['apply', '--server-side', '--field-manager', FIELD_MANAGER, '--filename', url, '--kubeconfig', kubeconfig];
+}
+
+/** `all` covers pods, services, deployments, replicasets, statefulsets, daemonsets and jobs: what diagnostics need. */
+export function describeNamespaceArgs(namespace: string, kubeconfig: string): string[] {
+  return ['describe', 'all', '--namespace', namespace, '--kubeconfig', kubeconfig];
+}
+
+export function getEventsArgs(namespace: string, kubeconfig: string): string[] {
+  return ['get', 'events', '--namespace', namespace, '--output', 'json', '--kubeconfig', kubeconfig];
+}
+
+export function deleteNodeArgs(name: string, kubeconfig: string): string[] {
+  return ['delete', 'node', name, '--kubeconfig', kubeconfig];
+}
+
+export function parseEventList(stdout: string): EventList {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    throw new EnvironmentError('kubectl get events returned output that is not JSON');
+  }
+  const items = (parsed as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) throw new EnvironmentError('kubectl get events returned JSON without an items list');
+  return { items };
+}
+
+/** Fetching the manifest is part of the call, hence the download deadline. */
+export async function applyUrl(url: string, kubeconfig: string, call: CallOptions = {}): Promise<void> {
+  await runTool(KUBECTL, applyUrlArgs(url, kubeconfig), { timeoutMs: timeout('download'), ...call });
+}
+
+export async function describeNamespace(namespace: string, kubeconfig: string, call: CallOptions = {}): Promise<string> {
+  const { stdout } = await runTool(KUBECTL, describeNamespaceArgs(namespace, kubeconfig), { timeoutMs: timeout('diagnostics'), ...call });
+  return stdout;
+}
+
+export async function getEventsJson(namespace: string, kubeconfig: string, call: CallOptions = {}): Promise<EventList> {
+  const { stdout } = await runTool(KUBECTL, getEventsArgs(namespace, kubeconfig), { timeoutMs: timeout('kubeRequest'), ...call });
+  return parseEventList(stdout);
+}
+
+export async function deleteNode(name: string, kubeconfig: string, call: CallOptions = {}): Promise<void> {
+  await runTool(KUBECTL, deleteNodeArgs(name, kubeconfig), { timeoutMs: timeout('kubeRequest'), ...call });
+}
+
+export async function version(call: CallOptions = {}): Promise<string> {
+  const { stdout } = await runTool(KUBECTL, ['version', '--client'], { timeoutMs: timeout('toolQuick'), ...call });
+  return stdout.trim();
+}
