@@ -12,6 +12,7 @@ const gatewayApiObjects = () => [
 export default defineScenario({
   id: 'gateway-listener-stuck',
   title: 'Gateway listeners stuck in UnsupportedProtocol after a gateway restart',
+  namespace: NS,
   sources: [
     'https://github.com/Kong/kubernetes-ingress-controller/issues/7015',
     'https://github.com/Kong/kubernetes-ingress-controller/pull/7293',

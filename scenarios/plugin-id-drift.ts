@@ -30,6 +30,7 @@ async function rollBackend(ctx: ScenarioContext): Promise<void> {
 export default defineScenario({
   id: 'plugin-id-drift',
   title: 'DB mode re-creates existing plugins with new IDs',
+  namespace: NS,
   sources: [
     'https://github.com/Kong/kubernetes-ingress-controller/issues/7440',
     'https://github.com/Kong/kubernetes-ingress-controller/pull/7410',

@@ -1,4 +1,85 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EnvironmentError, oneLine, UserError } from '../errors.ts';
+import { doctor } from './doctor.ts';
+import { list } from './list.ts';
+import { plan } from './plan.ts';
+import { replay } from './replay.ts';
+import { run, type RunFlags } from './run.ts';
+
+function targetOptions(cmd: Command): Command {
+  return cmd
+    .option('--k8s <version>', 'Kubernetes version (minor, e.g. 1.33)')
+    .option('--kic <version>', 'Kong Ingress Controller version, from versions.yaml')
+    .option('--gateway <version>', 'Kong Gateway version, from versions.yaml')
+    .addOption(new Option('--mode <mode>', 'database mode: dbless or postgres'))
+    .addOption(new Option('--topology <topology>', 'single, split or hybrid'))
+    .option('--feature-gates <gates>', 'KIC feature gates, e.g. FallbackConfiguration=true')
+    .option('--variant <name>', 'a variant of the scenario (see list)');
+}
+
+function program(setExit: (code: number) => void): Command {
+  const root = new Command('kong-chaos')
+    .description('Chaos and regression harness for Kong Gateway and the Kong Ingress Controller')
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (text, write) => write(`kong-chaos: ${text.replace(/^error: /, '').trim()}\n`) });
+
+  root
+    .command('list')
+    .description('list the scenarios of the failure-mode catalog')
+    .option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => setExit(list(Boolean(o.json))));
+
+  targetOptions(root.command('plan').argument('<scenario>').description('show what a run would do, offline'))
+    .option('--json', 'machine-readable output')
+    .action((id: string, o: Record<string, string | boolean>) => setExit(plan(id, o)));
+
+  targetOptions(root.command('run').argument('<scenario...>').description('run scenarios on a kind cluster (needs Docker)'))
+    .option('--keep-cluster', 'leave the cluster (and Postgres) running after the run')
+    .option('--reuse-cluster <name>', 'run on an existing kind cluster made by kong-chaos instead of creating one')
+    .option('--kubeconfig <file>', 'run on an existing cluster given by a kubeconfig')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--out <dir>', 'where run directories go', 'runs')
+    .option('--install-tools', 'install missing kind, kubectl and helm into .cache/bin (pinned, sha256-checked)')
+    .option('--diagnostics', 'collect diagnostics even when the verdict is pass')
+    .action(async (ids: string[], o: RunFlags) => setExit(await run(ids, o)));
+
+  root
+    .command('doctor')
+    .description('check Docker, tools, memory and ports')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => setExit(await doctor(Boolean(o.json))));
+
+  root
+    .command('replay')
+    .argument('<run-dir>')
+    .description('re-judge a run directory offline with the current scenario definitions')
+    .option('--json', 'machine-readable output')
+    .action((dir: string, o: { json?: boolean }) => setExit(replay(dir, Boolean(o.json))));
+
+  return root;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 all pass or observed, 1 a verdict mismatch,
+ * 2 bad input, 3 an environment or prerequisite problem. Expected failures print one line,
+ * never a stack trace.
+ */
 export async function main(argv: string[]): Promise<number> {
-  console.log('kong-chaos', argv.join(' '));
-  return 0;
+  let code = 0;
+  try {
+    await program((c) => (code = c)).parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UserError || error instanceof EnvironmentError) {
+      console.error(`kong-chaos: ${oneLine(error)}`);
+      return error.exitCode;
+    }
+    console.error('kong-chaos: internal error (a bug in kong-chaos; please report it):');
+    console.error(error);
+    return 70;
+  }
 }

@@ -39,8 +39,6 @@ export interface Probes {
 export interface ScenarioContext {
   readonly target: Target;
   readonly variant: string | undefined;
-  /** namespace for the scenario's own objects */
-  readonly namespace: string;
   progress(message: string): void;
   apply(objects: KubeObject[]): Promise<void>;
   remove(objects: KubeObject[]): Promise<void>;
@@ -88,6 +86,8 @@ export interface Scenario {
   id: string;
   title: string;
   sources: string[];
+  /** where the scenario's own objects live; watched for Events and used by Admin API queries */
+  namespace: string;
   requires: Requirements;
   shape: ClusterShape;
   variants: Record<string, Variant>;

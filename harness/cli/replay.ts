@@ -1,0 +1,30 @@
+import { scenarioById } from '../../scenarios/index.ts';
+import { readBundle } from '../evidence/bundle.ts';
+import { judgeRun } from '../runner/verdict.ts';
+
+/** Re-judges a run directory offline with the current scenario definitions. */
+export function replay(dir: string, json: boolean): number {
+  const bundle = readBundle(dir);
+  const scenario = scenarioById(bundle.header.scenario);
+  const result = judgeRun(scenario, bundle.header.variant, bundle.header.target.kic, bundle.observations);
+  const out = {
+    scenario: scenario.id,
+    variant: bundle.header.variant ?? null,
+    target: bundle.header.target,
+    outcome: result.judgement.outcome,
+    verdict: result.verdict,
+    reason: result.judgement.reason,
+    expectation: result.expectation ?? null,
+    remediation: result.judgement.remediation,
+    symptoms: result.judgement.symptoms.map(({ evidence: _evidence, ...s }) => s),
+    problems: bundle.problems,
+  };
+  if (json) {
+    console.log(JSON.stringify(out, null, 2));
+  } else {
+    for (const p of bundle.problems) console.error(`warning: ${p}; judging what is there`);
+    console.log(`${scenario.id}: ${result.verdict} (outcome ${out.outcome}) — ${out.reason}`);
+    for (const s of out.symptoms) console.log(`  ${s.signature} ${s.subject}: ${s.summary}${s.clearedAt ? ' (cleared)' : ''}`);
+  }
+  return 0;
+}

@@ -1,0 +1,25 @@
+export interface ClusterNode {
+  name: string;
+  /** the Docker container that is this node, for node faults; undefined on clusters the harness did not make */
+  container?: string;
+  roles: string[];
+}
+
+/** A Kubernetes cluster a run works on. */
+export interface Cluster {
+  name: string;
+  kubeconfigPath: string;
+  context?: string;
+  /** where the Kong proxy and Admin API NodePorts answer from this host */
+  proxyUrl: string;
+  adminUrl: string;
+  /** whether the harness may delete it at teardown */
+  owned: boolean;
+  /** the kind cluster name when it is one, for `kind export logs` and node faults */
+  kindName?: string;
+}
+
+export interface ClusterProvider {
+  acquire(signal?: AbortSignal): Promise<Cluster>;
+  release(cluster: Cluster): Promise<void>;
+}

@@ -1,0 +1,58 @@
+import { Agent, request } from 'undici';
+import type { RouteEntry } from '../evidence/types.ts';
+import type { RouteProbe } from '../runner/scenario.ts';
+import { timeout } from '../timeouts.ts';
+
+/**
+ * Checks routes through the Kong proxy, one request each, over a keep-alive pool. A connection
+ * error or a status other than the expected one reads as unreachable; the error class is kept.
+ */
+export class RouteChecker {
+  private readonly dispatcher = new Agent({ keepAliveTimeout: 4_000, connections: 8 });
+
+  constructor(private readonly proxyUrl: string) {}
+
+  async check(probe: RouteProbe): Promise<RouteEntry> {
+    const started = performance.now();
+    const at = Date.now();
+    try {
+      const res = await request(new URL(probe.path, this.proxyUrl), {
+        method: 'GET',
+        headers: probe.host ? { host: probe.host } : {},
+        dispatcher: this.dispatcher,
+        signal: AbortSignal.timeout(timeout('routeRequest')),
+      });
+      await res.body.dump();
+      const ok = res.statusCode === (probe.expectStatus ?? 200);
+      return { kind: 'route', at, route: probe.route, ok, status: res.statusCode, latencyMs: performance.now() - started };
+    } catch (error) {
+      return { kind: 'route', at, route: probe.route, ok: false, error: errorClass(error), latencyMs: performance.now() - started };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}
+
+export function errorClass(error: unknown): string {
+  const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connect-refused';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'reset';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'ABORT_ERR':
+    case 'ETIMEDOUT':
+      return 'timeout';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'dns';
+    default:
+      return (error as Error).name === 'TimeoutError' ? 'timeout' : `error:${code ?? (error as Error).message}`;
+  }
+}

@@ -1,0 +1,89 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Component, Observation } from '../evidence/types.ts';
+import type { Kube } from '../k8s/client.ts';
+import { watchEvents } from '../k8s/events.ts';
+import { streamLogs } from '../k8s/logs.ts';
+import { list } from '../k8s/objects.ts';
+import type { ComponentNames } from '../kong/names.ts';
+
+const DISCOVERY_INTERVAL_MS = 2000;
+
+/**
+ * Follows every container of the given components, including pods that appear later (a
+ * restart, an upgrade, a new node), and the Events of the given namespaces, recording all of
+ * it on the timeline. A pod that goes away has its stream closed on purpose, so that only a
+ * stream that broke while its pod lived counts as a gap in the evidence.
+ */
+export class EvidenceStreams {
+  private readonly following = new Map<string, AbortController>();
+  private readonly stop = new AbortController();
+  private readonly running: Promise<void>[] = [];
+
+  constructor(
+    private readonly kube: Kube,
+    private readonly record: (o: Observation) => void,
+    private readonly namespace: string,
+    private readonly components: Record<Component, ComponentNames>,
+  ) {}
+
+  start(eventNamespaces: string[]): void {
+    for (const ns of new Set(eventNamespaces)) {
+      this.running.push(
+        watchEvents(
+          this.kube,
+          ns,
+          (e) => this.record({ kind: 'event', at: e.at, type: e.type, reason: e.reason, message: e.message, object: e.object, count: e.count }),
+          { signal: this.stop.signal, onStream: (r) => this.record({ kind: 'stream', at: Date.now(), stream: `events ${ns}`, state: r.state, message: r.message }) },
+        ),
+      );
+    }
+    this.running.push(this.discoverLoop());
+  }
+
+  async close(): Promise<void> {
+    this.stop.abort();
+    for (const c of this.following.values()) c.abort();
+    await Promise.allSettled(this.running);
+  }
+
+  private async discoverLoop(): Promise<void> {
+    while (!this.stop.signal.aborted) {
+      await this.discover().catch(() => undefined);
+      await sleep(DISCOVERY_INTERVAL_MS, undefined, { signal: this.stop.signal }).catch(() => undefined);
+    }
+  }
+
+  private async discover(): Promise<void> {
+    const live = new Set<string>();
+    for (const [component, names] of Object.entries(this.components) as [Component, ComponentNames][]) {
+      const pods = await list(this.kube, { apiVersion: 'v1', kind: 'Pod', namespace: this.namespace, labelSelector: names.selector });
+      for (const pod of pods) {
+        const running = ((pod['status'] as { containerStatuses?: { name: string; state?: { running?: unknown } }[] })?.containerStatuses ?? [])
+          .some((c) => c.name === names.container && c.state?.running);
+        const key = `${pod.metadata.name}/${names.container}`;
+        live.add(key);
+        if (running && !this.following.has(key)) this.follow(component, pod.metadata.name, names.container, key);
+      }
+    }
+    for (const [key, controller] of this.following) {
+      if (!live.has(key)) {
+        controller.abort();
+        this.following.delete(key);
+      }
+    }
+  }
+
+  private follow(component: Component, pod: string, container: string, key: string): void {
+    const controller = new AbortController();
+    this.following.set(key, controller);
+    const stream = `logs ${key}`;
+    this.running.push(
+      streamLogs(
+        this.kube,
+        { namespace: this.namespace, pod, container },
+        (line, at) => this.record({ kind: 'log', at, component, pod, container, line }),
+        { signal: controller.signal, onStream: (r) => this.record({ kind: 'stream', at: Date.now(), stream, state: r.state, message: r.message }) },
+      ),
+    );
+  }
+}

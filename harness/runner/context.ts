@@ -1,0 +1,134 @@
+import { oneLine, EnvironmentError } from '../errors.ts';
+import type { Component, Observation } from '../evidence/types.ts';
+import type { Cluster } from '../cluster/provider.ts';
+import type { Kube } from '../k8s/client.ts';
+import { apply, get, list, refOf, remove } from '../k8s/objects.ts';
+import { deploymentAvailable, waitFor } from '../k8s/wait.ts';
+import type { AdminClient } from '../kong/admin.ts';
+import type { KongInstallation } from '../kong/install.ts';
+import { componentNames, KONG_NAMESPACE } from '../kong/names.ts';
+import type { KubeObject } from '../manifests/types.ts';
+import { runAdminQuery } from '../probes/admin-queries.ts';
+import { readConditions } from '../probes/conditions.ts';
+import type { RouteChecker } from '../probes/route.ts';
+import type { Target } from '../targets/target.ts';
+import { timeout } from '../timeouts.ts';
+import * as docker from '../tools/docker.ts';
+import { deleteNode } from '../tools/kubectl.ts';
+import type { AdminOperations, Scenario, ScenarioContext } from './scenario.ts';
+
+export interface RealContextDeps {
+  scenario: Scenario;
+  target: Target;
+  variant: string | undefined;
+  cluster: Cluster;
+  kube: Kube;
+  kong: KongInstallation;
+  admin: AdminClient;
+  routes: RouteChecker;
+  labels: Record<string, string>;
+  record: (o: Observation) => void;
+  progress: (message: string) => void;
+  signal: AbortSignal;
+}
+
+/** The ScenarioContext of a real run: every call goes to the cluster, Kong or Docker. */
+export class RealContext implements ScenarioContext {
+  readonly target: Target;
+  readonly variant: string | undefined;
+  readonly admin: AdminOperations;
+  private readonly names;
+
+  constructor(private readonly d: RealContextDeps) {
+    this.target = d.target;
+    this.variant = d.variant;
+    this.names = componentNames(d.target.topology);
+    this.admin = {
+      listPlugins: () => d.admin.listPlugins(),
+      deletePlugin: (id) => d.admin.deletePlugin(id),
+    };
+  }
+
+  progress(message: string): void {
+    this.d.progress(message);
+  }
+
+  record(entry: Observation): void {
+    this.d.record(entry);
+  }
+
+  async apply(objects: KubeObject[]): Promise<void> {
+    await apply(this.d.kube, objects, { labels: this.d.labels });
+  }
+
+  /** Deletes and waits until the objects are gone, so a re-apply creates them anew. */
+  async remove(objects: KubeObject[]): Promise<void> {
+    const refs = objects.map(refOf);
+    await remove(this.d.kube, refs);
+    for (const ref of refs) {
+      await waitFor(`${ref.kind} ${ref.name} to be deleted`, async () => (await get(this.d.kube, ref)) === undefined, { timeoutMs: timeout('kubeRequest') * 2, intervalMs: 250, signal: this.d.signal });
+    }
+  }
+
+  async deletePods(component: Component): Promise<string[]> {
+    const pods = await this.podsOf(component);
+    await remove(this.d.kube, pods.map(refOf));
+    return pods.map((p) => p.metadata.name);
+  }
+
+  async restartDeployment(namespace: string, name: string): Promise<void> {
+    // its own field manager: applying this partial object as `kong-chaos` would drop the fields
+    // the full manifest set under that manager
+    const patch: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace },
+      spec: { template: { metadata: { annotations: { 'kong-chaos/restartedAt': new Date().toISOString() } } } },
+    };
+    await apply(this.d.kube, [patch], { fieldManager: 'kong-chaos-restart' });
+    await deploymentAvailable(this.d.kube, namespace, name, { signal: this.d.signal });
+  }
+
+  upgrade(change: { kic?: string; gateway?: string }): Promise<void> {
+    return this.d.kong.upgrade(change);
+  }
+
+  async terminateNodeOf(component: Component): Promise<string> {
+    if (!this.d.cluster.kindName) throw new EnvironmentError('node termination needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
+    const [pod] = await this.podsOf(component);
+    const node = (pod?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
+    if (!node) throw new EnvironmentError(`no scheduled ${component} pod to find a node by`);
+    if (node.endsWith('control-plane')) throw new EnvironmentError(`the ${component} pod runs on the control plane (${node}); node faults need it on a worker`);
+    this.record({ kind: 'fault', at: Date.now(), name: 'node-kill', detail: `docker kill ${node}` });
+    await docker.kill(node, { signal: this.d.signal });
+    await deleteNode(node, this.d.cluster.kubeconfigPath, { signal: this.d.signal });
+    return node;
+  }
+
+  /** One round of every probe the scenario declared, in parallel, each recorded as it answers. */
+  async probe(): Promise<Observation[]> {
+    const { scenario } = this.d;
+    const jobs: Promise<Observation[]>[] = [
+      ...(scenario.probes.routes ?? []).map(async (r) => [await this.d.routes.check(r)]),
+      ...(scenario.probes.conditions ?? []).map((c) => this.attempt(`conditions of ${c.kind} ${c.name}`, () => readConditions(this.d.kube, c))),
+      ...(scenario.probes.admin ?? []).map((q) => this.attempt(`Admin API ${q}`, async () => [await runAdminQuery(q, this.d.admin, this.d.kube, scenario.namespace)])),
+    ];
+    const round = (await Promise.all(jobs)).flat();
+    for (const o of round) this.record(o);
+    return round;
+  }
+
+  /** A probe that cannot answer says nothing either way; the gap is noted on the timeline. */
+  private async attempt(what: string, body: () => Promise<Observation[]>): Promise<Observation[]> {
+    try {
+      return await body();
+    } catch (error) {
+      this.record({ kind: 'note', at: Date.now(), message: `${what} unavailable: ${oneLine(error)}` });
+      return [];
+    }
+  }
+
+  private podsOf(component: Component): Promise<KubeObject[]> {
+    return list(this.d.kube, { apiVersion: 'v1', kind: 'Pod', namespace: KONG_NAMESPACE, labelSelector: this.names[component].selector });
+  }
+}

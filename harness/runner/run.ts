@@ -1,0 +1,170 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExistingClusterProvider } from '../cluster/existing.ts';
+import { readShape } from '../cluster/kind-config.ts';
+import { KindProvider } from '../cluster/kind.ts';
+import { newRunId, RUN_LABEL } from '../cluster/names.ts';
+import type { Cluster, ClusterProvider } from '../cluster/provider.ts';
+import { BundleWriter } from '../evidence/bundle.ts';
+import { Redactor } from '../evidence/redact.ts';
+import type { Observation, RunTarget } from '../evidence/types.ts';
+import { connect, type Kube } from '../k8s/client.ts';
+import { isSuccess } from '../judge/verdict.ts';
+import { AdminClient } from '../kong/admin.ts';
+import { KongInstallation } from '../kong/install.ts';
+import { componentNames, KONG_NAMESPACE } from '../kong/names.ts';
+import { startPostgres } from '../kong/postgres.ts';
+import { RouteChecker } from '../probes/route.ts';
+import { EvidenceStreams } from '../probes/streams.ts';
+import type { Target } from '../targets/target.ts';
+import type { Versions } from '../targets/versions-types.ts';
+import { Cleaner } from './cleanup.ts';
+import { realClock } from './clock.ts';
+import { RealContext } from './context.ts';
+import { collectDiagnostics } from './diagnostics.ts';
+import { phase, runScenarioPhases, type LifecycleDeps } from './lifecycle.ts';
+import { variantOf } from './plan.ts';
+import type { Progress } from './progress.ts';
+import type { Scenario } from './scenario.ts';
+import { judgeRun, type RunJudgement } from './verdict.ts';
+import { HARNESS_VERSION } from '../version.ts';
+
+export interface RunOptions {
+  versions: Versions;
+  outDir: string;
+  keepCluster: boolean;
+  reuseCluster?: string;
+  kubeconfig?: string;
+  context?: string;
+  /** collect diagnostics even on a pass */
+  diagnostics: boolean;
+  signal: AbortSignal;
+  progress: Progress;
+  /** registers teardown that a second Ctrl-C would cut short, so the CLI can say what is left */
+  onCleaner?: (cleaner: Cleaner | undefined) => void;
+}
+
+export interface RunResult extends RunJudgement {
+  runId: string;
+  runDir: string;
+  scenario: string;
+  variant: string | undefined;
+  target: Target;
+  diagnostics: string[];
+  leftBehind: string[];
+}
+
+export function toRunTarget(t: Target): RunTarget {
+  return { k8s: t.k8s.k8s, kic: t.kic, gateway: t.gateway, mode: t.mode, topology: t.topology, featureGates: t.featureGates };
+}
+
+/**
+ * One scenario against one target on a real cluster, following DESIGN.md's lifecycle. The
+ * evidence bundle is written as the run goes; teardown always runs (unless --keep-cluster),
+ * even when a phase fails or the run is interrupted.
+ */
+export async function runOne(scenario: Scenario, target: Target, variant: string | undefined, o: RunOptions): Promise<RunResult> {
+  const runId = newRunId();
+  const runDir = join(o.outDir, `${runId}-${scenario.id}${variant ? `-${variant}` : ''}`);
+  const redactor = new Redactor();
+  const bundle = new BundleWriter(runDir, { kind: 'run', at: Date.now(), runId, scenario: scenario.id, ...(variant ? { variant } : {}), target: toRunTarget(target), harness: HARNESS_VERSION }, redactor);
+  const timeline = { record: (e: Observation) => bundle.append(e), get entries() { return bundle.entries; } };
+  const cleaner = new Cleaner();
+  o.onCleaner?.(cleaner);
+  const labels = { [RUN_LABEL]: runId };
+  const deps: Omit<LifecycleDeps, 'ctx'> = {
+    timeline,
+    clock: realClock,
+    signal: o.signal,
+    onPhase: (p, state, ms, message) => o.progress.phase(p, state, ms, message === undefined ? undefined : redactor.apply(message)),
+  };
+  const install = scenario.install(target, variant);
+  const shape = variantOf(scenario, variant)?.shape ?? scenario.shape;
+  const progress = (m: string) => o.progress.info(redactor.apply(m));
+
+  let cluster: Cluster | undefined;
+  let kube: Kube | undefined;
+  let admin: AdminClient | undefined;
+  let streams: EvidenceStreams | undefined;
+  o.progress.info(`run ${runId} → ${runDir}`);
+
+  const provider: ClusterProvider = o.kubeconfig
+    ? new ExistingClusterProvider(o.kubeconfig, o.context)
+    : new KindProvider({ runId, runDir, shapeText: readShape(shape), image: target.k8s, keep: o.keepCluster, ...(o.reuseCluster ? { reuse: o.reuseCluster } : {}) });
+
+  const provisioned = await phase(deps, 'provision', async () => {
+    cluster = await provider.acquire(o.signal);
+    const acquired = cluster;
+    cleaner.defer(`delete cluster ${acquired.name}`, () => provider.release(acquired));
+    kube = connect({ kubeconfigPath: acquired.kubeconfigPath, ...(acquired.context ? { context: acquired.context } : {}) });
+    progress(`cluster ${acquired.name}; kubeconfig ${acquired.kubeconfigPath}`);
+  });
+
+  let kong: KongInstallation | undefined;
+  const installed = provisioned && (await phase(deps, 'install', async () => {
+    const postgres = target.mode === 'postgres' ? await startPostgres(o.versions.postgres.image, runId) : undefined;
+    if (postgres) {
+      redactor.add(postgres.password);
+      if (!o.keepCluster) cleaner.defer('stop Postgres container', async () => void (await postgres.container.stop()));
+      progress(`Postgres at ${postgres.address.host}:${postgres.address.port}`);
+    }
+    kong = new KongInstallation(
+      { cluster: cluster!, kube: kube!, versions: o.versions, target, runDir, labels, addSecret: (...s) => redactor.add(...s), progress, signal: o.signal },
+      { kic: install.initialKic, gatewayReplicas: install.gatewayReplicas, gatewayApi: install.gatewayApi, ...(postgres ? { postgres: { address: postgres.address, password: postgres.password } } : {}) },
+    );
+    await kong.install();
+    admin = new AdminClient(cluster!.adminUrl);
+    streams = new EvidenceStreams(kube!, timeline.record, KONG_NAMESPACE, componentNames(target.topology));
+    streams.start([KONG_NAMESPACE, scenario.namespace]);
+  }));
+
+  const routes = new RouteChecker(cluster?.proxyUrl ?? 'http://127.0.0.1');
+  if (installed) {
+    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, routes, labels, record: timeline.record, progress, signal: o.signal });
+    await runScenarioPhases(scenario, { ...deps, ctx });
+  }
+  await streams?.close();
+  await routes.close();
+
+  const result = judgeRun(scenario, variant, target.kic, timeline.entries);
+  timeline.record({ kind: 'note', at: Date.now(), message: `judged ${result.judgement.outcome}: ${result.judgement.reason}` });
+
+  let diagnostics: string[] = [];
+  if (cluster && !o.signal.aborted && (o.diagnostics || !isSuccess(result.verdict))) {
+    await phase(deps, 'diagnostics', async () => {
+      diagnostics = await collectDiagnostics({ dir: runDir, cluster: cluster!, namespaces: [KONG_NAMESPACE, scenario.namespace], ...(admin ? { admin } : {}), redactor });
+    });
+  }
+
+  let leftBehind: string[] = [];
+  await phase(deps, 'teardown', async () => {
+    if (admin) await admin.close();
+    leftBehind = await cleaner.run((what, error) => progress(error ? `could not ${what}: ${error}` : `done: ${what}`));
+    if (o.keepCluster && cluster) progress(`kept cluster ${cluster.name}; kubeconfig ${cluster.kubeconfigPath}`);
+    if (leftBehind.length) throw new Error(`left behind: ${leftBehind.join('; ')}`);
+  });
+  o.onCleaner?.(undefined);
+
+  const run: RunResult = { runId, runDir, scenario: scenario.id, variant, target, ...result, diagnostics, leftBehind };
+  writeFileSync(join(runDir, 'result.json'), redactor.apply(JSON.stringify(summaryOf(run), null, 2)));
+  bundle.close();
+  return run;
+}
+
+export function summaryOf(r: RunResult) {
+  return {
+    runId: r.runId,
+    runDir: r.runDir,
+    scenario: r.scenario,
+    variant: r.variant ?? null,
+    target: toRunTarget(r.target),
+    outcome: r.judgement.outcome,
+    verdict: r.verdict,
+    reason: r.judgement.reason,
+    expectation: r.expectation ?? null,
+    remediation: r.judgement.remediation,
+    symptoms: r.judgement.symptoms.map(({ evidence: _e, ...s }) => s),
+    diagnostics: r.diagnostics,
+    leftBehind: r.leftBehind,
+  };
+}
