@@ -15,7 +15,7 @@ export interface Symptom {
   summary: string;
 }
 
-export type RemediationResult = 'not-run' | 'cleared' | 'not-cleared';
+export type RemediationResult = 'not-run' | 'cleared' | 'not-cleared' | 'failed';
 
 export interface Judgement {
   outcome: Outcome;
@@ -35,7 +35,8 @@ const EVIDENCE_PER_SYMPTOM = 5;
  * remediation: `reproduced` if a symptom is still present at the end of that window,
  * `recovered` if every symptom seen cleared by itself, `not-reproduced` if none was seen.
  * A remediation is judged apart (`remediation`), so that a documented workaround can be shown
- * to work without turning a reproduced bug into a "recovery".
+ * to work without turning a reproduced bug into a "recovery"; a remediation that errors is
+ * `failed` and leaves the outcome as it was.
  *
  * It is `inconclusive` whenever the evidence cannot carry a verdict: a phase failed, the steady
  * state was never reached, a symptom was there before the fault, or an evidence stream broke
@@ -43,7 +44,8 @@ const EVIDENCE_PER_SYMPTOM = 5;
  */
 export function judge(signatures: readonly Signature[], observations: readonly Observation[]): Judgement {
   const steps = observations.filter((o): o is StepEntry => o.kind === 'step');
-  const failed = steps.find((s) => s.state === 'fail' && s.phase !== 'diagnostics' && s.phase !== 'teardown');
+  // a failed remediation or recovery says nothing about the fault's outcome; it is judged apart
+  const failed = steps.find((s) => s.state === 'fail' && phaseRank(s.phase) <= phaseRank('observe'));
   const none = { symptoms: [], remediation: 'not-run' as const };
   if (failed && phaseRank(failed.phase) <= phaseRank('steady-state')) {
     return { outcome: 'inconclusive', reason: `${failed.phase} failed: ${failed.message ?? 'no reason recorded'}`, ...none };
@@ -149,8 +151,10 @@ function symptomsOf(readings: Reading[], signatures: Map<string, Signature>, unt
 /** Did the remediation clear every symptom by the end of the recovery window? */
 function judgeRemediation(steps: StepEntry[], readings: Reading[], signatures: Map<string, Signature>): RemediationResult {
   const start = lastStep(steps, 'remediate', 'start');
+  if (!start) return 'not-run';
+  if (steps.some((s) => (s.phase === 'remediate' || s.phase === 'recover') && s.state === 'fail')) return 'failed';
   const end = lastStep(steps, 'recover', 'end');
-  if (!start || !end) return 'not-run';
+  if (!end) return 'failed';
   const after = readings.filter((r) => r.at >= start.at && r.at <= end.at);
   const before = readings.filter((r) => r.at < start.at);
   const still = symptomsOf([...before, ...after], signatures, end.at).filter((s) => s.clearedAt === undefined);

@@ -1,12 +1,2 @@
-/** A Kubernetes object as the harness builds and applies it. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  [field: string]: unknown;
-}
+/** A Kubernetes object as the harness builds and applies it (one type for builders and the client). */
+export type { KubeObject } from '../k8s/client.ts';

@@ -1,7 +1,7 @@
 import { oneLine } from '../errors.ts';
 import type { Observation, Phase } from '../evidence/types.ts';
 import { judge } from '../judge/outcome.ts';
-import { isPointSignature, read, type Signature } from '../judge/signatures.ts';
+import { read, type Signature } from '../judge/signatures.ts';
 import { timeout } from '../timeouts.ts';
 import type { Clock } from './clock.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
@@ -58,7 +58,7 @@ export async function runScenarioPhases(scenario: Scenario, deps: LifecycleDeps)
   const interval = scenario.probes.intervalMs ?? DEFAULT_INTERVAL_MS;
 
   if (!(await phase(deps, 'setup', () => scenario.setup.run(ctx)))) return;
-  if (!(await phase(deps, 'steady-state', () => awaitSteadyState(scenario.signatures, deps, interval)))) return;
+  if (!(await phase(deps, 'steady-state', () => awaitSteadyState(probedSignatures(scenario), deps, interval)))) return;
   if (!(await phase(deps, 'fault', async () => {
     deps.timeline.record({ kind: 'fault', at: deps.clock.now(), name: ctx.variant ?? 'default', detail: fault.describe });
     await fault.run(ctx);
@@ -71,17 +71,37 @@ export async function runScenarioPhases(scenario: Scenario, deps: LifecycleDeps)
   await phase(deps, 'recover', () => observeFor(scenario.window.recoverMs ?? scenario.window.observeMs, deps, interval));
 }
 
-/** Probe until every reading of one round is good: config converged and traffic flowing. */
+/** The stateful signatures that the scenario's probes feed: each must read good before the fault. */
+export function probedSignatures(scenario: Scenario): Signature[] {
+  const { routes = [], conditions = [], admin = [] } = scenario.probes;
+  return scenario.signatures.filter((s) => {
+    switch (s.kind) {
+      case 'route':
+        return routes.some((r) => r.route === s.route);
+      case 'condition':
+        return conditions.some((c) => c.kind === s.objectKind);
+      case 'admin':
+        return admin.includes(s.query as (typeof admin)[number]);
+      default:
+        return false;
+    }
+  });
+}
+
+/**
+ * Probe until one round has a reading from every probed signature and all of them are good:
+ * config converged and traffic flowing. A probe that has not answered yet keeps it waiting.
+ */
 async function awaitSteadyState(signatures: readonly Signature[], deps: LifecycleDeps, interval: number): Promise<void> {
-  const stateful = signatures.filter((s) => !isPointSignature(s));
   const deadline = deps.clock.now() + (deps.steadyStateTimeoutMs ?? timeout('steadyState'));
   let last = 'no probe has answered yet';
   for (;;) {
     const round = await deps.ctx.probe();
-    const readings = round.flatMap((o) => stateful.map((s) => read(s, o)).filter((r) => r !== undefined));
+    const readings = round.flatMap((o) => signatures.map((s) => read(s, o)).filter((r) => r !== undefined));
     const bad = readings.filter((r) => r.state === 'bad');
-    if (readings.length > 0 && bad.length === 0) return;
-    last = bad.length ? bad.map((r) => r.summary).join('; ') : 'no signature could read the probes';
+    const silent = signatures.filter((s) => !readings.some((r) => r.signature === s.id));
+    if (bad.length === 0 && silent.length === 0) return;
+    last = bad.length ? bad.map((r) => r.summary).join('; ') : `no reading yet for ${silent.map((s) => s.id).join(', ')}`;
     if (deps.clock.now() + interval > deadline) throw new Error(`steady state not reached: ${last}`);
     await deps.clock.sleep(interval, deps.signal);
   }

@@ -132,4 +132,10 @@ describe('judge: outcome', () => {
     expect(judge([route], stuck)).to.include({ outcome: 'reproduced', remediation: 'not-cleared' });
     expect(judge([route], base).remediation).to.equal('not-run');
   });
+
+  it('keeps the outcome when the remediation itself fails, and says so', () => {
+    const base = run(hit(30_000, false), hit(90_000, false));
+    const broken = [...base, step(101_000, 'remediate', 'start'), step(102_000, 'remediate', 'fail', 'Admin API DELETE /plugins/x failed: ECONNREFUSED')];
+    expect(judge([route], broken)).to.include({ outcome: 'reproduced', remediation: 'failed' });
+  });
 });

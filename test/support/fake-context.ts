@@ -1,0 +1,328 @@
+/**
+ * A scripted system for scenario tests. `FakeContext` implements ScenarioContext over a virtual
+ * clock: each probe round returns what the test's `world` says the system looks like at that
+ * moment, log lines and stream health appear on the timeline as virtual time passes them, and
+ * every call the scenario makes is recorded, so that the world can react to it (an upgrade breaks
+ * the sync, deleting plugins heals it) and the test can assert what the scenario did.
+ * `runFake` drives a scenario through the real lifecycle and the real judge.
+ */
+import { expect } from 'chai';
+import type { Component, Observation, Phase, StreamEntry } from '../../harness/evidence/types.ts';
+import type { UpstreamTargets } from '../../harness/judge/admin-predicates.ts';
+import { expectationFor } from '../../harness/judge/expectations.ts';
+import { judge, type Judgement, type Outcome } from '../../harness/judge/outcome.ts';
+import { verdictOf, type Verdict } from '../../harness/judge/verdict.ts';
+import { componentNames } from '../../harness/kong/names.ts';
+import type { KubeObject } from '../../harness/manifests/types.ts';
+import type { Clock } from '../../harness/runner/clock.ts';
+import { runScenarioPhases, type Timeline } from '../../harness/runner/lifecycle.ts';
+import type { AdminOperations, Scenario, ScenarioContext } from '../../harness/runner/scenario.ts';
+import { resolveTarget, type Target } from '../../harness/targets/target.ts';
+import { loadVersions } from '../../harness/targets/versions.ts';
+
+/** Virtual time starts here, so that evidence carries plausible epoch timestamps. */
+const RUN_START = Date.UTC(2026, 10, 23, 10, 0, 0);
+
+/** `now()` moves only through `sleep()`, which advances it and resolves at once. */
+export class VirtualClock implements Clock {
+  #now: number;
+
+  constructor(
+    start: number,
+    private readonly onAdvance: () => void,
+  ) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    this.#now += ms;
+    this.onAdvance();
+  }
+}
+
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
+/** An observation before the fake stamps it with the virtual time it was seen at. */
+export type Sighting = WithoutAt<Observation>;
+
+type CallDetail =
+  | { op: 'apply' | 'remove'; objects: KubeObject[] }
+  | { op: 'deletePods' | 'terminateNodeOf'; component: Component }
+  | { op: 'restartDeployment'; namespace: string; name: string }
+  | { op: 'upgrade'; change: { kic?: string; gateway?: string } }
+  | { op: 'listPlugins' }
+  | { op: 'deletePlugin'; id: string };
+/** A call the scenario made through its context, with when and in which phase it made it. */
+export type Call = CallDetail & { at: number; phase: Phase | undefined };
+export type Operation = Call['op'];
+
+/** What the world function sees: the time of the round and everything the scenario did so far. */
+export interface WorldView {
+  now: number;
+  calls: readonly Call[];
+  /** milliseconds since the scenario first called `op`; undefined while it has not */
+  since(op: Operation): number | undefined;
+}
+
+/** What one probe round observes. */
+export type World = (w: WorldView) => Sighting[];
+
+/** A moment relative to the scenario's first call of an operation. */
+export interface After {
+  after: Operation;
+  ms?: number;
+}
+
+/**
+ * Evidence that is not probed but streamed (log lines, Events, stream health): it lands on the
+ * timeline when virtual time passes `at`, and again every `every` ms until `until`, if given.
+ */
+export interface Happening {
+  at: After;
+  every?: number;
+  until?: After;
+  entry: Sighting;
+}
+
+/** A plugin row as the Admin API lists it. */
+export type AdminPlugin = Awaited<ReturnType<AdminOperations['listPlugins']>>[number];
+
+export interface Script {
+  world: World;
+  happenings?: Happening[];
+  /** the plugins Kong holds, for the Admin API operations */
+  plugins?: AdminPlugin[];
+  /** operations that throw this error whenever the scenario calls them (after being recorded) */
+  fail?: Partial<Record<Operation, Error>>;
+}
+
+export class FakeContext implements ScenarioContext {
+  readonly namespace = 'kong-chaos';
+  readonly calls: Call[] = [];
+  readonly progressMessages: string[] = [];
+  readonly clock: VirtualClock;
+  readonly admin: AdminOperations;
+  readonly #plugins: AdminPlugin[];
+  /** how many occurrences of each happening are already on the timeline */
+  readonly #emitted: number[];
+
+  constructor(
+    readonly target: Target,
+    readonly variant: string | undefined,
+    private readonly timeline: Timeline,
+    private readonly script: Script,
+  ) {
+    this.clock = new VirtualClock(RUN_START, () => this.#emitHappenings());
+    this.#plugins = [...(script.plugins ?? [])];
+    this.#emitted = (script.happenings ?? []).map(() => 0);
+    this.admin = {
+      listPlugins: async () => {
+        this.#call({ op: 'listPlugins' });
+        return this.#plugins.map((p) => ({ ...p }));
+      },
+      deletePlugin: async (id) => {
+        this.#call({ op: 'deletePlugin', id });
+        const index = this.#plugins.findIndex((p) => p.id === id);
+        if (index >= 0) this.#plugins.splice(index, 1);
+      },
+    };
+  }
+
+  progress(message: string): void {
+    this.progressMessages.push(message);
+  }
+
+  async apply(objects: KubeObject[]): Promise<void> {
+    this.#call({ op: 'apply', objects });
+  }
+
+  async remove(objects: KubeObject[]): Promise<void> {
+    this.#call({ op: 'remove', objects });
+  }
+
+  async deletePods(component: Component): Promise<string[]> {
+    this.#call({ op: 'deletePods', component });
+    return [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
+  }
+
+  async restartDeployment(namespace: string, name: string): Promise<void> {
+    this.#call({ op: 'restartDeployment', namespace, name });
+  }
+
+  async upgrade(change: { kic?: string; gateway?: string }): Promise<void> {
+    this.#call({ op: 'upgrade', change });
+  }
+
+  async terminateNodeOf(component: Component): Promise<string> {
+    this.#call({ op: 'terminateNodeOf', component });
+    return 'kong-chaos-worker2';
+  }
+
+  async probe(): Promise<Observation[]> {
+    this.#emitHappenings();
+    const at = this.clock.now();
+    const round = this.script.world(this.#view()).map((s) => ({ ...s, at }) as Observation);
+    for (const o of round) this.timeline.record(o);
+    return round;
+  }
+
+  record(entry: Observation): void {
+    this.timeline.record(entry);
+  }
+
+  #call(call: CallDetail): void {
+    const phase = this.timeline.entries.findLast((e) => e.kind === 'step' && e.state === 'start');
+    this.calls.push({ ...call, at: this.clock.now(), phase: phase?.kind === 'step' ? phase.phase : undefined });
+    const error = this.script.fail?.[call.op];
+    if (error) throw error;
+  }
+
+  #view(): WorldView {
+    const now = this.clock.now();
+    return {
+      now,
+      calls: this.calls,
+      since: (op) => {
+        const first = this.#firstCallAt(op);
+        return first === undefined ? undefined : now - first;
+      },
+    };
+  }
+
+  #firstCallAt(op: Operation): number | undefined {
+    return this.calls.find((c) => c.op === op)?.at;
+  }
+
+  #resolve(moment: After): number | undefined {
+    const first = this.#firstCallAt(moment.after);
+    return first === undefined ? undefined : first + (moment.ms ?? 0);
+  }
+
+  /** Puts every occurrence of every happening that virtual time has reached onto the timeline, in time order. */
+  #emitHappenings(): void {
+    const now = this.clock.now();
+    const due: Observation[] = [];
+    (this.script.happenings ?? []).forEach((h, i) => {
+      const start = this.#resolve(h.at);
+      if (start === undefined) return;
+      const stop = (h.until ? this.#resolve(h.until) : undefined) ?? Number.POSITIVE_INFINITY;
+      for (;;) {
+        const at = start + this.#emitted[i]! * (h.every ?? 0);
+        if (at > now || at >= stop || (h.every === undefined && this.#emitted[i]! > 0)) break;
+        due.push({ ...h.entry, at } as Observation);
+        this.#emitted[i]! += 1;
+      }
+    });
+    for (const o of due.sort((a, b) => a.at - b.at)) this.timeline.record(o);
+  }
+}
+
+export interface FakeRunOptions extends Script {
+  kic: string;
+  mode?: string;
+  topology?: string;
+  variant?: string;
+}
+
+export interface FakeRun {
+  target: Target;
+  entries: readonly Observation[];
+  judgement: Judgement;
+  verdict: Verdict;
+  calls: readonly Call[];
+  progress: readonly string[];
+}
+
+/**
+ * Runs a scenario through the real lifecycle (setup → steady state → fault → observe →
+ * remediate → recover) against a scripted system, then judges the timeline with the real judge
+ * and the expectation table of the variant, if one is set.
+ */
+export async function runFake(scenario: Scenario, options: FakeRunOptions): Promise<FakeRun> {
+  const { kic, mode, topology, variant: variantName, ...script } = options;
+  const variant = variantName === undefined ? undefined : scenario.variants[variantName];
+  if (variantName !== undefined && !variant) throw new Error(`${scenario.id} has no variant "${variantName}"`);
+  const target = resolveTarget(loadVersions(), { ...scenario.requires, ...variant?.requires }, { kic, mode, topology }, scenario.id);
+
+  const entries: Observation[] = [];
+  const timeline: Timeline = { entries, record: (o) => entries.push(o) };
+  const ctx = new FakeContext(target, variantName, timeline, script);
+  await runScenarioPhases(scenario, { ctx, timeline, clock: ctx.clock });
+
+  const judgement = judge(scenario.signatures, entries);
+  const table = variant?.expectations ?? scenario.expectations;
+  return {
+    target,
+    entries,
+    judgement,
+    verdict: verdictOf(expectationFor(table, target.kic), judgement.outcome),
+    calls: ctx.calls,
+    progress: ctx.progressMessages,
+  };
+}
+
+/** Asserts the outcome and the verdict together; on a mismatch the message carries the judge's reason. */
+export function expectJudged(run: FakeRun, expected: { outcome: Outcome; verdict: Verdict }): void {
+  expect({ outcome: run.judgement.outcome, verdict: run.verdict }, `judge said: ${run.judgement.reason}`).to.deep.equal(expected);
+}
+
+/** One call as a line, objects as Kind/name or Kind/namespace/name: `remove GatewayClass/kong Gateway/ns/kong`. */
+export function show(call: Call): string {
+  switch (call.op) {
+    case 'apply':
+    case 'remove':
+      return [call.op, ...call.objects.map((o) => [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/'))].join(' ');
+    case 'deletePods':
+    case 'terminateNodeOf':
+      return `${call.op} ${call.component}`;
+    case 'restartDeployment':
+      return `${call.op} ${call.namespace}/${call.name}`;
+    case 'upgrade':
+      return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+    case 'listPlugins':
+      return call.op;
+    case 'deletePlugin':
+      return `${call.op} ${call.id}`;
+  }
+}
+
+/** The calls the scenario made during one phase, as lines. */
+export function callsIn(run: Pick<FakeRun, 'calls'>, phase: Phase): string[] {
+  return run.calls.filter((c) => c.phase === phase).map(show);
+}
+
+// ---- realistic evidence ----------------------------------------------------------------------
+
+/** A traffic-probe request that got an HTTP answer; only `expectStatus` (200) counts as ok. */
+export function routeAnswer(route: string, status: number, latencyMs = 4): Sighting {
+  return { kind: 'route', route, ok: status === 200, status, latencyMs };
+}
+
+/** One status condition of a Gateway (or, with `listener`, of one of its listeners). */
+export function gatewayCondition(
+  gateway: { namespace: string; name: string },
+  condition: { type: string; status: 'True' | 'False' | 'Unknown'; reason: string; message?: string; listener?: string },
+): Sighting {
+  const { listener, ...rest } = condition;
+  return { kind: 'condition', object: { kind: 'Gateway', ...gateway }, ...(listener ? { scope: `listener/${listener}` } : {}), ...rest };
+}
+
+/** The `upstream-targets` Admin API snapshot (see harness/judge/admin-predicates.ts). */
+export function upstreamTargets(rows: UpstreamTargets[]): Sighting {
+  return { kind: 'admin', query: 'upstream-targets', data: rows };
+}
+
+const DEFAULT_CONTAINER: Record<Component, string> = { controller: 'ingress-controller', gateway: 'proxy' };
+
+/** A line from a component's container; the pod defaults to the single-topology `kong-kong` Deployment. */
+export function logLine(component: Component, line: string, pod = 'kong-kong-6b8d9c7f5-q2w4e'): Sighting {
+  return { kind: 'log', component, pod, container: DEFAULT_CONTAINER[component], line };
+}
+
+export function streamState(stream: string, state: StreamEntry['state'], message?: string): Sighting {
+  return { kind: 'stream', stream, state, ...(message ? { message } : {}) };
+}
