@@ -102,6 +102,8 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
 
   let kong: KongInstallation | undefined;
   const installed = provisioned && (await phase(deps, 'install', async () => {
+    // Ryuk, testcontainers' reaper, would remove a kept Postgres when this process exits
+    if (o.keepCluster) process.env['TESTCONTAINERS_RYUK_DISABLED'] = 'true';
     const postgres = target.mode === 'postgres' ? await startPostgres(o.versions.postgres.image, runId) : undefined;
     if (postgres) {
       redactor.add(postgres.password);
