@@ -13,7 +13,7 @@ import * as helm from '../tools/helm.ts';
 import { applyUrl } from '../tools/kubectl.ts';
 import { clusterCertificate } from '../tools/openssl.ts';
 import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, POSTGRES_SECRET } from './names.ts';
-import { helmReleases, type HelmRelease, type PostgresAddress } from './values.ts';
+import { helmReleases, merge, type HelmRelease, type PostgresAddress, type Values } from './values.ts';
 
 export interface KongInstallDeps {
   cluster: Cluster;
@@ -30,8 +30,12 @@ export interface KongInstallDeps {
 
 export interface KongInstallChoices {
   kic?: string;
+  gateway?: string;
   gatewayReplicas?: number;
   gatewayApi?: boolean;
+  skipCrds?: boolean;
+  /** deep-merged over a release's values; an upgrade's overrides are added here and kept */
+  values?: Record<string, Values>;
   postgres?: { address: PostgresAddress; password: string };
 }
 
@@ -41,11 +45,14 @@ export interface KongInstallChoices {
  */
 export class KongInstallation {
   private releases: HelmRelease[] = [];
+  private readonly current: { kic?: string; gateway?: string; values: Record<string, Values> };
 
   constructor(
     private readonly deps: KongInstallDeps,
     private readonly choices: KongInstallChoices,
-  ) {}
+  ) {
+    this.current = { kic: choices.kic, gateway: choices.gateway, values: choices.values ?? {} };
+  }
 
   async install(): Promise<void> {
     const { deps, choices } = this;
@@ -56,12 +63,17 @@ export class KongInstallation {
       await applyUrl(deps.versions.gatewayApi.standardInstallUrl, deps.cluster.kubeconfigPath, { signal: deps.signal });
     }
     await apply(deps.kube, await this.secrets(), { labels: deps.labels });
-    await this.helmApply({ kic: choices.kic });
+    await this.helmApply(Boolean(choices.skipCrds));
   }
 
-  /** `helm upgrade` with the same values and new image tags; waits for the rollout. */
-  async upgrade(change: { kic?: string; gateway?: string }): Promise<void> {
-    await this.helmApply(change);
+  /** `helm upgrade` with the same values, new image tags and any new overrides; waits for the rollout. */
+  async upgrade(change: { kic?: string; gateway?: string; values?: Record<string, Values> }): Promise<void> {
+    if (change.kic) this.current.kic = change.kic;
+    if (change.gateway) this.current.gateway = change.gateway;
+    for (const [release, values] of Object.entries(change.values ?? {})) {
+      this.current.values[release] = merge(this.current.values[release] ?? {}, values);
+    }
+    await this.helmApply(Boolean(this.choices.skipCrds));
   }
 
   async uninstall(): Promise<void> {
@@ -70,15 +82,16 @@ export class KongInstallation {
     }
   }
 
-  private async helmApply(versions: { kic?: string; gateway?: string }): Promise<void> {
-    const { deps, choices } = this;
+  private async helmApply(skipCrds: boolean): Promise<void> {
+    const { deps, choices, current } = this;
     this.releases = helmReleases({
       target: deps.target,
       versions: deps.versions,
-      kic: versions.kic ?? choices.kic,
-      gateway: versions.gateway,
+      kic: current.kic,
+      gateway: current.gateway,
       gatewayReplicas: choices.gatewayReplicas,
       postgres: choices.postgres?.address,
+      overrides: current.values,
     });
     const dir = join(deps.runDir, 'helm');
     mkdirSync(dir, { recursive: true });
@@ -98,6 +111,7 @@ export class KongInstallation {
           wait: true,
           timeoutSeconds: Math.round(timeout('helmInstall') / 1000),
           createNamespace: true,
+          skipCrds,
           kubeconfig: deps.cluster.kubeconfigPath,
           ...(deps.cluster.context ? { kubeContext: deps.cluster.context } : {}),
         },

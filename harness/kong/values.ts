@@ -67,6 +67,7 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
         kongChart(names.gateway.release, {
           image: gatewayImage,
           replicaCount: replicas,
+          ...spread(replicas, { 'app.kubernetes.io/instance': names.gateway.release, 'app.kubernetes.io/component': 'app' }),
           env: db,
           ingressController: { enabled: true, ...controller },
           proxy: proxyValues(),
@@ -89,9 +90,11 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
                 replicaCount: replicas,
                 env: { role: 'traditional', ...db },
                 proxy: proxyValues(),
-                // A NodePort instead of the chart's headless Service, so the host reaches the Admin
-                // API; KIC's gateway discovery reads EndpointSlices and finds the pods all the same.
-                admin: { ...adminValues(), clusterIP: null },
+                // A NodePort instead of the chart's headless Service (the chart writes `clusterIP:
+                // None` only for type ClusterIP), so the host reaches the Admin API; KIC's gateway
+                // discovery reads EndpointSlices by port name and finds the pods all the same.
+                admin: adminValues(),
+                ...spread(replicas, { 'app.kubernetes.io/instance': names.gateway.release, 'app.kubernetes.io/name': 'gateway' }),
                 manager: { enabled: false },
               },
             },
@@ -119,6 +122,10 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
         kongChart(names.gateway.release, {
           image: gatewayImage,
           replicaCount: replicas,
+          ...spread(replicas, { 'app.kubernetes.io/instance': names.gateway.release, 'app.kubernetes.io/component': 'app' }),
+          // A DB-less data plane answers 503 on /status/ready until it holds a configuration, and
+          // a CP with an empty database gives it none before the scenario applies anything.
+          readinessProbe: { httpGet: { path: '/status', port: 'status', scheme: 'HTTP' } },
           env: {
             role: 'data_plane',
             database: 'off',
@@ -135,6 +142,12 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
         }),
       ];
   }
+}
+
+/** Gateway replicas one per node, so a node fault takes only part of the traffic. */
+function spread(replicas: number, labels: Record<string, string>): Values {
+  if (replicas < 2) return {};
+  return { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } }] };
 }
 
 function databaseEnv(mode: Target['mode'], pg: PostgresAddress | undefined): Values {

@@ -9,13 +9,13 @@ import type { KongInstallation } from '../kong/install.ts';
 import { componentNames, KONG_NAMESPACE } from '../kong/names.ts';
 import type { KubeObject } from '../manifests/types.ts';
 import { runAdminQuery } from '../probes/admin-queries.ts';
-import { readConditions } from '../probes/conditions.ts';
+import { readConditions, readIngressPublished } from '../probes/conditions.ts';
+import { createConcurrently } from '../faults/concurrent.ts';
+import { describeNodeStep, nodeFaultSteps, runNodeStep } from '../faults/node.ts';
 import type { RouteChecker } from '../probes/route.ts';
 import type { Target } from '../targets/target.ts';
 import { timeout } from '../timeouts.ts';
-import * as docker from '../tools/docker.ts';
-import { deleteNode } from '../tools/kubectl.ts';
-import type { AdminOperations, Scenario, ScenarioContext } from './scenario.ts';
+import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
 
 export interface RealContextDeps {
   scenario: Scenario;
@@ -25,6 +25,7 @@ export interface RealContextDeps {
   kube: Kube;
   kong: KongInstallation;
   admin: AdminClient;
+  database: DatabaseFaults;
   routes: RouteChecker;
   labels: Record<string, string>;
   record: (o: Observation) => void;
@@ -37,16 +38,15 @@ export class RealContext implements ScenarioContext {
   readonly target: Target;
   readonly variant: string | undefined;
   readonly admin: AdminOperations;
+  readonly database: DatabaseFaults;
   private readonly names;
 
   constructor(private readonly d: RealContextDeps) {
     this.target = d.target;
     this.variant = d.variant;
     this.names = componentNames(d.target.topology);
-    this.admin = {
-      listPlugins: () => d.admin.listPlugins(),
-      deletePlugin: (id) => d.admin.deletePlugin(id),
-    };
+    this.admin = d.admin;
+    this.database = d.database;
   }
 
   progress(message: string): void {
@@ -89,19 +89,24 @@ export class RealContext implements ScenarioContext {
     await deploymentAvailable(this.d.kube, namespace, name, { signal: this.d.signal });
   }
 
-  upgrade(change: { kic?: string; gateway?: string }): Promise<void> {
+  upgrade(change: UpgradeChange): Promise<void> {
     return this.d.kong.upgrade(change);
   }
 
-  async terminateNodeOf(component: Component): Promise<string> {
+  createConcurrently(objects: KubeObject[]): Promise<Admission[]> {
+    return createConcurrently(this.d.kube, objects, this.d.labels);
+  }
+
+  async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
     if (!this.d.cluster.kindName) throw new EnvironmentError('node termination needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
     const [pod] = await this.podsOf(component);
     const node = (pod?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
     if (!node) throw new EnvironmentError(`no scheduled ${component} pod to find a node by`);
     if (node.endsWith('control-plane')) throw new EnvironmentError(`the ${component} pod runs on the control plane (${node}); node faults need it on a worker`);
-    this.record({ kind: 'fault', at: Date.now(), name: 'node-kill', detail: `docker kill ${node}` });
-    await docker.kill(node, { signal: this.d.signal });
-    await deleteNode(node, this.d.cluster.kubeconfigPath, { signal: this.d.signal });
+    for (const step of nodeFaultSteps(node, how)) {
+      this.record({ kind: 'fault', at: Date.now(), name: `node-${how}`, detail: describeNodeStep(step) });
+      await runNodeStep(step, this.d.cluster.kubeconfigPath, this.d.signal);
+    }
     return node;
   }
 
@@ -111,6 +116,7 @@ export class RealContext implements ScenarioContext {
     const jobs: Promise<Observation[]>[] = [
       ...(scenario.probes.routes ?? []).map(async (r) => [await this.d.routes.check(r)]),
       ...(scenario.probes.conditions ?? []).map((c) => this.attempt(`conditions of ${c.kind} ${c.name}`, () => readConditions(this.d.kube, c))),
+      ...(scenario.probes.ingresses ?? []).map((i) => this.attempt(`status of Ingress ${i.name}`, () => readIngressPublished(this.d.kube, i))),
       ...(scenario.probes.admin ?? []).map((q) => this.attempt(`Admin API ${q}`, async () => [await runAdminQuery(q, this.d.admin, this.d.kube, scenario.namespace)])),
     ];
     const round = (await Promise.all(jobs)).flat();

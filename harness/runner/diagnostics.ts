@@ -22,9 +22,15 @@ const SECRET_FIELD = /pass(word)?|secret|token|^key$|_key$|credential|private/i;
 export function redactFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactFields);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) && v !== null && typeof v !== 'object' ? '[redacted]' : redactFields(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) && holdsValues(v) ? '[redacted]' : redactFields(v)]));
   }
   return value;
+}
+
+/** A scalar or a list of scalars: a secret's value itself, not a collection of entities to look into. */
+function holdsValues(v: unknown): boolean {
+  if (v === null) return false;
+  return Array.isArray(v) ? v.every((x) => x === null || typeof x !== 'object') : typeof v !== 'object';
 }
 
 const ADMIN_DUMP = ['/status', '/services', '/routes', '/plugins', '/upstreams', '/consumers', '/certificates'];

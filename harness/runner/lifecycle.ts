@@ -73,13 +73,13 @@ export async function runScenarioPhases(scenario: Scenario, deps: LifecycleDeps)
 
 /** The stateful signatures that the scenario's probes feed: each must read good before the fault. */
 export function probedSignatures(scenario: Scenario): Signature[] {
-  const { routes = [], conditions = [], admin = [] } = scenario.probes;
+  const { routes = [], conditions = [], ingresses = [], admin = [] } = scenario.probes;
   return scenario.signatures.filter((s) => {
     switch (s.kind) {
       case 'route':
         return routes.some((r) => r.route === s.route);
       case 'condition':
-        return conditions.some((c) => c.kind === s.objectKind);
+        return conditions.some((c) => c.kind === s.objectKind) || (s.objectKind === 'Ingress' && ingresses.length > 0);
       case 'admin':
         return admin.includes(s.query as (typeof admin)[number]);
       default:

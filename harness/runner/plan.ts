@@ -54,7 +54,15 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
   const shape = variant?.shape ?? scenario.shape;
   const install = scenario.install(target, variantName);
   const shapeText = readShape(shape);
-  const helm = helmReleases({ target, versions, kic: install.initialKic, gatewayReplicas: install.gatewayReplicas, postgres });
+  const helm = helmReleases({
+    target,
+    versions,
+    kic: install.initialKic,
+    gateway: install.initialGateway,
+    gatewayReplicas: install.gatewayReplicas,
+    postgres,
+    ...(install.values ? { overrides: install.values } : {}),
+  });
   const fault = variant?.fault ?? scenario.fault;
   const observe = scenario.window.observeMs / 1000;
   const recover = scenario.remediation ? (scenario.window.recoverMs ?? scenario.window.observeMs) / 1000 : null;
@@ -63,8 +71,9 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     `provision: kind ${versions.kind.version} cluster (${shape}) on ${target.k8s.image}@${target.k8s.digest}`,
     ...(install.gatewayApi ? [`install Gateway API ${versions.gatewayApi.version} CRDs (standard channel) before KIC starts`] : []),
     ...(target.mode === 'postgres' ? [`start Postgres (${versions.postgres.image}) with testcontainers on the kind network; password into Secret, never into values`] : []),
+    ...(target.mode === 'postgres' && install.databaseProxy ? [`start Toxiproxy (${versions.toxiproxy.image}) in front of Postgres; Kong connects through it`] : []),
     ...(target.topology === 'hybrid' ? ['create the cluster certificate Secret kong-cluster-cert for control plane / data plane mTLS'] : []),
-    ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace} (KIC ${install.initialKic ?? target.kic}, Kong ${target.gateway})`),
+    ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace}${install.skipCrds ? ' --skip-crds' : ''} (KIC ${install.initialKic ?? target.kic}, Kong ${install.initialGateway ?? target.gateway})`),
     `setup: ${scenario.setup.describe}`,
     `steady state: every probe healthy (${probeSummary(scenario)}), else inconclusive`,
     `fault: ${fault.describe}`,
@@ -94,6 +103,7 @@ function probeSummary(s: Scenario): string {
   const parts = [
     ...(s.probes.routes ?? []).map((r) => `GET ${r.path} -> ${r.expectStatus ?? 200}`),
     ...(s.probes.conditions ?? []).map((c) => `${c.kind} ${c.namespace}/${c.name} conditions`),
+    ...(s.probes.ingresses ?? []).map((i) => `Ingress ${i.namespace}/${i.name} address published`),
     ...(s.probes.admin ?? []).map((q) => `Admin API ${q}`),
   ];
   return parts.join(', ');

@@ -13,7 +13,8 @@ import { isSuccess } from '../judge/verdict.ts';
 import { AdminClient } from '../kong/admin.ts';
 import { KongInstallation } from '../kong/install.ts';
 import { componentNames, KONG_NAMESPACE } from '../kong/names.ts';
-import { startPostgres } from '../kong/postgres.ts';
+import { startPostgres, type RunningPostgres } from '../kong/postgres.ts';
+import { PostgresFaults, startToxiproxy, type RunningToxiproxy } from '../faults/database.ts';
 import { RouteChecker } from '../probes/route.ts';
 import { EvidenceStreams } from '../probes/streams.ts';
 import type { Target } from '../targets/target.ts';
@@ -101,18 +102,34 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   });
 
   let kong: KongInstallation | undefined;
+  let postgres: RunningPostgres | undefined;
+  let toxiproxy: RunningToxiproxy | undefined;
   const installed = provisioned && (await phase(deps, 'install', async () => {
     // Ryuk, testcontainers' reaper, would remove a kept Postgres when this process exits
     if (o.keepCluster) process.env['TESTCONTAINERS_RYUK_DISABLED'] = 'true';
-    const postgres = target.mode === 'postgres' ? await startPostgres(o.versions.postgres.image, runId) : undefined;
-    if (postgres) {
-      redactor.add(postgres.password);
-      if (!o.keepCluster) cleaner.defer('stop Postgres container', async () => void (await postgres.container.stop()));
-      progress(`Postgres at ${postgres.address.host}:${postgres.address.port}`);
+    if (target.mode === 'postgres') {
+      const pg = (postgres = await startPostgres(o.versions.postgres.image, runId));
+      redactor.add(pg.password);
+      if (!o.keepCluster) cleaner.defer('stop Postgres container', async () => void (await pg.container.stop()));
+      progress(`Postgres at ${pg.address.host}:${pg.address.port}`);
+      if (install.databaseProxy) {
+        const proxy = (toxiproxy = await startToxiproxy(o.versions.toxiproxy.image, pg, runId));
+        if (!o.keepCluster) cleaner.defer('stop Toxiproxy container', async () => void (await proxy.container.stop()));
+        progress(`Toxiproxy in front of Postgres at ${proxy.address.host}:${proxy.address.port}`);
+      }
     }
+    const database = toxiproxy?.address ?? postgres?.address;
     kong = new KongInstallation(
       { cluster: cluster!, kube: kube!, versions: o.versions, target, runDir, labels, addSecret: (...s) => redactor.add(...s), progress, signal: o.signal },
-      { kic: install.initialKic, gatewayReplicas: install.gatewayReplicas, gatewayApi: install.gatewayApi, ...(postgres ? { postgres: { address: postgres.address, password: postgres.password } } : {}) },
+      {
+        kic: install.initialKic,
+        gateway: install.initialGateway,
+        gatewayReplicas: install.gatewayReplicas,
+        gatewayApi: install.gatewayApi,
+        skipCrds: install.skipCrds,
+        values: install.values,
+        ...(postgres && database ? { postgres: { address: database, password: postgres.password } } : {}),
+      },
     );
     await kong.install();
     admin = new AdminClient(cluster!.adminUrl);
@@ -122,7 +139,8 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
 
   const routes = new RouteChecker(cluster?.proxyUrl ?? 'http://127.0.0.1');
   if (installed) {
-    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, routes, labels, record: timeline.record, progress, signal: o.signal });
+    const database = new PostgresFaults(postgres, toxiproxy);
+    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, labels, record: timeline.record, progress, signal: o.signal });
     await runScenarioPhases(scenario, { ...deps, ctx });
   }
   await streams?.close();

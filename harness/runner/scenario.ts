@@ -3,6 +3,7 @@ import type { ExpectationTable } from '../judge/expectations.ts';
 import type { Signature } from '../judge/signatures.ts';
 import type { Requirements, Target } from '../targets/target.ts';
 import type { KubeObject } from '../manifests/types.ts';
+import type { Values } from '../kong/values.ts';
 
 /** Cluster shapes, each a file in kind-config/. */
 export type ClusterShape = 'single-node' | 'multi-node';
@@ -28,9 +29,16 @@ export interface ConditionProbe {
 /** Admin API state the runner snapshots by name; see probes/admin-queries.ts. */
 export type AdminQueryName = 'upstream-targets' | 'plugins';
 
+/** An Ingress whose `status.loadBalancer` is read as a `Published` condition (see probes/conditions.ts). */
+export interface IngressProbe {
+  namespace: string;
+  name: string;
+}
+
 export interface Probes {
   routes?: RouteProbe[];
   conditions?: ConditionProbe[];
+  ingresses?: IngressProbe[];
   admin?: AdminQueryName[];
   intervalMs?: number;
 }
@@ -46,20 +54,63 @@ export interface ScenarioContext {
   deletePods(component: Component): Promise<string[]>;
   /** `kubectl rollout restart` of a Deployment and a wait for it to finish */
   restartDeployment(namespace: string, name: string): Promise<void>;
-  /** `helm upgrade` of the installed release(s) with a new KIC and/or Kong image, values otherwise unchanged */
-  upgrade(change: { kic?: string; gateway?: string }): Promise<void>;
-  /** kills the kind node running the component's first pod, then deletes the Node as a cloud autoscaler would */
-  terminateNodeOf(component: Component): Promise<string>;
+  /**
+   * `helm upgrade` of the installed release(s) with a new KIC and/or Kong image and optional
+   * value overrides per release (kept for later upgrades); values otherwise unchanged
+   */
+  upgrade(change: UpgradeChange): Promise<void>;
+  /** server-side applies every object at the same moment, one request each; never throws for a rejection */
+  createConcurrently(objects: KubeObject[]): Promise<Admission[]>;
+  /**
+   * a node fault on the kind node running the component's first pod: `kill` is a Karpenter-style
+   * termination (docker kill, then the Node object deleted as a cloud autoscaler would);
+   * `restart` stops and starts the node container
+   */
+  terminateNodeOf(component: Component, how?: NodeFault): Promise<string>;
+  /** faults of the run's Postgres (DB mode only) */
+  database: DatabaseFaults;
   admin: AdminOperations;
   /** one round of the scenario's probes, recorded on the timeline */
   probe(): Promise<Observation[]>;
   record(entry: Observation): void;
 }
 
+export interface UpgradeChange {
+  kic?: string;
+  gateway?: string;
+  /** deep-merged over the values of the named release */
+  values?: Record<string, Values>;
+}
+
+export type NodeFault = 'kill' | 'restart';
+
+/** What the API server said to one of several objects created at once. */
+export interface Admission {
+  object: string;
+  admitted: boolean;
+  message?: string;
+}
+
+export interface DatabaseFaults {
+  /** cut every connection to Postgres (Toxiproxy disables the proxy) */
+  cut(): Promise<void>;
+  /** undo cut() and latency() */
+  restore(): Promise<void>;
+  /** add latency to every answer from Postgres */
+  latency(ms: number): Promise<void>;
+  /** stop and start the Postgres container itself */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
 /** The Admin API operations scenarios use (remediations, hand-made entities). */
 export interface AdminOperations {
   listPlugins(): Promise<{ id: string; name: string; tags?: string[] | null }[]>;
   deletePlugin(id: string): Promise<void>;
+  /** creates a plugin under `scope`: '' (global), `/services/<id or name>`, `/routes/<id or name>` */
+  createPlugin(scope: string, body: { name: string; config?: Record<string, unknown>; tags?: string[] }): Promise<{ id: string }>;
+  /** every entity of a collection, e.g. `/services` */
+  list(path: string): Promise<{ id: string; name?: string; tags?: string[] | null; [field: string]: unknown }[]>;
 }
 
 export interface Variant {
@@ -78,8 +129,16 @@ export interface Step {
 export interface InstallChoices {
   /** the KIC version to install first, when the fault is an upgrade to the target's version */
   initialKic?: string;
+  /** the Kong Gateway version to install first, when the fault upgrades Kong */
+  initialGateway?: string;
   gatewayReplicas?: number;
   gatewayApi?: boolean;
+  /** `helm install --skip-crds`: KIC starts without its CRDs */
+  skipCrds?: boolean;
+  /** put Toxiproxy between Kong and Postgres, for cut-offs and latency */
+  databaseProxy?: boolean;
+  /** deep-merged over the values of the named release */
+  values?: Record<string, Values>;
 }
 
 export interface Scenario {

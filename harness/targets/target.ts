@@ -87,7 +87,7 @@ export function parseFeatureGates(text: string | undefined): string[] {
   if (text === undefined || text.trim() === '') return [];
   const gates = text.split(',').map((g) => g.trim());
   const bad = gates.find((g) => !GATE.test(g));
-  if (bad) throw new UserError(`bad feature gate "${bad}": expected Name=true|false, comma separated`);
+  if (bad !== undefined) throw new UserError(`bad feature gate "${bad}": expected Name=true|false, comma separated`);
   return gates;
 }
 

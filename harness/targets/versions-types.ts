@@ -40,4 +40,5 @@ export interface Versions {
   };
   gatewayApi: { version: string; standardInstallUrl: string };
   postgres: { image: string };
+  toxiproxy: { image: string };
 }

@@ -33,7 +33,7 @@ const versionList = {
 };
 const schema = {
   type: 'object',
-  required: ['kind', 'tools', 'kic', 'gateway', 'kicImage', 'charts', 'gatewayApi', 'postgres'],
+  required: ['kind', 'tools', 'kic', 'gateway', 'kicImage', 'charts', 'gatewayApi', 'postgres', 'toxiproxy'],
   properties: {
     kind: {
       type: 'object',
@@ -75,6 +75,7 @@ const schema = {
       properties: { version: { type: 'string' }, standardInstallUrl: { type: 'string', pattern: '^https://' } },
     },
     postgres: { type: 'object', required: ['image'], properties: { image: { type: 'string' } } },
+    toxiproxy: { type: 'object', required: ['image'], properties: { image: { type: 'string' } } },
   },
 } as const;
 

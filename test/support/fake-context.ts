@@ -16,7 +16,7 @@ import { componentNames } from '../../harness/kong/names.ts';
 import type { KubeObject } from '../../harness/manifests/types.ts';
 import type { Clock } from '../../harness/runner/clock.ts';
 import { runScenarioPhases, type Timeline } from '../../harness/runner/lifecycle.ts';
-import type { AdminOperations, Scenario, ScenarioContext } from '../../harness/runner/scenario.ts';
+import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from '../../harness/runner/scenario.ts';
 import { resolveTarget, type Target } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
 
@@ -50,12 +50,16 @@ type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
 export type Sighting = WithoutAt<Observation>;
 
 type CallDetail =
-  | { op: 'apply' | 'remove'; objects: KubeObject[] }
-  | { op: 'deletePods' | 'terminateNodeOf'; component: Component }
+  | { op: 'apply' | 'remove' | 'createConcurrently'; objects: KubeObject[] }
+  | { op: 'deletePods'; component: Component }
+  | { op: 'terminateNodeOf'; component: Component; how: NodeFault }
   | { op: 'restartDeployment'; namespace: string; name: string }
-  | { op: 'upgrade'; change: { kic?: string; gateway?: string } }
+  | { op: 'upgrade'; change: UpgradeChange }
   | { op: 'listPlugins' }
-  | { op: 'deletePlugin'; id: string };
+  | { op: 'deletePlugin'; id: string }
+  | { op: 'createPlugin'; scope: string; name: string }
+  | { op: 'list'; path: string }
+  | { op: 'database'; action: 'cut' | 'restore' | 'stop' | 'start' | 'latency'; ms?: number };
 /** A call the scenario made through its context, with when and in which phase it made it. */
 export type Call = CallDetail & { at: number; phase: Phase | undefined };
 export type Operation = Call['op'];
@@ -98,6 +102,10 @@ export interface Script {
   plugins?: AdminPlugin[];
   /** operations that throw this error whenever the scenario calls them (after being recorded) */
   fail?: Partial<Record<Operation, Error>>;
+  /** Admin API collections other than plugins, keyed by path (e.g. `/services`) */
+  entities?: Record<string, { id: string; name?: string; tags?: string[] | null }[]>;
+  /** how the API server answers concurrent creations; by default everything is admitted */
+  admit?: (objects: KubeObject[]) => Admission[];
 }
 
 export class FakeContext implements ScenarioContext {
@@ -106,6 +114,7 @@ export class FakeContext implements ScenarioContext {
   readonly progressMessages: string[] = [];
   readonly clock: VirtualClock;
   readonly admin: AdminOperations;
+  readonly database: DatabaseFaults;
   readonly #plugins: AdminPlugin[];
   /** how many occurrences of each happening are already on the timeline */
   readonly #emitted: number[];
@@ -129,6 +138,24 @@ export class FakeContext implements ScenarioContext {
         const index = this.#plugins.findIndex((p) => p.id === id);
         if (index >= 0) this.#plugins.splice(index, 1);
       },
+      createPlugin: async (scope, body) => {
+        this.#call({ op: 'createPlugin', scope, name: body.name });
+        const plugin = { id: `hand-made-${this.#plugins.length + 1}`, name: body.name, tags: body.tags ?? null };
+        this.#plugins.push(plugin);
+        return plugin;
+      },
+      list: async (path) => {
+        this.#call({ op: 'list', path });
+        return (path === '/plugins' ? this.#plugins : (script.entities?.[path] ?? [])).map((e) => ({ ...e }));
+      },
+    };
+    const database = (action: 'cut' | 'restore' | 'stop' | 'start') => async () => this.#call({ op: 'database', action });
+    this.database = {
+      cut: database('cut'),
+      restore: database('restore'),
+      stop: database('stop'),
+      start: database('start'),
+      latency: async (ms) => this.#call({ op: 'database', action: 'latency', ms }),
     };
   }
 
@@ -153,12 +180,17 @@ export class FakeContext implements ScenarioContext {
     this.#call({ op: 'restartDeployment', namespace, name });
   }
 
-  async upgrade(change: { kic?: string; gateway?: string }): Promise<void> {
+  async upgrade(change: UpgradeChange): Promise<void> {
     this.#call({ op: 'upgrade', change });
   }
 
-  async terminateNodeOf(component: Component): Promise<string> {
-    this.#call({ op: 'terminateNodeOf', component });
+  async createConcurrently(objects: KubeObject[]): Promise<Admission[]> {
+    this.#call({ op: 'createConcurrently', objects });
+    return this.script.admit?.(objects) ?? objects.map((o) => ({ object: `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, admitted: true }));
+  }
+
+  async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
+    this.#call({ op: 'terminateNodeOf', component, how });
     return 'kong-chaos-worker2';
   }
 
@@ -275,18 +307,26 @@ export function show(call: Call): string {
   switch (call.op) {
     case 'apply':
     case 'remove':
+    case 'createConcurrently':
       return [call.op, ...call.objects.map((o) => [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/'))].join(' ');
     case 'deletePods':
-    case 'terminateNodeOf':
       return `${call.op} ${call.component}`;
+    case 'terminateNodeOf':
+      return `${call.op} ${call.component}${call.how === 'kill' ? '' : ` ${call.how}`}`;
     case 'restartDeployment':
       return `${call.op} ${call.namespace}/${call.name}`;
     case 'upgrade':
-      return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+      return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
     case 'listPlugins':
       return call.op;
     case 'deletePlugin':
       return `${call.op} ${call.id}`;
+    case 'createPlugin':
+      return `${call.op} ${call.name} at ${call.scope || '(global)'}`;
+    case 'list':
+      return `${call.op} ${call.path}`;
+    case 'database':
+      return `database ${call.action}${call.ms === undefined ? '' : ` ${call.ms}ms`}`;
   }
 }
 

@@ -1,0 +1,320 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { defaultHostPorts, KIND_CONFIG_DIR, NODE_PORTS } from '../../../harness/cluster/kind-config.ts';
+import { helmReleases, merge, type HelmRelease, type Values } from '../../../harness/kong/values.ts';
+import { resolveTarget, type Requirements, type TargetFlags } from '../../../harness/targets/target.ts';
+import { loadVersions } from '../../../harness/targets/versions.ts';
+
+const versions = loadVersions();
+const ANY: Requirements = { modes: ['dbless', 'postgres'], topologies: ['single', 'split', 'hybrid'] };
+const target = (flags: TargetFlags) => resolveTarget(versions, ANY, flags, 'values-test');
+
+/** Walks a plain object by keys, failing loudly when a key is missing. */
+function at(values: unknown, ...path: string[]): unknown {
+  let here = values;
+  for (const key of path) {
+    expect(here, `missing ${path.join('.')} (at ${key})`).to.be.an('object').that.has.property(key);
+    here = (here as Record<string, unknown>)[key];
+  }
+  return here;
+}
+
+/** Every object in `values` that has property `key`, anywhere. */
+function collect(values: unknown, key: string, out: unknown[] = []): unknown[] {
+  if (Array.isArray(values)) values.forEach((v) => collect(v, key, out));
+  else if (values && typeof values === 'object') {
+    for (const [k, v] of Object.entries(values)) {
+      if (k === key) out.push(v);
+      collect(v, key, out);
+    }
+  }
+  return out;
+}
+
+/** The containerPorts the kind config files map, read from the YAML files themselves. */
+function mappedContainerPorts(shape: string): number[] {
+  const doc = parse(readFileSync(`${KIND_CONFIG_DIR}${shape}.yaml`, 'utf8')) as { nodes: { extraPortMappings?: { containerPort: number }[] }[] };
+  return doc.nodes.flatMap((n) => (n.extraPortMappings ?? []).map((m) => m.containerPort));
+}
+
+const COMBINATIONS = [
+  { topology: 'single', mode: 'dbless' },
+  { topology: 'single', mode: 'postgres' },
+  { topology: 'split', mode: 'dbless' },
+  { topology: 'split', mode: 'postgres' },
+  { topology: 'hybrid', mode: 'postgres' },
+] as const;
+
+/** The gateway (proxy-serving) values and controller values of a release list, per topology. */
+function parts(topology: string, releases: HelmRelease[]) {
+  if (topology === 'single') return { gateway: releases[0]!.values, controller: at(releases[0]!.values, 'ingressController') as Values, cp: undefined };
+  if (topology === 'split') return { gateway: at(releases[0]!.values, 'gateway') as Values, controller: at(releases[0]!.values, 'controller', 'ingressController') as Values, cp: undefined };
+  return { gateway: releases[1]!.values, controller: at(releases[0]!.values, 'ingressController') as Values, cp: releases[0]!.values };
+}
+
+describe('kong/values helmReleases', () => {
+  for (const { topology, mode } of COMBINATIONS) {
+    describe(`${topology} × ${mode}`, () => {
+      const t = target({ topology, mode, kic: '3.4.3', gateway: '3.8.1' });
+      const releases = helmReleases({ target: t, versions });
+      const { gateway, controller } = parts(topology, releases);
+
+      it('uses the chart and chart version pinned in versions.yaml', () => {
+        const expected =
+          topology === 'split'
+            ? [{ release: 'kong', chart: 'kong/ingress', chartVersion: versions.charts.ingress.version }]
+            : topology === 'single'
+              ? [{ release: 'kong', chart: 'kong/kong', chartVersion: versions.charts.kong.version }]
+              : [
+                  { release: 'kong-cp', chart: 'kong/kong', chartVersion: versions.charts.kong.version },
+                  { release: 'kong-dp', chart: 'kong/kong', chartVersion: versions.charts.kong.version },
+                ];
+        expect(releases.map((r) => ({ release: r.release, chart: r.chart, chartVersion: r.chartVersion }))).to.deep.equal(expected);
+        expect(releases.every((r) => r.namespace === 'kong')).to.equal(true);
+        expect(versions.charts.kong.version).to.equal('3.4.1');
+        expect(versions.charts.ingress.version).to.equal('0.24.0');
+      });
+
+      it('runs kong:<gateway> and kong/kubernetes-ingress-controller:<kic>', () => {
+        expect(at(gateway, 'image')).to.deep.equal({ repository: 'kong', tag: '3.8.1' });
+        expect(at(controller, 'image')).to.deep.equal({ repository: 'kong/kubernetes-ingress-controller', tag: '3.4.3' });
+        if (topology === 'hybrid') expect(at(releases[0]!.values, 'image')).to.deep.equal({ repository: 'kong', tag: '3.8.1' });
+      });
+
+      it('installs an older KIC when the kic override asks for one (upgrade from)', () => {
+        const upgraded = parts(topology, helmReleases({ target: t, versions, kic: '3.4.1' }));
+        expect(at(upgraded.controller, 'image', 'tag')).to.equal('3.4.1');
+        expect(at(upgraded.gateway, 'image', 'tag')).to.equal('3.8.1');
+      });
+
+      it('exposes the proxy on NodePort 30080, which every kind config maps', () => {
+        expect(at(gateway, 'proxy', 'http', 'nodePort')).to.equal(30080);
+        expect(at(gateway, 'proxy', 'type')).to.equal('NodePort');
+        expect(NODE_PORTS.proxy).to.equal(30080);
+        for (const shape of ['single-node', 'multi-node']) {
+          expect(mappedContainerPorts(shape), shape).to.include(at(gateway, 'proxy', 'http', 'nodePort'));
+          expect(() => defaultHostPorts(readFileSync(`${KIND_CONFIG_DIR}${shape}.yaml`, 'utf8'))).not.to.throw();
+        }
+      });
+
+      it('exposes the Admin API on NodePort 30001, which every kind config maps', () => {
+        const adminValues = topology === 'hybrid' ? releases[0]!.values : gateway;
+        expect(at(adminValues, 'admin', 'http', 'nodePort')).to.equal(30001);
+        expect(at(adminValues, 'admin', 'type')).to.equal('NodePort');
+        expect(NODE_PORTS.admin).to.equal(30001);
+        for (const shape of ['single-node', 'multi-node']) {
+          expect(mappedContainerPorts(shape), shape).to.include(at(adminValues, 'admin', 'http', 'nodePort'));
+        }
+      });
+
+      it('never puts a literal password into any values (serialized)', () => {
+        const text = JSON.stringify(releases);
+        const passwords = collect(releases, 'pg_password');
+        for (const p of passwords) {
+          expect(p).to.deep.equal({ valueFrom: { secretKeyRef: { name: 'kong-chaos-postgres', key: 'password' } } });
+        }
+        // the only "password" in the serialized values is the Secret key name
+        expect(text.match(/password/gi) ?? []).to.have.length(passwords.length * 2);
+      });
+
+      it('sets no feature_gates when none were asked for', () => {
+        expect(collect(releases, 'feature_gates')).to.deep.equal([]);
+      });
+    });
+  }
+
+  describe('database env', () => {
+    it('dbless sets env.database to the string "off", and it stays a string through the JSON values file', () => {
+      for (const topology of ['single', 'split'] as const) {
+        const { gateway } = parts(topology, helmReleases({ target: target({ topology, mode: 'dbless' }), versions }));
+        expect(at(gateway, 'env', 'database')).to.equal('off');
+        const reread = JSON.parse(JSON.stringify(gateway)) as Values;
+        expect(at(reread, 'env', 'database')).to.be.a('string').that.equals('off');
+        expect(collect(gateway, 'pg_host')).to.deep.equal([]);
+      }
+    });
+
+    it('postgres sets host, port, user, database and the password only as a secretKeyRef', () => {
+      for (const topology of ['single', 'split'] as const) {
+        const pg = { host: '172.18.0.9', port: 5433, user: 'chaos', database: 'kongdb' };
+        const { gateway } = parts(topology, helmReleases({ target: target({ topology, mode: 'postgres' }), versions, postgres: pg }));
+        expect(at(gateway, 'env')).to.include({ database: 'postgres', pg_host: '172.18.0.9', pg_port: 5433, pg_user: 'chaos', pg_database: 'kongdb' });
+        expect(at(gateway, 'env', 'pg_password')).to.deep.equal({ valueFrom: { secretKeyRef: { name: 'kong-chaos-postgres', key: 'password' } } });
+      }
+    });
+
+    it('postgres without an address uses the planned placeholder, not an empty host', () => {
+      const [release] = helmReleases({ target: target({ topology: 'single', mode: 'postgres' }), versions });
+      expect(at(release!.values, 'env', 'pg_host')).to.be.a('string').with.length.greaterThan(0);
+      expect(at(release!.values, 'env', 'pg_port')).to.equal(5432);
+    });
+
+    it('hybrid keeps the database on the control plane and runs the data plane with database off', () => {
+      const [cp, dp] = helmReleases({ target: target({ topology: 'hybrid', mode: 'postgres' }), versions });
+      expect(at(cp!.values, 'env', 'database')).to.equal('postgres');
+      expect(at(dp!.values, 'env', 'database')).to.equal('off');
+      expect(collect(dp!.values, 'pg_host')).to.deep.equal([]);
+      expect(collect(dp!.values, 'pg_password')).to.deep.equal([]);
+    });
+  });
+
+  describe('split topology', () => {
+    const [release] = helmReleases({ target: target({ topology: 'split', mode: 'dbless' }), versions });
+    const values = release!.values;
+
+    it('nests the controller and the gateway under their own keys, as kong/ingress expects', () => {
+      expect(Object.keys(values).sort()).to.deep.equal(['controller', 'gateway']);
+      expect(at(values, 'controller', 'ingressController', 'image', 'repository')).to.equal('kong/kubernetes-ingress-controller');
+      expect(at(values, 'gateway', 'env', 'role')).to.equal('traditional');
+    });
+
+    it('gives the gateway Admin API a NodePort (the chart makes it headless only for ClusterIP)', () => {
+      expect(at(values, 'gateway', 'admin', 'type')).to.equal('NodePort');
+      expect(at(values, 'gateway', 'admin', 'enabled')).to.equal(true);
+      expect(at(values, 'gateway', 'admin')).not.to.have.property('clusterIP');
+    });
+
+    it('leaves gateway discovery to the chart (no discovery or admin URL settings)', () => {
+      expect(collect(values, 'gatewayDiscovery')).to.deep.equal([]);
+      expect(collect(values, 'kong_admin_url')).to.deep.equal([]);
+      expect(collect(values, 'konnect')).to.deep.equal([]);
+      expect(Object.keys(at(values, 'controller', 'ingressController') as Values).sort()).to.deep.equal(['env', 'image']);
+    });
+  });
+
+  describe('hybrid topology', () => {
+    const [cp, dp] = helmReleases({ target: target({ topology: 'hybrid', mode: 'postgres' }), versions });
+
+    it('runs the control plane with role control_plane, the cluster certificate and no proxy', () => {
+      expect(at(cp!.values, 'env')).to.include({
+        role: 'control_plane',
+        cluster_cert: '/etc/secrets/kong-cluster-cert/tls.crt',
+        cluster_cert_key: '/etc/secrets/kong-cluster-cert/tls.key',
+      });
+      expect(at(cp!.values, 'secretVolumes')).to.deep.equal(['kong-cluster-cert']);
+      expect(at(cp!.values, 'proxy', 'enabled')).to.equal(false);
+      expect(at(cp!.values, 'cluster', 'enabled')).to.equal(true);
+      expect(at(cp!.values, 'cluster', 'tls', 'servicePort')).to.equal(8005);
+    });
+
+    it('lets the control plane KIC publish the data plane proxy Service', () => {
+      expect(at(cp!.values, 'ingressController', 'enabled')).to.equal(true);
+      expect(at(cp!.values, 'ingressController', 'env', 'publish_service')).to.equal('kong/kong-dp-kong-proxy');
+      expect(at(cp!.values, 'ingressController', 'env', 'log_format')).to.equal('json');
+    });
+
+    it('runs the data plane with role data_plane against the control plane cluster Service on 8005', () => {
+      expect(at(dp!.values, 'env')).to.include({
+        role: 'data_plane',
+        cluster_control_plane: 'kong-cp-kong-cluster.kong.svc.cluster.local:8005',
+        cluster_cert: '/etc/secrets/kong-cluster-cert/tls.crt',
+        cluster_cert_key: '/etc/secrets/kong-cluster-cert/tls.key',
+        lua_ssl_trusted_certificate: '/etc/secrets/kong-cluster-cert/tls.crt',
+      });
+      expect(at(dp!.values, 'ingressController', 'enabled')).to.equal(false);
+      expect(at(dp!.values, 'admin', 'enabled')).to.equal(false);
+      expect(at(dp!.values, 'proxy', 'enabled')).to.equal(true);
+    });
+
+    it('honours gatewayReplicas on the data plane only', () => {
+      const [cp3, dp3] = helmReleases({ target: target({ topology: 'hybrid', mode: 'postgres' }), versions, gatewayReplicas: 3 });
+      expect(at(dp3!.values, 'replicaCount')).to.equal(3);
+      expect(cp3!.values).not.to.have.property('replicaCount');
+    });
+  });
+
+  describe('feature gates', () => {
+    const featureGates = 'FallbackConfiguration=true,CombinedServices=false';
+    for (const topology of ['single', 'split', 'hybrid'] as const) {
+      it(`end up in the controller's env.feature_gates (${topology})`, () => {
+        const releases = helmReleases({ target: target({ topology, mode: 'postgres', featureGates }), versions });
+        const { controller } = parts(topology, releases);
+        expect(at(controller, 'env', 'feature_gates')).to.equal(featureGates);
+        expect(collect(releases, 'feature_gates')).to.deep.equal([featureGates]);
+      });
+    }
+  });
+
+  describe('overrides', () => {
+    it('deep-merge into the named release and keep every sibling value', () => {
+      const t = target({ topology: 'single', mode: 'dbless' });
+      const [release] = helmReleases({
+        target: t,
+        versions,
+        overrides: { kong: { env: { log_level: 'debug' }, proxy: { http: { nodePort: 31111 } } } },
+      });
+      expect(at(release!.values, 'env')).to.deep.equal({ database: 'off', log_level: 'debug' });
+      expect(at(release!.values, 'proxy', 'http')).to.deep.equal({ enabled: true, servicePort: 80, containerPort: 8000, nodePort: 31111 });
+      expect(at(release!.values, 'proxy', 'type')).to.equal('NodePort');
+    });
+
+    it('apply to the split release as a whole and reach the nested gateway values', () => {
+      const [release] = helmReleases({
+        target: target({ topology: 'split', mode: 'dbless' }),
+        versions,
+        overrides: { kong: { gateway: { env: { log_level: 'debug' } } } },
+      });
+      expect(at(release!.values, 'gateway', 'env')).to.deep.equal({ role: 'traditional', database: 'off', log_level: 'debug' });
+      expect(at(release!.values, 'gateway', 'admin', 'type')).to.equal('NodePort');
+    });
+
+    it('touch only the release they are keyed by (hybrid)', () => {
+      const [cp, dp] = helmReleases({
+        target: target({ topology: 'hybrid', mode: 'postgres' }),
+        versions,
+        overrides: { 'kong-dp': { replicaCount: 4 } },
+      });
+      expect(at(dp!.values, 'replicaCount')).to.equal(4);
+      expect(cp!.values).not.to.have.property('replicaCount');
+    });
+  });
+});
+
+describe('kong/values merge', () => {
+  it('merges nested objects key by key', () => {
+    expect(merge({ a: { b: 1, c: { d: 2 } }, e: 3 }, { a: { c: { f: 4 } } })).to.deep.equal({ a: { b: 1, c: { d: 2, f: 4 } }, e: 3 });
+  });
+
+  it('replaces arrays instead of concatenating or merging them by index', () => {
+    expect(merge({ list: [1, 2, 3], o: { l: ['a', 'b'] } }, { list: [9], o: { l: [] } })).to.deep.equal({ list: [9], o: { l: [] } });
+  });
+
+  it('lets a scalar or null replace an object, and an object replace a scalar', () => {
+    expect(merge({ a: { b: 1 }, c: 'x' }, { a: null, c: { d: 1 } })).to.deep.equal({ a: null, c: { d: 1 } });
+  });
+
+  it('does not change either input', () => {
+    const base = { a: { b: 1 }, l: [1] };
+    const over = { a: { c: 2 }, l: [2] };
+    const out = merge(base, over);
+    (out.a as Values).z = 1;
+    expect(base).to.deep.equal({ a: { b: 1 }, l: [1] });
+    expect(over).to.deep.equal({ a: { c: 2 }, l: [2] });
+  });
+});
+
+describe('kong/values for node faults and hybrid readiness', () => {
+  it('spreads two or more gateway replicas one per node, and leaves a single replica alone', () => {
+    const [one] = helmReleases({ target: target({ topology: 'single' }), versions });
+    const [two] = helmReleases({ target: target({ topology: 'single' }), versions, gatewayReplicas: 2 });
+    expect(one!.values).not.to.have.property('topologySpreadConstraints');
+    expect(at(two!.values, 'topologySpreadConstraints')).to.deep.equal([
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: { 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/component': 'app' } },
+      },
+    ]);
+    const [split] = helmReleases({ target: target({ topology: 'split' }), versions, gatewayReplicas: 3 });
+    const [constraint] = at(split!.values, 'gateway', 'topologySpreadConstraints') as Values[];
+    expect(constraint!['labelSelector']).to.deep.equal({ matchLabels: { 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'gateway' } });
+  });
+
+  it('lets the hybrid data plane be Ready before it holds a configuration', () => {
+    const [cp, dp] = helmReleases({ target: target({ topology: 'hybrid', mode: 'postgres' }), versions });
+    expect(at(dp!.values, 'readinessProbe', 'httpGet', 'path')).to.equal('/status');
+    expect(cp!.values).not.to.have.property('readinessProbe');
+  });
+});

@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import { UserError } from '../../../harness/errors.ts';
+import { describeTarget, parseFeatureGates, resolveTarget, type Requirements, type TargetFlags } from '../../../harness/targets/target.ts';
+import { loadVersions } from '../../../harness/targets/versions.ts';
+
+const versions = loadVersions();
+const ANY: Requirements = { modes: ['dbless', 'postgres'], topologies: ['single', 'split', 'hybrid'] };
+
+function refusal(flags: TargetFlags, requires: Requirements = ANY): string {
+  let caught: unknown;
+  try {
+    resolveTarget(versions, requires, flags, 'some-scenario');
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'resolveTarget accepted it').to.be.instanceOf(UserError);
+  return (caught as UserError).message;
+}
+
+describe('targets/target resolveTarget', () => {
+  it('defaults every field from versions.yaml and the first mode and topology the scenario allows', () => {
+    const t = resolveTarget(versions, { modes: ['postgres', 'dbless'], topologies: ['split', 'single'] }, {}, 's');
+    expect(t).to.deep.equal({
+      k8s: versions.kind.nodeImages.find((n) => n.k8s === '1.33'),
+      kic: '3.5.13',
+      gateway: '3.9.1',
+      mode: 'postgres',
+      topology: 'split',
+      featureGates: [],
+    });
+    expect(t.k8s.image).to.equal('kindest/node:v1.33.7');
+  });
+
+  it('accepts versions with a v prefix and stores them without it', () => {
+    const t = resolveTarget(versions, ANY, { kic: 'v3.4.3', gateway: 'v3.8.1' }, 's');
+    expect(t.kic).to.equal('3.4.3');
+    expect(t.gateway).to.equal('3.8.1');
+  });
+
+  it('matches a Kubernetes version by its minor, with or without patch and v prefix', () => {
+    for (const k8s of ['1.33', 'v1.33', '1.33.7', 'v1.33.7', '1.33.0']) {
+      expect(resolveTarget(versions, ANY, { k8s }, 's').k8s.image, k8s).to.equal('kindest/node:v1.33.7');
+    }
+    expect(resolveTarget(versions, ANY, { k8s: '1.31' }, 's').k8s.image).to.equal('kindest/node:v1.31.14');
+  });
+
+  it('refuses an unknown Kubernetes version and lists the known minors', () => {
+    expect(refusal({ k8s: '1.20' })).to.equal('unknown Kubernetes version "1.20"; known: 1.35, 1.34, 1.33, 1.32, 1.31');
+    expect(refusal({ k8s: '2' })).to.match(/unknown Kubernetes version "2"/);
+  });
+
+  it('refuses an unknown KIC version and lists the known ones', () => {
+    const message = refusal({ kic: '3.4.0' });
+    expect(message).to.match(/^unknown KIC version "3\.4\.0"; known: 3\.4\.1, 3\.4\.2, /);
+    expect(message).to.include('3.5.13');
+    expect(message.split('\n')).to.have.length(1);
+  });
+
+  it('refuses an unknown Kong Gateway version and lists the known ones', () => {
+    expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1');
+  });
+
+  it('refuses a KIC version outside the scenario range and lists those that qualify', () => {
+    const message = refusal({ kic: '3.4.4' }, { ...ANY, kic: '>=3.4.5 <3.4.8' });
+    expect(message).to.equal('some-scenario needs KIC >=3.4.5 <3.4.8; 3.4.4 does not qualify (known: 3.4.5, 3.4.6, 3.4.7)');
+  });
+
+  it('refuses an unknown mode or topology and lists the known ones', () => {
+    expect(refusal({ mode: 'mysql' })).to.equal('unknown mode "mysql"; known: dbless, postgres');
+    expect(refusal({ topology: 'mesh' })).to.equal('unknown topology "mesh"; known: single, split, hybrid');
+  });
+
+  it('refuses a mode or topology the scenario does not allow', () => {
+    expect(refusal({ mode: 'dbless' }, { modes: ['postgres'], topologies: ['single'] })).to.equal('some-scenario does not run with mode dbless; it needs postgres');
+    expect(refusal({ topology: 'hybrid' }, { modes: ['postgres'], topologies: ['single', 'split'] })).to.equal('some-scenario does not run with topology hybrid; it needs single or split');
+  });
+
+  it('requires postgres for the hybrid topology, also when dbless is only the default', () => {
+    expect(refusal({ topology: 'hybrid', mode: 'dbless' })).to.match(/hybrid needs mode postgres/);
+    expect(refusal({ topology: 'hybrid' })).to.match(/hybrid needs mode postgres/);
+    expect(resolveTarget(versions, ANY, { topology: 'hybrid', mode: 'postgres' }, 's').topology).to.equal('hybrid');
+  });
+
+  it('parses feature gates into a list', () => {
+    expect(resolveTarget(versions, ANY, { featureGates: 'FallbackConfiguration=true, GatewayAlpha=false' }, 's').featureGates).to.deep.equal([
+      'FallbackConfiguration=true',
+      'GatewayAlpha=false',
+    ]);
+  });
+
+  it('describes a target on one line', () => {
+    const t = resolveTarget(versions, ANY, { kic: '3.4.3', featureGates: 'A=true' }, 's');
+    expect(describeTarget(t)).to.equal('k8s 1.33 · KIC 3.4.3 · Kong 3.9.1 · dbless · single gates=A=true');
+  });
+});
+
+describe('targets/target parseFeatureGates', () => {
+  it('treats a missing or blank flag as no gates', () => {
+    expect(parseFeatureGates(undefined)).to.deep.equal([]);
+    expect(parseFeatureGates('  ')).to.deep.equal([]);
+  });
+
+  for (const bad of ['FallbackConfiguration', 'FallbackConfiguration=yes', 'fallback=true', 'A=true,,B=false', 'A=true,', 'A=true;B=false', 'A = true', '=true']) {
+    it(`refuses the syntax error in "${bad}" with a UserError naming the bad gate`, () => {
+      expect(() => parseFeatureGates(bad)).to.throw(UserError, /bad feature gate ".*": expected Name=true\|false/);
+    });
+  }
+});
