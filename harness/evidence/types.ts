@@ -111,6 +111,17 @@ export interface StreamEntry {
   message?: string;
 }
 
+/**
+ * Something a scenario established itself and wants judged, e.g. how many of several objects
+ * created at once were admitted. `fact` signatures read it.
+ */
+export interface FactEntry {
+  kind: 'fact';
+  at: number;
+  name: string;
+  value: unknown;
+}
+
 export interface NoteEntry {
   kind: 'note';
   at: number;
@@ -127,6 +138,7 @@ export type Observation =
   | TrafficEntry
   | FaultEntry
   | StreamEntry
+  | FactEntry
   | NoteEntry;
 
 export type ObservationKind = Observation['kind'];

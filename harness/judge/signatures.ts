@@ -47,6 +47,13 @@ export interface AdminSignature extends Base {
   problem: (data: unknown) => string | undefined;
 }
 
+/** Reads a fact a scenario recorded; `problem` describes the bad state or returns undefined. */
+export interface FactSignature extends Base {
+  kind: 'fact';
+  name: string;
+  problem: (value: unknown) => string | undefined;
+}
+
 export interface SloSignature extends Base {
   kind: 'slo';
   minSuccessRatio?: number;
@@ -59,6 +66,7 @@ export type Signature =
   | ConditionSignature
   | RouteSignature
   | AdminSignature
+  | FactSignature
   | SloSignature;
 
 export interface Reading {
@@ -115,6 +123,11 @@ export function read(s: Signature, o: Observation): Reading | undefined {
       const problem = s.problem(o.data);
       return reading(o.query, problem !== undefined, problem ?? `${o.query} consistent`);
     }
+    case 'fact': {
+      if (o.kind !== 'fact' || o.name !== s.name) return undefined;
+      const problem = s.problem(o.value);
+      return reading(o.name, problem !== undefined, problem ?? `${o.name} as expected`);
+    }
     case 'slo': {
       if (o.kind !== 'traffic') return undefined;
       const ratio = o.sent === 0 ? 1 : o.ok / o.sent;
@@ -143,6 +156,8 @@ export function describeSignature(s: Signature): Record<string, unknown> {
       return { id: s.id, kind: s.kind, description: s.description, route: s.route };
     case 'admin':
       return { id: s.id, kind: s.kind, description: s.description, query: s.query };
+    case 'fact':
+      return { id: s.id, kind: s.kind, description: s.description, name: s.name };
     case 'slo':
       return { id: s.id, kind: s.kind, description: s.description, minSuccessRatio: s.minSuccessRatio, maxOutageMs: s.maxOutageMs };
   }

@@ -63,17 +63,17 @@ export class KongInstallation {
       await applyUrl(deps.versions.gatewayApi.standardInstallUrl, deps.cluster.kubeconfigPath, { signal: deps.signal });
     }
     await apply(deps.kube, await this.secrets(), { labels: deps.labels });
-    await this.helmApply(Boolean(choices.skipCrds));
+    await this.helmApply(Boolean(choices.skipCrds), true);
   }
 
   /** `helm upgrade` with the same values, new image tags and any new overrides; waits for the rollout. */
-  async upgrade(change: { kic?: string; gateway?: string; values?: Record<string, Values> }): Promise<void> {
+  async upgrade(change: { kic?: string; gateway?: string; values?: Record<string, Values>; wait?: boolean }): Promise<void> {
     if (change.kic) this.current.kic = change.kic;
     if (change.gateway) this.current.gateway = change.gateway;
     for (const [release, values] of Object.entries(change.values ?? {})) {
       this.current.values[release] = merge(this.current.values[release] ?? {}, values);
     }
-    await this.helmApply(Boolean(this.choices.skipCrds));
+    await this.helmApply(Boolean(this.choices.skipCrds), change.wait ?? true);
   }
 
   async uninstall(): Promise<void> {
@@ -82,7 +82,7 @@ export class KongInstallation {
     }
   }
 
-  private async helmApply(skipCrds: boolean): Promise<void> {
+  private async helmApply(skipCrds: boolean, wait: boolean): Promise<void> {
     const { deps, choices, current } = this;
     this.releases = helmReleases({
       target: deps.target,
@@ -108,7 +108,7 @@ export class KongInstallation {
           version: r.chartVersion,
           repo: deps.versions.charts.repo,
           valuesFiles: [valuesFile],
-          wait: true,
+          wait,
           timeoutSeconds: Math.round(timeout('helmInstall') / 1000),
           createNamespace: true,
           skipCrds,
@@ -118,6 +118,7 @@ export class KongInstallation {
         { signal: deps.signal },
       );
     }
+    if (!wait) return;
     const names = componentNames(deps.target.topology);
     for (const deployment of new Set([names.controller.deployment, names.gateway.deployment])) {
       await deploymentAvailable(deps.kube, KONG_NAMESPACE, deployment, deps.signal ? { signal: deps.signal } : {});

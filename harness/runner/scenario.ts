@@ -80,6 +80,11 @@ export interface UpgradeChange {
   gateway?: string;
   /** deep-merged over the values of the named release */
   values?: Record<string, Values>;
+  /**
+   * wait for the rollout (default); false returns once Helm accepted the upgrade, for faults
+   * whose point is that the new pods never become Ready
+   */
+  wait?: boolean;
 }
 
 export type NodeFault = 'kill' | 'restart';

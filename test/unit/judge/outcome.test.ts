@@ -139,3 +139,27 @@ describe('judge: outcome', () => {
     expect(judge([route], broken)).to.include({ outcome: 'reproduced', remediation: 'failed' });
   });
 });
+
+describe('judge: fact signatures', () => {
+  const admitted: Signature = {
+    id: 'admitted',
+    kind: 'fact',
+    description: 'more than one conflicting object admitted',
+    name: 'admissions',
+    problem: (v) => {
+      const n = (v as { admitted: boolean }[]).filter((a) => a.admitted).length;
+      return n > 1 ? `${n} conflicting objects admitted` : undefined;
+    },
+  };
+  const fact = (at: number, admittedCount: number): Observation => ({
+    kind: 'fact',
+    at,
+    name: 'admissions',
+    value: Array.from({ length: 3 }, (_, i) => ({ admitted: i < admittedCount })),
+  });
+
+  it('reads a recorded fact as bad or good through the signature', () => {
+    expect(judge([admitted], run(fact(25_000, 3))).outcome).to.equal('reproduced');
+    expect(judge([admitted], run(fact(25_000, 1))).outcome).to.equal('not-reproduced');
+  });
+});
