@@ -84,15 +84,50 @@ export interface AdminEntry {
   data: unknown;
 }
 
-/** A traffic summary over [from, to]: success ratio and the outages inside it. */
-export interface TrafficEntry {
-  kind: 'traffic';
-  at: number;
-  from: number;
-  to: number;
+/**
+ * How one request of the traffic probe ended. HTTP failures keep their code (`http-503`);
+ * the class is then `http-4xx` / `http-5xx`.
+ */
+export type ErrorClass = 'connect-refused' | 'reset' | 'timeout' | 'dns' | 'tls' | 'http-4xx' | 'http-5xx' | 'other';
+
+/** One interval of the probe (default 100 ms), by scheduled time. */
+export interface TrafficBucket {
+  start: number;
   sent: number;
   ok: number;
-  outages: { start: number; end: number; durationMs: number }[];
+  /** error counts by key: an ErrorClass, or `http-<code>` for HTTP failures */
+  errors: Record<string, number>;
+  p99Ms: number | null;
+}
+
+/** A contiguous failing stretch, from its first to its last failed request. */
+export interface OutageWindow {
+  start: number;
+  end: number;
+  durationMs: number;
+  errors: Record<string, number>;
+}
+
+/** What the traffic probe measured over [from, to]. Times are epoch milliseconds. */
+export interface TrafficSummary {
+  from: number;
+  to: number;
+  targetRate: number;
+  achievedRate: number;
+  sent: number;
+  ok: number;
+  successRatio: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  errors: Record<string, number>;
+  outages: OutageWindow[];
+  buckets: TrafficBucket[];
+}
+
+export interface TrafficEntry extends TrafficSummary {
+  kind: 'traffic';
+  at: number;
+  /** the URL (and Host) the probe sent to */
+  target: string;
 }
 
 export interface FaultEntry {
