@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EnvironmentError, oneLine, UserError } from '../errors.ts';
+import { cleanup } from './cleanup.ts';
 import { doctor } from './doctor.ts';
 import { list } from './list.ts';
 import { plan } from './plan.ts';
@@ -49,6 +50,13 @@ function program(setExit: (code: number) => void): Command {
     .description('check Docker, tools, memory and ports')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }) => setExit(await doctor(Boolean(o.json))));
+
+  root
+    .command('cleanup')
+    .description('remove clusters and containers that kong-chaos runs left behind')
+    .option('--older-than <age>', 'only what is older than this (90s, 30m, 2h, 1d)', '2h')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .action(async (o: { olderThan: string; dryRun?: boolean }) => setExit(await cleanup({ olderThan: o.olderThan, dryRun: Boolean(o.dryRun) })));
 
   root
     .command('replay')

@@ -102,6 +102,15 @@ export async function start(container: string, call: CallOptions = {}): Promise<
   await runTool(DOCKER, containerArgs('start', container), { timeoutMs: timeout('toolQuick'), ...call });
 }
 
+export function removeArgs(kind: 'container' | 'network', name: string): string[] {
+  return kind === 'container' ? ['rm', '--force', '--volumes', name] : ['network', 'rm', name];
+}
+
+/** Removes a container (running or not) or a network by id or name. */
+export async function remove(kind: 'container' | 'network', name: string, call: CallOptions = {}): Promise<void> {
+  await runTool(DOCKER, removeArgs(kind, name), { timeoutMs: timeout('toolQuick'), ...call });
+}
+
 export async function inspect(container: string, call: CallOptions = {}): Promise<ContainerInspect> {
   const { stdout } = await runTool(DOCKER, inspectArgs(container), { timeoutMs: timeout('toolQuick'), ...call });
   const [first] = JSON.parse(stdout) as ContainerInspect[];

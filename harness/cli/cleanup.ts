@@ -1,0 +1,43 @@
+import { EnvironmentError, oneLine } from '../errors.ts';
+import { findLeaks, parseAge, type Leak } from '../cluster/leaks.ts';
+import { RUN_LABEL } from '../cluster/names.ts';
+import * as docker from '../tools/docker.ts';
+import * as kind from '../tools/kind.ts';
+
+function describe(l: Leak): string {
+  return `${l.kind} ${l.name} (run ${l.runId}, ${Math.round(l.ageMs / 60_000)} min old)`;
+}
+
+/**
+ * `cleanup [--older-than 2h] [--dry-run]`: removes what kong-chaos runs left behind, found by the
+ * run id in cluster names and the run label on containers and networks. Safe from cron: it
+ * touches nothing it did not create, and a removal that fails is reported, not fatal to the rest.
+ */
+export async function cleanup(opts: { olderThan: string; dryRun: boolean }): Promise<number> {
+  const minAge = parseAge(opts.olderThan);
+  const reach = await docker.reachable();
+  if (!reach.ok) throw new EnvironmentError(`Docker is not reachable (${reach.reason}); nothing can be listed or removed`);
+  const label = RUN_LABEL;
+  const [clusters, containers, networks] = await Promise.all([kind.getClusters(), docker.listContainers({ label }), docker.listNetworks({ label })]);
+  const leaks = findLeaks({ clusters, containers, networks }, Date.now(), minAge);
+  if (leaks.length === 0) {
+    console.log(`nothing older than ${opts.olderThan} left behind by kong-chaos`);
+    return 0;
+  }
+  let failed = 0;
+  for (const leak of leaks) {
+    if (opts.dryRun) {
+      console.log(`would remove ${describe(leak)}`);
+      continue;
+    }
+    try {
+      if (leak.kind === 'cluster') await kind.deleteCluster(leak.name);
+      else await docker.remove(leak.kind, leak.name);
+      console.log(`removed ${describe(leak)}`);
+    } catch (error) {
+      failed += 1;
+      console.error(`could not remove ${describe(leak)}: ${oneLine(error)}`);
+    }
+  }
+  return failed > 0 ? 3 : 0;
+}
