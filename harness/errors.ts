@@ -17,3 +17,8 @@ export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s+/g, ' ').trim();
 }
+
+/** User input inside a message, quoted and escaped, so a newline or control byte cannot break the one line. */
+export function quote(text: string): string {
+  return JSON.stringify(text);
+}

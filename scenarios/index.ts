@@ -1,4 +1,4 @@
-import { UserError } from '../harness/errors.ts';
+import { quote, UserError } from '../harness/errors.ts';
 import type { Scenario } from '../harness/runner/scenario.ts';
 import gatewayListenerStuck from './gateway-listener-stuck.ts';
 import pluginIdDrift from './plugin-id-drift.ts';
@@ -8,6 +8,6 @@ export const scenarios: readonly Scenario[] = [pluginIdDrift, gatewayListenerStu
 
 export function scenarioById(id: string): Scenario {
   const found = scenarios.find((s) => s.id === id);
-  if (!found) throw new UserError(`unknown scenario "${id}"; known: ${scenarios.map((s) => s.id).join(', ')}`);
+  if (!found) throw new UserError(`unknown scenario ${quote(id)}; known: ${scenarios.map((s) => s.id).join(', ')}`);
   return found;
 }

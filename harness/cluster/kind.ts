@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { EnvironmentError, UserError } from '../errors.ts';
+import { EnvironmentError, quote, UserError } from '../errors.ts';
 import * as kind from '../tools/kind.ts';
 import { inspect } from '../tools/docker.ts';
 import { probePort } from '../tools/doctor.ts';
@@ -48,7 +48,7 @@ export class KindProvider implements ClusterProvider {
   }
 
   private async reuse(name: string, kubeconfigPath: string, signal?: AbortSignal): Promise<Cluster> {
-    if (!name.startsWith(CLUSTER_PREFIX)) throw new UserError(`--reuse-cluster takes a cluster kong-chaos made (named ${CLUSTER_PREFIX}…); got "${name}"`);
+    if (!name.startsWith(CLUSTER_PREFIX)) throw new UserError(`--reuse-cluster takes a cluster kong-chaos made (named ${CLUSTER_PREFIX}…); got ${quote(name)}`);
     const clusters = await kind.getClusters({ signal });
     if (!clusters.includes(name)) throw new UserError(`no kind cluster named ${name}; found: ${clusters.join(', ') || 'none'}`);
     writeFileSync(kubeconfigPath, await kind.getKubeconfig(name, {}, { signal }), { mode: 0o600 });

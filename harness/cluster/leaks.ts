@@ -1,4 +1,4 @@
-import { UserError } from '../errors.ts';
+import { quote, UserError } from '../errors.ts';
 import type { LabelledResource } from '../tools/docker.ts';
 import { RUN_LABEL, runIdOfCluster } from './names.ts';
 
@@ -12,7 +12,7 @@ export interface Leak {
 /** `--older-than` as `90s`, `30m`, `2h` or `1d`. */
 export function parseAge(text: string): number {
   const m = /^(\d+)(s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new UserError(`bad age "${text}": expected a number and a unit, e.g. 90s, 30m, 2h, 1d`);
+  if (!m) throw new UserError(`bad age ${quote(text)}: expected a number and a unit, e.g. 90s, 30m, 2h, 1d`);
   return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 

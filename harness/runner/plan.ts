@@ -3,7 +3,7 @@ import { expectationFor, type Expectation } from '../judge/expectations.ts';
 import { describeSignature } from '../judge/signatures.ts';
 import { helmReleases, type HelmRelease, type PostgresAddress } from '../kong/values.ts';
 import type { KubeObject } from '../manifests/types.ts';
-import { UserError } from '../errors.ts';
+import { quote, UserError } from '../errors.ts';
 import type { Target, TargetFlags } from '../targets/target.ts';
 import { resolveTarget } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
@@ -31,7 +31,7 @@ export function variantOf(scenario: Scenario, name: string | undefined) {
   const variant = scenario.variants[name];
   if (!variant) {
     const known = Object.keys(scenario.variants);
-    throw new UserError(`${scenario.id} has no variant "${name}"; known: ${known.length ? known.join(', ') : 'none'}`);
+    throw new UserError(`${scenario.id} has no variant ${quote(name)}; known: ${known.length ? known.join(', ') : 'none'}`);
   }
   return variant;
 }

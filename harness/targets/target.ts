@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { UserError } from '../errors.ts';
+import { quote, UserError } from '../errors.ts';
 import type { NodeImage, Versions } from './versions-types.ts';
 
 export const MODES = ['dbless', 'postgres'] as const;
@@ -58,7 +58,7 @@ export function resolveTarget(versions: Versions, requires: Requirements, flags:
 function pickVersion(what: string, wanted: string | undefined, known: string[], fallback: string): string {
   if (wanted === undefined) return fallback;
   const clean = wanted.replace(/^v/, '');
-  if (!known.includes(clean)) throw new UserError(`unknown ${what} version "${wanted}"; known: ${known.join(', ')}`);
+  if (!known.includes(clean)) throw new UserError(`unknown ${what} version ${quote(wanted)}; known: ${known.join(', ')}`);
   return clean;
 }
 
@@ -66,14 +66,14 @@ function pickNodeImage(versions: Versions, wanted: string | undefined): NodeImag
   const minor = wanted === undefined ? versions.kind.defaultK8s : wanted.replace(/^v/, '').split('.').slice(0, 2).join('.');
   const image = versions.kind.nodeImages.find((n) => n.k8s === minor);
   if (!image) {
-    throw new UserError(`unknown Kubernetes version "${wanted}"; known: ${versions.kind.nodeImages.map((n) => n.k8s).join(', ')}`);
+    throw new UserError(`unknown Kubernetes version ${quote(wanted ?? "")}; known: ${versions.kind.nodeImages.map((n) => n.k8s).join(', ')}`);
   }
   return image;
 }
 
 function pickChoice<T extends string>(what: string, wanted: string | undefined, all: readonly T[], allowed: readonly T[], scenarioId: string): T {
   if (wanted === undefined) return allowed[0]!;
-  if (!(all as readonly string[]).includes(wanted)) throw new UserError(`unknown ${what} "${wanted}"; known: ${all.join(', ')}`);
+  if (!(all as readonly string[]).includes(wanted)) throw new UserError(`unknown ${what} ${quote(wanted)}; known: ${all.join(', ')}`);
   if (!(allowed as readonly string[]).includes(wanted)) {
     throw new UserError(`${scenarioId} does not run with ${what} ${wanted}; it needs ${allowed.join(' or ')}`);
   }
@@ -87,7 +87,7 @@ export function parseFeatureGates(text: string | undefined): string[] {
   if (text === undefined || text.trim() === '') return [];
   const gates = text.split(',').map((g) => g.trim());
   const bad = gates.find((g) => !GATE.test(g));
-  if (bad !== undefined) throw new UserError(`bad feature gate "${bad}": expected Name=true|false, comma separated`);
+  if (bad !== undefined) throw new UserError(`bad feature gate ${quote(bad)}: expected Name=true|false, comma separated`);
   return gates;
 }
 
