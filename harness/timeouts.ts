@@ -17,6 +17,8 @@ const defaults = {
   download: 300_000,
   postgresStart: 180_000,
   diagnostics: 180_000,
+  /** a scenario's own setup, fault or remediation step, end to end */
+  scenarioStep: 900_000,
 } as const;
 
 export type TimeoutName = keyof typeof defaults;

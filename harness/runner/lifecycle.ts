@@ -27,18 +27,24 @@ const DEFAULT_INTERVAL_MS = 2000;
  * Runs one phase as a step on the timeline: start, then end or fail with the reason.
  * Returns false when the phase failed, so the caller stops and the judge says inconclusive.
  */
-export async function phase(deps: Pick<LifecycleDeps, 'timeline' | 'clock' | 'onPhase'>, name: Phase, body: () => Promise<void>): Promise<boolean> {
+export async function phase(deps: Pick<LifecycleDeps, 'timeline' | 'clock' | 'onPhase'>, name: Phase, body: () => Promise<void>, deadlineMs?: number): Promise<boolean> {
   const start = deps.clock.now();
   deps.timeline.record({ kind: 'step', at: start, phase: name, state: 'start' });
   deps.onPhase?.(name, 'start', 0);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await body();
+    const hung = new Promise<never>((_, reject) => {
+      if (deadlineMs !== undefined) timer = setTimeout(() => reject(new Error(`${name} hung: no end after ${Math.round(deadlineMs / 1000)}s`)), deadlineMs);
+    });
+    await Promise.race([body(), hung]);
   } catch (error) {
     const message = oneLine(error);
     const at = deps.clock.now();
     deps.timeline.record({ kind: 'step', at, phase: name, state: 'fail', message });
     deps.onPhase?.(name, 'fail', at - start, message);
     return false;
+  } finally {
+    clearTimeout(timer);
   }
   const at = deps.clock.now();
   deps.timeline.record({ kind: 'step', at, phase: name, state: 'end' });
@@ -57,17 +63,18 @@ export async function runScenarioPhases(scenario: Scenario, deps: LifecycleDeps)
   const fault = variant?.fault ?? scenario.fault;
   const interval = scenario.probes.intervalMs ?? DEFAULT_INTERVAL_MS;
 
-  if (!(await phase(deps, 'setup', () => scenario.setup.run(ctx)))) return;
+  const stepDeadline = timeout('scenarioStep');
+  if (!(await phase(deps, 'setup', () => scenario.setup.run(ctx), stepDeadline))) return;
   if (!(await phase(deps, 'steady-state', () => awaitSteadyState(probedSignatures(scenario), deps, interval)))) return;
   if (!(await phase(deps, 'fault', async () => {
     deps.timeline.record({ kind: 'fault', at: deps.clock.now(), name: ctx.variant ?? 'default', detail: fault.describe });
     await fault.run(ctx);
-  }))) return;
+  }, stepDeadline))) return;
   if (!(await phase(deps, 'observe', () => observeFor(scenario.window.observeMs, deps, interval)))) return;
 
   const remediation = scenario.remediation;
   if (!remediation || judge(scenario.signatures, deps.timeline.entries).outcome !== 'reproduced') return;
-  if (!(await phase(deps, 'remediate', () => remediation.run(ctx)))) return;
+  if (!(await phase(deps, 'remediate', () => remediation.run(ctx), stepDeadline))) return;
   await phase(deps, 'recover', () => observeFor(scenario.window.recoverMs ?? scenario.window.observeMs, deps, interval));
 }
 

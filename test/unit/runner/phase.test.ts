@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import type { Observation } from '../../../harness/evidence/types.ts';
+import { realClock } from '../../../harness/runner/clock.ts';
+import { phase } from '../../../harness/runner/lifecycle.ts';
+
+describe('runner/lifecycle phase', () => {
+  const timeline = () => {
+    const entries: Observation[] = [];
+    return { entries, record: (o: Observation) => entries.push(o) };
+  };
+
+  it('records start and end of a phase that completes', async () => {
+    const t = timeline();
+    expect(await phase({ timeline: t, clock: realClock }, 'setup', async () => {})).to.equal(true);
+    expect(t.entries.map((e) => (e.kind === 'step' ? e.state : e.kind))).to.deep.equal(['start', 'end']);
+  });
+
+  it('turns a hang into a failed step that names the phase, at its deadline', async () => {
+    const t = timeline();
+    const started = Date.now();
+    const ok = await phase({ timeline: t, clock: realClock }, 'fault', () => new Promise(() => {}), 150);
+    expect(ok).to.equal(false);
+    expect(Date.now() - started).to.be.below(2_000);
+    const last = t.entries.at(-1);
+    expect(last).to.include({ kind: 'step', phase: 'fault', state: 'fail' });
+    expect((last as { message: string }).message).to.equal('fault hung: no end after 0s');
+  });
+
+  it('records the error of a failing phase as one line', async () => {
+    const t = timeline();
+    await phase({ timeline: t, clock: realClock }, 'setup', async () => {
+      throw new Error('apply Gateway ns/kong: 422\nUnprocessable');
+    });
+    expect(t.entries.at(-1)).to.include({ state: 'fail', message: 'apply Gateway ns/kong: 422 Unprocessable' });
+  });
+});
