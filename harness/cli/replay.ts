@@ -1,6 +1,6 @@
 import { scenarioById } from '../../scenarios/index.ts';
 import { readBundle } from '../evidence/bundle.ts';
-import { judgeRun } from '../runner/verdict.ts';
+import { describeJudged, judgeRun } from '../runner/verdict.ts';
 
 /** Re-judges a run directory offline with the current scenario definitions. */
 export function replay(dir: string, json: boolean): number {
@@ -11,12 +11,7 @@ export function replay(dir: string, json: boolean): number {
     scenario: scenario.id,
     variant: bundle.header.variant ?? null,
     target: bundle.header.target,
-    outcome: result.judgement.outcome,
-    verdict: result.verdict,
-    reason: result.judgement.reason,
-    expectation: result.expectation ?? null,
-    remediation: result.judgement.remediation,
-    symptoms: result.judgement.symptoms.map(({ evidence: _evidence, ...s }) => s),
+    ...describeJudged(result),
     problems: bundle.problems,
   };
   if (json) {

@@ -27,7 +27,7 @@ import { phase, runScenarioPhases, type LifecycleDeps } from './lifecycle.ts';
 import { variantOf } from './plan.ts';
 import type { Progress } from './progress.ts';
 import type { Scenario } from './scenario.ts';
-import { judgeRun, type RunJudgement } from './verdict.ts';
+import { describeJudged, judgeRun, type RunJudgement } from './verdict.ts';
 import { HARNESS_VERSION } from '../version.ts';
 
 export interface RunOptions {
@@ -178,12 +178,7 @@ export function summaryOf(r: RunResult) {
     scenario: r.scenario,
     variant: r.variant ?? null,
     target: toRunTarget(r.target),
-    outcome: r.judgement.outcome,
-    verdict: r.verdict,
-    reason: r.judgement.reason,
-    expectation: r.expectation ?? null,
-    remediation: r.judgement.remediation,
-    symptoms: r.judgement.symptoms.map(({ evidence: _e, ...s }) => s),
+    ...describeJudged(r),
     diagnostics: r.diagnostics,
     leftBehind: r.leftBehind,
   };

@@ -17,3 +17,15 @@ export function judgeRun(scenario: Scenario, variant: string | undefined, kic: s
   const expectation = expectationFor(expectationsOf(scenario, variant), kic);
   return { judgement, expectation, verdict: verdictOf(expectation, judgement.outcome) };
 }
+
+/** The judged part of a run as JSON: what `result.json`, `summary.json` and `replay --json` share. */
+export function describeJudged(r: RunJudgement) {
+  return {
+    outcome: r.judgement.outcome,
+    verdict: r.verdict,
+    reason: r.judgement.reason,
+    expectation: r.expectation ?? null,
+    remediation: r.judgement.remediation,
+    symptoms: r.judgement.symptoms.map(({ evidence: _evidence, ...s }) => s),
+  };
+}
