@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { EnvironmentError, quote, UserError } from '../errors.ts';
@@ -36,15 +36,25 @@ export class KindProvider implements ClusterProvider {
     const hostPorts = await freeHostPorts(defaultHostPorts(this.o.shapeText));
     const configPath = join(this.o.runDir, 'kind-config.yaml');
     writeFileSync(configPath, renderKindConfig(this.o.shapeText, this.o.image, hostPorts));
-    await kind.createCluster(
-      { name, configPath, image: `${this.o.image.image}@${this.o.image.digest}`, kubeconfigPath, waitSeconds: WAIT_SECONDS },
-      { signal },
-    );
+    try {
+      await kind.createCluster(
+        { name, configPath, image: `${this.o.image.image}@${this.o.image.digest}`, kubeconfigPath, waitSeconds: WAIT_SECONDS },
+        { signal },
+      );
+    } catch (error) {
+      // kind removes a half-made cluster itself unless it was killed (Ctrl-C, deadline): then we must
+      await kind.deleteCluster(name, kubeconfigPath).catch(() => undefined);
+      rmSync(kubeconfigPath, { force: true });
+      throw error;
+    }
     return { name, kubeconfigPath, ...urls(hostPorts), owned: !this.o.keep, kindName: name };
   }
 
+  /** Deletes an owned cluster and its kubeconfig, which holds the cluster's admin credentials. */
   async release(cluster: Cluster): Promise<void> {
-    if (cluster.owned && cluster.kindName) await kind.deleteCluster(cluster.kindName, cluster.kubeconfigPath);
+    if (!cluster.owned || !cluster.kindName) return;
+    await kind.deleteCluster(cluster.kindName, cluster.kubeconfigPath);
+    rmSync(cluster.kubeconfigPath, { force: true });
   }
 
   private async reuse(name: string, kubeconfigPath: string, signal?: AbortSignal): Promise<Cluster> {
