@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EnvironmentError, oneLine, UserError } from '../errors.ts';
 import { cleanup } from './cleanup.ts';
+import { diagnose } from './diagnose.ts';
 import { doctor } from './doctor.ts';
 import { list } from './list.ts';
 import { plan } from './plan.ts';
@@ -64,6 +65,13 @@ function program(setExit: (code: number) => void): Command {
     .description('re-judge a run directory offline with the current scenario definitions')
     .option('--json', 'machine-readable output')
     .action((dir: string, o: { json?: boolean }) => setExit(replay(dir, Boolean(o.json))));
+
+  root
+    .command('diagnose')
+    .argument('<file...>')
+    .description('match your own KIC/Kong logs, Events and Gateway objects against the catalog, offline')
+    .option('--json', 'machine-readable output')
+    .action(async (files: string[], o: { json?: boolean }) => setExit(await diagnose(files, Boolean(o.json))));
 
   return root;
 }

@@ -2,31 +2,8 @@ import { Watch } from '@kubernetes/client-node';
 import { describe } from './api-error.ts';
 import type { Kube } from './client.ts';
 import { listWithVersion } from './objects.ts';
+import { atOf, countOf, toKubeEvent, type KubeEvent, type RawEvent } from './event-shape.ts';
 import { keepStreaming, runStream, type StreamOptions } from './stream.ts';
-
-/** A core/v1 Event reduced to what a timeline or a signature needs. */
-export interface KubeEvent {
-  /** epoch ms of the latest occurrence */
-  at: number;
-  type: string;
-  reason: string;
-  message: string;
-  object: { kind: string; name: string; namespace?: string };
-  count: number;
-}
-
-/** Raw events come as JSON from the watch and as deserialized objects (Dates) from the list. */
-export interface RawEvent {
-  metadata?: { uid?: string; name?: string; creationTimestamp?: unknown };
-  type?: string;
-  reason?: string;
-  message?: string;
-  involvedObject?: { kind?: string; name?: string; namespace?: string };
-  count?: number;
-  series?: { count?: number; lastObservedTime?: unknown };
-  lastTimestamp?: unknown;
-  eventTime?: unknown;
-}
 
 /**
  * Follows the Events of a namespace until the signal aborts. Every (re)connect re-lists
@@ -73,34 +50,6 @@ export function watchEvents(kube: Kube, namespace: string, onEvent: (event: Kube
 /** An Event object is updated in place as it recurs; each count is a new occurrence. */
 function occurrenceKey(raw: RawEvent): string {
   return `${raw.metadata?.uid ?? raw.metadata?.name}:${countOf(raw)}`;
-}
-
-export function toKubeEvent(raw: RawEvent): KubeEvent {
-  const involved = raw.involvedObject ?? {};
-  return {
-    at: atOf(raw),
-    type: raw.type ?? '',
-    reason: raw.reason ?? '',
-    message: raw.message ?? '',
-    object: {
-      kind: involved.kind ?? '',
-      name: involved.name ?? '',
-      ...(involved.namespace === undefined ? {} : { namespace: involved.namespace }),
-    },
-    count: countOf(raw),
-  };
-}
-
-function countOf(raw: RawEvent): number {
-  return raw.count ?? raw.series?.count ?? 1;
-}
-
-function atOf(raw: RawEvent): number {
-  for (const candidate of [raw.lastTimestamp, raw.series?.lastObservedTime, raw.eventTime, raw.metadata?.creationTimestamp]) {
-    const ms = candidate instanceof Date ? candidate.getTime() : typeof candidate === 'string' ? Date.parse(candidate) : NaN;
-    if (Number.isFinite(ms)) return ms;
-  }
-  return Date.now();
 }
 
 function statusText(status: unknown): string {

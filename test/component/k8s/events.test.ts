@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { connect, type Kube } from '../../../harness/k8s/client.ts';
-import { watchEvents, type KubeEvent } from '../../../harness/k8s/events.ts';
+import type { KubeEvent } from '../../../harness/k8s/event-shape.ts';
+import { watchEvents } from '../../../harness/k8s/events.ts';
 import type { StreamReport } from '../../../harness/k8s/stream.ts';
 import { waitFor } from '../../../harness/k8s/wait.ts';
 import { FakeKubeApi } from '../../support/fake-kube-api.ts';

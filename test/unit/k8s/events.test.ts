@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { toKubeEvent } from '../../../harness/k8s/events.ts';
+import { toKubeEvent } from '../../../harness/k8s/event-shape.ts';
 
 describe('k8s/events toKubeEvent', () => {
   const base = {

@@ -1,0 +1,115 @@
+/**
+ * Benchmark of `diagnose` on a large log: a 200 MB file of healthy KIC and Kong lines with a
+ * rare failure line, scanned by diagnose's matcher in a child process (so that its peak RSS is
+ * its own), and by `grep -cE` with the same patterns on the same file. Goal: at most 3× grep's
+ * time and under 150 MB peak.
+ *
+ *   npx tsx bench/diagnose.ts            prints the table
+ *   npx tsx bench/diagnose.ts --child F  (internal) scans F, prints one JSON line
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scenarios } from '../scenarios/index.ts';
+import { diagnoseFiles } from '../harness/diagnose/diagnose.ts';
+import { runTool } from '../harness/tools/exec.ts';
+
+const TARGET_BYTES = 200 * 1024 * 1024;
+/** one failure line in this many */
+const FAILURE_EVERY = 50_000;
+const MAX_RATIO = 3;
+const MAX_RSS_MB = 150;
+
+const HEALTHY = [
+  '{"level":"info","time":"2025-05-19T12:40:01Z","logger":"dataplane-synchronizer","msg":"successfully applied Kong configuration","url":"https://10.244.0.12:8444","v":0}',
+  '2025-05-19T12:40:02Z\tinfo\tcontrollers.Gateway\tGateway listener status updated\t{"v": 0, "namespace": "chaos-gateway", "name": "kong"}',
+  '2025-05-19T12:40:02Z\tinfo\tsetup\tRetrying kong admin api client call after error\t{"v": 0, "retries": "4/60", "error": "making HTTP request: Get \\"https://localhost:8444/\\": dial tcp [::1]:8444: connect: connection refused"}',
+  '10.244.0.1 - - [19/May/2025:12:40:03 +0000] "GET /echo HTTP/1.1" 200 312 "-" "kong-chaos-probe/0.1" kong_request_id: "8e6a2c54b1d04c6f9d3b"',
+  '2025/05/19 12:40:03 [notice] 1281#0: *7 [lua] warmup.lua:114: single_dao(): finished preloading \'plugins\' into the core_cache (in 0ms), context: init_worker_by_lua*',
+  '{"level":"error","time":"2025-05-19T12:40:04Z","msg":"failed updating gateway entity","action":"create","kind":"consumer","name":"alice","error":"HTTP status 409 (message: \\"UNIQUE violation detected on \'{username=\\"alice\\"}\'\\")"}',
+  'I0519 12:40:05.868987       5 controller.go:130] syncing configuration',
+];
+const FAILURES = [
+  '2025/05/19 12:43:10 [notice] 1281#0: *2741 [lua] init.lua:234: upsert(): ERROR: duplicate key value violates unique constraint "plugins_cache_key_key"',
+  '{"level":"error","time":"2025-05-19T12:43:10Z","msg":"failed updating gateway entity","action":"create","kind":"plugin","name":"prometheus","error":"HTTP status 409"}',
+];
+
+async function generate(file: string): Promise<{ lines: number; failures: number }> {
+  const out = createWriteStream(file);
+  let size = 0;
+  let lines = 0;
+  let failures = 0;
+  while (size < TARGET_BYTES) {
+    const batch: string[] = [];
+    for (let i = 0; i < 10_000; i++, lines++) {
+      const failure = lines % FAILURE_EVERY === FAILURE_EVERY - 1;
+      if (failure) failures++;
+      batch.push(failure ? FAILURES[failures % FAILURES.length]! : HEALTHY[lines % HEALTHY.length]!);
+    }
+    const text = `${batch.join('\n')}\n`;
+    size += Buffer.byteLength(text);
+    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return { lines, failures };
+}
+
+interface ChildResult {
+  scanMs: number;
+  maxRssMb: number;
+  matchedLines: number;
+}
+
+async function child(file: string): Promise<void> {
+  const started = performance.now();
+  const report = await diagnoseFiles([file], scenarios);
+  const scanMs = performance.now() - started;
+  const result: ChildResult = {
+    scanMs,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    matchedLines: report.matches.reduce((n, m) => n + m.total, 0),
+  };
+  console.log(JSON.stringify(result));
+}
+
+/** grep gets the log signatures' own patterns; JS-only syntax would make it refuse them. */
+function grepPatterns(): string[] {
+  return scenarios.flatMap((s) => s.signatures).flatMap((sig) => (sig.kind === 'log' ? [sig.pattern.source] : []));
+}
+
+export async function benchDiagnose(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'kong-chaos-bench-'));
+  try {
+    const file = join(dir, 'mixed.log');
+    const generated = await generate(file);
+    const self = fileURLToPath(import.meta.url);
+    const wallStart = performance.now();
+    const { stdout } = await runTool(process.execPath, ['--import', 'tsx', self, '--child', file], { timeoutMs: 600_000 });
+    const wallMs = performance.now() - wallStart;
+    const ours = JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult;
+    const grepStart = performance.now();
+    const grep = await runTool('grep', ['-cE', ...grepPatterns().flatMap((p) => ['-e', p]), file], { timeoutMs: 600_000 });
+    const grepMs = performance.now() - grepStart;
+    const ratio = ours.scanMs / grepMs;
+    const rows = [
+      ['what', 'time', 'peak RSS', 'matched lines'],
+      ['file', `${(TARGET_BYTES / 1024 / 1024).toFixed(0)} MB, ${generated.lines} lines`, '', `${generated.failures} failure lines`],
+      ['grep -cE (same patterns, case-sensitive)', `${grepMs.toFixed(0)} ms`, '', grep.stdout.trim()],
+      ['diagnose matcher (scan only)', `${ours.scanMs.toFixed(0)} ms`, `${ours.maxRssMb.toFixed(0)} MB`, String(ours.matchedLines)],
+      ['diagnose child process (incl. start-up)', `${wallMs.toFixed(0)} ms`, '', ''],
+      ['ratio scan / grep', `${ratio.toFixed(2)}× (goal ≤${MAX_RATIO}×) ${ratio <= MAX_RATIO ? 'ok' : 'MISSED'}`, `goal <${MAX_RSS_MB} MB ${ours.maxRssMb < MAX_RSS_MB ? 'ok' : 'MISSED'}`, ''],
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const at = process.argv.indexOf('--child');
+  if (at !== -1) await child(process.argv[at + 1]!);
+  else console.log(await benchDiagnose());
+}

@@ -1,0 +1,139 @@
+import type { ConditionEntry, EventEntry, LogEntry } from '../evidence/types.ts';
+import { read, type ConditionSignature, type EventSignature, type LogSignature, type Signature } from '../judge/signatures.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import { classifyLine } from './format.ts';
+import { requiredClauses, requiredWords, type Clauses } from './literals.ts';
+import type { Prefilter } from './scan.ts';
+
+/** The signature kinds that a user's files can show; routes, Admin API state and traffic cannot. */
+export type FileSignature = LogSignature | EventSignature | ConditionSignature;
+
+export function readableFromFiles(s: Signature): s is FileSignature {
+  return s.kind === 'log' || s.kind === 'event' || s.kind === 'condition';
+}
+
+export interface Evidence {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/** Every line a (failure mode, signature) pair matched: the first few kept, all counted. */
+export interface Hit {
+  scenario: Scenario;
+  signature: FileSignature;
+  evidence: Evidence[];
+  total: number;
+}
+
+/** Evidence kept per signature; the rest is counted, so memory does not grow with the file. */
+export const MAX_EVIDENCE = 20;
+const MAX_TEXT = 2000;
+
+/**
+ * Reads lines and observations with the catalog's own signatures (judge/signatures.ts `read`),
+ * so that a verdict in a run and a match in diagnose mean the same thing. Keeps, per failure
+ * mode and signature, the evidence; and which failure modes matched the very same line.
+ */
+export class Matcher {
+  readonly prefilter: Prefilter;
+  private readonly logSignatures: { scenario: Scenario; signature: LogSignature; clauses: Clauses }[] = [];
+  private readonly otherSignatures: { scenario: Scenario; signature: EventSignature | ConditionSignature }[] = [];
+  private readonly hits = new Map<string, Hit>();
+  /** `a\0b` (ids in catalog order) → lines that both matched */
+  readonly shared = new Map<string, number>();
+
+  constructor(readonly scenarios: readonly Scenario[]) {
+    for (const scenario of scenarios) {
+      for (const signature of scenario.signatures) {
+        if (signature.kind === 'log') {
+          const clauses = requiredClauses(signature.pattern).map((c) => (signature.pattern.ignoreCase ? c.map((w) => w.toLowerCase()) : c));
+          this.logSignatures.push({ scenario, signature, clauses });
+        }
+        else if (readableFromFiles(signature)) this.otherSignatures.push({ scenario, signature });
+      }
+    }
+    this.prefilter = buildPrefilter(this.logSignatures);
+  }
+
+  readLine(file: string, line: number, text: string): void {
+    // Every word a signature needs must be in the line before it is unwrapped and matched.
+    let lower: string | undefined;
+    const candidates = this.logSignatures.filter((s) => wordsPresent(s, text, s.signature.pattern.ignoreCase ? (lower ??= text.toLowerCase()) : undefined));
+    if (candidates.length === 0) return;
+    const { components, body } = classifyLine(text);
+    const matched: { scenario: Scenario; signature: FileSignature }[] = [];
+    for (const entry of candidates) {
+      if (!components.includes(entry.signature.component)) continue;
+      const observation: LogEntry = { kind: 'log', at: 0, component: entry.signature.component, pod: file, container: '', line: body };
+      if (read(entry.signature, observation)?.state === 'bad') matched.push(entry);
+    }
+    this.record(matched, { file, line, text: clip(text) });
+  }
+
+  readObservation(file: string, line: number, observation: EventEntry | ConditionEntry): void {
+    const matched: { scenario: Scenario; signature: FileSignature; summary: string }[] = [];
+    for (const entry of this.otherSignatures) {
+      const reading = read(entry.signature, observation);
+      if (reading?.state === 'bad') matched.push({ ...entry, summary: reading.summary });
+    }
+    if (matched.length > 0) this.record(matched, { file, line, text: clip(matched[0]!.summary) });
+  }
+
+  /** Hits in catalog order: by failure mode, then by the order of its signatures. */
+  results(): Hit[] {
+    const order = (h: Hit) => [this.scenarios.indexOf(h.scenario), h.scenario.signatures.indexOf(h.signature)] as const;
+    return [...this.hits.values()].sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1]);
+  }
+
+  private record(matched: { scenario: Scenario; signature: FileSignature }[], evidence: Evidence): void {
+    for (const { scenario, signature } of matched) {
+      const key = `${scenario.id}\0${signature.id}`;
+      let hit = this.hits.get(key);
+      if (!hit) this.hits.set(key, (hit = { scenario, signature, evidence: [], total: 0 }));
+      hit.total++;
+      if (hit.evidence.length < MAX_EVIDENCE) hit.evidence.push(evidence);
+    }
+    const ids = [...new Set(matched.map((m) => m.scenario))].sort((a, b) => this.scenarios.indexOf(a) - this.scenarios.indexOf(b)).map((s) => s.id);
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const pair = `${ids[i]}\0${ids[j]}`;
+        this.shared.set(pair, (this.shared.get(pair) ?? 0) + 1);
+      }
+    }
+  }
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
+}
+
+/**
+ * The scanner's side of the signatures: one regex of every pattern's best required words, then
+ * the full word check. A case-insensitive pattern makes the regex case-insensitive: a superset,
+ * which the word check narrows again. The regex runs over Latin-1 text, so a word with
+ * non-ASCII characters is written as its UTF-8 bytes.
+ */
+export function buildPrefilter(signatures: readonly { signature: LogSignature; clauses: Clauses }[]): Prefilter {
+  const words = new Set<string>();
+  let everyLine = false;
+  for (const { signature } of signatures) {
+    const best = requiredWords(signature.pattern);
+    if (best === undefined) everyLine = true;
+    else for (const w of best) words.add(Buffer.from(w, 'utf8').toString('latin1'));
+  }
+  const ignoreCase = signatures.some(({ signature }) => signature.pattern.ignoreCase);
+  const regex = everyLine || words.size === 0 ? undefined : new RegExp([...words].map(escapeRegExp).join('|'), ignoreCase ? 'gi' : 'g');
+  const accepts = (line: string): boolean => signatures.some((s) => wordsPresent(s, line));
+  return { regex, accepts: everyLine ? () => true : accepts };
+}
+
+/** Every clause of the signature has one of its words in the line (lower-cased for /i patterns). */
+function wordsPresent({ signature, clauses }: { signature: LogSignature; clauses: Clauses }, line: string, lower?: string): boolean {
+  const haystack = signature.pattern.ignoreCase ? (lower ?? line.toLowerCase()) : line;
+  return clauses.every((clause) => clause.some((word) => haystack.includes(word)));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}

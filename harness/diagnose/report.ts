@@ -1,0 +1,88 @@
+import { describeSignature } from '../judge/signatures.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import { readableFromFiles, type Evidence, type Hit, type Matcher } from './match.ts';
+
+export interface ScannedFile {
+  file: string;
+  kind: 'log' | 'document';
+  /** lines of a log; events and conditions of a document */
+  count: number;
+}
+
+export interface DiagnoseMatch {
+  failureMode: string;
+  title: string;
+  signature: Record<string, unknown>;
+  /** how many lines or observations matched; `evidence` keeps the first of them */
+  total: number;
+  evidence: Evidence[];
+  /** present when another failure mode matched the same lines: what tells them apart */
+  distinguish?: string;
+}
+
+export interface DiagnoseReport {
+  matches: DiagnoseMatch[];
+  files: ScannedFile[];
+}
+
+export function buildReport(matcher: Matcher, files: ScannedFile[]): DiagnoseReport {
+  const hits = matcher.results();
+  const matches = hits.map((hit): DiagnoseMatch => {
+    const sharing = sharedWith(matcher, hit.scenario);
+    return {
+      failureMode: hit.scenario.id,
+      title: hit.scenario.title,
+      signature: describeSignature(hit.signature),
+      total: hit.total,
+      evidence: hit.evidence,
+      ...(sharing.length > 0 ? { distinguish: distinguish(hit.scenario, sharing, hits) } : {}),
+    };
+  });
+  return { matches, files };
+}
+
+function sharedWith(matcher: Matcher, scenario: Scenario): Scenario[] {
+  return matcher.scenarios.filter((other) => other !== scenario && (matcher.shared.has(`${scenario.id}\0${other.id}`) || matcher.shared.has(`${other.id}\0${scenario.id}`)));
+}
+
+/**
+ * Two failure modes with a common symptom are told apart by what else each one needs and
+ * shows: the install it happens on, the versions it is expected on, and its other signatures,
+ * marked as seen in these files, absent from them, or only checkable on a live cluster.
+ */
+function distinguish(scenario: Scenario, others: Scenario[], hits: Hit[]): string {
+  const profile = (s: Scenario): string => {
+    const where = `${s.requires.modes.join('/')} mode, ${s.requires.topologies.join('/')} topology${s.requires.kic ? `, KIC ${s.requires.kic}` : ''}`;
+    const expected = Object.entries(s.expectations).map(([range, e]) => `${[e].flat().join(' or ')} on ${range}`).join(', ');
+    const signs = s.signatures.map((sig) => {
+      const seen = hits.find((h) => h.scenario === s && h.signature === sig);
+      const state = seen ? `seen, ${seen.evidence[0]!.file}:${seen.evidence[0]!.line}` : readableFromFiles(sig) ? 'not in these files' : 'check on the live system';
+      return `${sig.description} (${state})`;
+    });
+    return `${s.id} — ${where}; expected ${expected}; signs: ${signs.join('; ')}`;
+  };
+  return [`the same lines also match ${others.map((o) => o.id).join(', ')}; tell them apart by:`, profile(scenario), ...others.map(profile)].join('\n');
+}
+
+/** The report for a person: each matched failure mode with its evidence, then what was read. */
+export function formatReport(report: DiagnoseReport): string {
+  const out: string[] = [];
+  let current = '';
+  const explained = new Set<string>();
+  for (const m of report.matches) {
+    if (m.failureMode !== current) {
+      current = m.failureMode;
+      out.push(`${m.failureMode} — ${m.title}`);
+    }
+    out.push(`  signature ${String(m.signature['id'])}: ${String(m.signature['description'])} (${m.total} ${m.total === 1 ? 'match' : 'matches'})`);
+    for (const e of m.evidence.slice(0, 5)) out.push(`    ${e.file}:${e.line}  ${e.text.length > 200 ? `${e.text.slice(0, 199)}…` : e.text}`);
+    if (m.total > 5) out.push(`    … ${m.total - 5} more (--json lists ${Math.min(m.total, m.evidence.length)})`);
+    if (m.distinguish && !explained.has(m.failureMode)) {
+      explained.add(m.failureMode);
+      out.push(...m.distinguish.split('\n').map((l) => `  ${l}`));
+    }
+  }
+  const read = report.files.map((f) => `${f.file} (${f.count} ${f.kind === 'log' ? 'lines' : 'observations'})`).join(', ');
+  out.push(report.matches.length === 0 ? `no catalog failure mode matched in ${read}` : `read ${read}`);
+  return out.join('\n');
+}

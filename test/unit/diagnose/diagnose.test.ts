@@ -1,0 +1,229 @@
+import { expect } from 'chai';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { diagnose } from '../../../harness/cli/diagnose.ts';
+import { diagnoseFiles } from '../../../harness/diagnose/diagnose.ts';
+import type { DiagnoseReport } from '../../../harness/diagnose/report.ts';
+import { UserError } from '../../../harness/errors.ts';
+import { defineScenario, type Scenario } from '../../../harness/runner/scenario.ts';
+import { scenarios } from '../../../scenarios/index.ts';
+import pluginIdDrift from '../../../scenarios/plugin-id-drift.ts';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/diagnose/${name}`, import.meta.url));
+const noop = { describe: 'nothing', run: async () => undefined };
+
+/**
+ * A stand-in for manual-plugin-conflict (catalog: KIC `failed updating gateway entity` with a
+ * 409 / `UNIQUE violation detected on`; Event `KongConfigurationApplyFailed`), so the pairing
+ * with plugin-id-drift is tested whether or not the real scenario is registered yet.
+ */
+const manualConflict: Scenario = defineScenario({
+  id: 'manual-plugin-conflict-standin',
+  title: '409 because a plugin was created by hand in Kong',
+  namespace: 'chaos-manual',
+  sources: ['https://github.com/Kong/kong/issues/8276'],
+  requires: { modes: ['postgres'], topologies: ['single'] },
+  signatures: [
+    { id: 'kic-unique-violation', kind: 'log', component: 'controller', description: 'KIC gets a 409 UNIQUE violation from Kong', pattern: /failed updating gateway entity.*kind.{0,4}plugin.*UNIQUE violation detected on/ },
+    { id: 'apply-failed-event', kind: 'event', reason: 'KongConfigurationApplyFailed', description: 'Warning KongConfigurationApplyFailed', message: /UNIQUE violation/ },
+    { id: 'route-unreachable', kind: 'route', route: '/echo', description: 'route /echo unreachable' },
+  ],
+  expectations: { '*': 'observe' },
+  probes: {},
+  window: { observeMs: 60_000 },
+  manifests: () => [],
+  setup: noop,
+  fault: noop,
+});
+
+/** KIC 0.x reported a broken sync in klog; this stand-in lets a klog line match something. */
+const klogSync: Scenario = defineScenario({
+  ...manualConflict,
+  id: 'klog-sync-standin',
+  title: 'KIC 0.x cannot update Kong',
+  signatures: [{ id: 'unexpected-failure', kind: 'log', component: 'controller', description: 'KIC 0.x sync failure', pattern: /unexpected failure updating Kong configuration/ }],
+});
+
+const ids = (r: DiagnoseReport) => r.matches.map((m) => `${m.failureMode}/${String(m.signature['id'])}`);
+const where = (r: DiagnoseReport, id: string) => r.matches.find((m) => `${m.failureMode}/${String(m.signature['id'])}` === id)?.evidence.map((e) => `${e.file.split('/').pop()}:${e.line}`);
+
+describe('diagnose: matching user files against the catalog', () => {
+  it('finds plugin-id-drift in a Kong nginx error log, on the right line, and nothing in its near misses', async () => {
+    const report = await diagnoseFiles([fixture('kong-error.log')], scenarios);
+    expect(ids(report)).to.deep.equal(['plugin-id-drift/plugin-cache-key-violation']);
+    expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(['kong-error.log:1']);
+    expect(report.matches[0]!.evidence[0]!.text).to.match(/^2025\/05\/19 12:43:10 \[notice\]/);
+    expect(report.files).to.deep.equal([{ file: fixture('kong-error.log'), kind: 'log', count: 5 }]);
+  });
+
+  it('finds the KIC plugin failure in zap console and zap JSON lines, not the 409 on a consumer or the startup connection refused', async () => {
+    const report = await diagnoseFiles([fixture('kic-console.log'), fixture('kic.json.log')], scenarios);
+    expect(ids(report)).to.deep.equal(['plugin-id-drift/kic-plugin-update-failed']);
+    expect(where(report, 'plugin-id-drift/kic-plugin-update-failed')).to.deep.equal(['kic-console.log:5', 'kic.json.log:4']);
+  });
+
+  it('reads klog and logrus lines as controller lines', async () => {
+    const report = await diagnoseFiles([fixture('kic-klog.log'), fixture('kic-logrus.log')], [...scenarios, klogSync]);
+    expect(where(report, 'klog-sync-standin/unexpected-failure')).to.deep.equal(['kic-klog.log:2', 'kic-klog.log:5']);
+    const gatewayOnly = defineScenario({ ...klogSync, id: 'gateway-only', signatures: [{ ...klogSync.signatures[0]!, component: 'gateway' } as Scenario['signatures'][number]] });
+    expect((await diagnoseFiles([fixture('kic-klog.log')], [gatewayOnly])).matches).to.deep.equal([]);
+  });
+
+  it('finds a Gateway listener stuck in UnsupportedProtocol in YAML and in a JSON List, and not the healthy Gateway', async () => {
+    const report = await diagnoseFiles([fixture('gateway-unsupported-protocol.yaml'), fixture('gateways-list.json')], scenarios);
+    expect(ids(report)).to.deep.equal(['gateway-listener-stuck/listener-unsupported-protocol']);
+    const match = report.matches[0]!;
+    expect(match.evidence.map((e) => [e.file.split('/').pop(), e.line, e.text])).to.deep.equal([
+      ['gateway-unsupported-protocol.yaml', 33, 'Gateway/kong/listener/tls Accepted=False reason=UnsupportedProtocol'],
+      ['gateways-list.json', 36, 'Gateway/kong/listener/http Accepted=False reason=UnsupportedProtocol'],
+    ]);
+  });
+
+  it('reads kubectl events as JSON and as YAML; a successful sync is no failure', async () => {
+    const report = await diagnoseFiles([fixture('events.json'), fixture('events.yaml')], [...scenarios, manualConflict]);
+    expect(ids(report)).to.deep.equal(['manual-plugin-conflict-standin/apply-failed-event']);
+    expect(where(report, 'manual-plugin-conflict-standin/apply-failed-event')).to.deep.equal(['events.json:23', 'events.yaml:17']);
+    expect(report.matches[0]!.evidence[0]!.text).to.match(/^KongConfigurationApplyFailed: failed to apply Kong configuration/);
+  });
+
+  it('finds nothing in healthy and near-miss lines of every format', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diagnose-healthy-'));
+    try {
+      const healthy = join(dir, 'healthy.log');
+      const lines = [
+        '2024-05-05T21:43:22Z\tinfo\tsetup\tRetrying kong admin api client call after error\t{"v": 0, "retries": "4/60", "error": "making HTTP request: Get \\"https://localhost:8444/\\": dial tcp [::1]:8444: connect: connection refused"}',
+        '{"level":"info","time":"2025-05-19T12:40:01Z","logger":"dataplane-synchronizer","msg":"successfully applied Kong configuration","url":"https://10.244.0.12:8444"}',
+        '{"level":"error","time":"2025-05-19T12:40:02Z","msg":"failed updating gateway entity","action":"create","kind":"consumer","name":"alice","error":"HTTP status 409 (message: \\"UNIQUE violation detected on \'{username=\\"alice\\"}\'\\")"}',
+        '2025-05-06T09:12:44Z\tdebug\tupdated gateway entity\t{"v": 1, "action": "create", "kind": "plugin", "name": "response-transformer-advanced"}',
+        '2024-03-28 13:45:14.873 UTC [43] ERROR:  duplicate key value violates unique constraint "keyauth_credentials_ws_id_key_unique"',
+        '2025/05/19 12:40:03 [notice] 1281#0: *7 [lua] warmup.lua:114: single_dao(): finished preloading \'plugins\' into the core_cache (in 0ms), context: init_worker_by_lua*',
+        'I0410 07:43:55.293104      10 controller.go:128] syncing Ingress configuration...',
+      ];
+      await writeFile(healthy, `${lines.join('\n')}\n`);
+      const report = await diagnoseFiles([healthy, fixture('kic-logrus.log'), fixture('events.json')], scenarios);
+      expect(report.matches).to.deep.equal([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports both failure modes behind a plugin unique violation, each saying what tells them apart', async () => {
+    const report = await diagnoseFiles([fixture('kic.json.log'), fixture('kong-error.log'), fixture('events.json')], [pluginIdDrift, manualConflict]);
+    const drift = report.matches.find((m) => m.signature['id'] === 'kic-plugin-update-failed')!;
+    const manual = report.matches.find((m) => m.signature['id'] === 'kic-unique-violation')!;
+    expect(where(report, 'plugin-id-drift/kic-plugin-update-failed')).to.deep.equal(where(report, 'manual-plugin-conflict-standin/kic-unique-violation'));
+    expect(drift.distinguish).to.include('also match manual-plugin-conflict-standin');
+    expect(manual.distinguish).to.include('also match plugin-id-drift');
+    // what tells them apart: versions, and each one's own signs seen or not in these files
+    expect(drift.distinguish).to.include('KIC >=3.4.5').and.include('reproduced on 3.4.5');
+    expect(drift.distinguish).to.match(/cache_key unique constraint \(seen, .*kong-error\.log:1\)/);
+    expect(drift.distinguish).to.match(/upstream targets .* \(check on the live system\)/);
+    expect(manual.distinguish).to.match(/Warning KongConfigurationApplyFailed \(seen, .*events\.json:23\)/);
+    // a match with no shared line carries no distinguish
+    expect(report.matches.find((m) => m.signature['id'] === 'plugin-cache-key-violation')!.distinguish).to.be.a('string');
+    const alone = await diagnoseFiles([fixture('kong-error.log')], [pluginIdDrift, manualConflict]);
+    expect(alone.matches[0]).to.not.have.property('distinguish');
+  });
+
+  it('matches a UTF-16 log (as PowerShell writes it) and refuses a binary file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diagnose-utf16-'));
+    try {
+      const utf16 = join(dir, 'kong-error-utf16.log');
+      const binary = join(dir, 'core.bin');
+      await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(await readFile(fixture('kong-error.log'), 'utf8'), 'utf16le')]));
+      await writeFile(binary, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 256)));
+      expect(where(await diagnoseFiles([utf16], scenarios), 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(['kong-error-utf16.log:1']);
+      const error = await diagnoseFiles([utf16, binary], scenarios).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(UserError);
+      expect((error as Error).message).to.match(/core\.bin is not text/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('picks up every registered scenario, including ones added later', async () => {
+    const report = await diagnoseFiles([fixture('kic-klog.log')], [...scenarios, klogSync]);
+    expect(report.matches.map((m) => m.failureMode)).to.deep.equal(['klog-sync-standin']);
+  });
+
+  it('fails with a UserError naming the file before reading any, for a missing or empty file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diagnose-bad-'));
+    try {
+      const empty = join(dir, 'empty.log');
+      await writeFile(empty, '');
+      for (const [files, message] of [
+        [[fixture('kong-error.log'), join(dir, 'missing.log')], /missing\.log: no such file/],
+        [[empty], /empty\.log is empty/],
+        [[dir], /is a directory/],
+      ] as const) {
+        const error = await diagnoseFiles(files, scenarios).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).to.be.instanceOf(UserError);
+        expect((error as UserError).message).to.match(message);
+        expect((error as UserError).exitCode).to.equal(2);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a document that is not valid YAML, with its line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diagnose-yaml-'));
+    try {
+      const broken = join(dir, 'gateway.yaml');
+      await writeFile(broken, 'apiVersion: v1\nkind: Gateway\nstatus: [1,\n');
+      const error = await diagnoseFiles([broken], scenarios).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(UserError);
+      expect((error as Error).message).to.match(/gateway\.yaml: not valid YAML or JSON at line \d/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('diagnose command', () => {
+  let printed: string[];
+  const original = console.log;
+  beforeEach(() => {
+    printed = [];
+    console.log = (...args: unknown[]) => printed.push(args.join(' '));
+  });
+  afterEach(() => (console.log = original));
+
+  it('--json prints { matches: [{ failureMode, title, signature, evidence: [{ file, line, text }] }] } and exits 0', async () => {
+    const code = await diagnose([fixture('kong-error.log')], true);
+    console.log = original;
+    expect(code).to.equal(0);
+    const out = JSON.parse(printed.join('\n')) as DiagnoseReport;
+    expect(out.matches).to.have.length(1);
+    const m = out.matches[0]!;
+    expect(m).to.include({ failureMode: 'plugin-id-drift', title: pluginIdDrift.title, total: 1 });
+    expect(m.signature).to.include({ id: 'plugin-cache-key-violation', kind: 'log', component: 'gateway' });
+    expect(m.evidence[0]).to.have.keys('file', 'line', 'text');
+  });
+
+  it('exits 0 and says so when nothing matched', async () => {
+    const code = await diagnose([fixture('kic-logrus.log')], false);
+    console.log = original;
+    expect(code).to.equal(0);
+    expect(printed.join('\n')).to.match(/^no catalog failure mode matched in .*kic-logrus\.log \(2 lines\)$/);
+  });
+
+  it('prints each match with file:line and evidence', async () => {
+    await diagnose([fixture('kic.json.log'), fixture('gateways-list.json')], false);
+    console.log = original;
+    const text = printed.join('\n');
+    expect(text).to.match(/^plugin-id-drift — DB mode re-creates existing plugins with new IDs$/m);
+    expect(text).to.match(/kic\.json\.log:4 {2}\{"level":"error"/);
+    expect(text).to.match(/gateways-list\.json:36 {2}Gateway\/kong\/listener\/http Accepted=False reason=UnsupportedProtocol/);
+  });
+
+  it('needs at least one file', async () => {
+    const error = await diagnose([], false).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(UserError);
+  });
+});
