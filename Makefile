@@ -20,10 +20,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help deps scenario plan list doctor test typecheck e2e clean
+.PHONY: help deps system-deps scenario plan list doctor test typecheck e2e bench clean
 help:
 	@echo "make scenario SCENARIO=<id> [KIC=3.4.3] [MODE=dbless|postgres] [TOPOLOGY=...] [K8S=...] [VARIANT=...] [ARGS=...]"
 	@echo "make test        run the offline test suite (installs what it needs)"
+	@echo "make bench       benchmarks of the traffic probe and diagnose (needs nginx)"
 	@echo "make e2e         real kind runs (needs Docker and network; KONG_CHAOS_E2E=1)"
 
 deps: node_modules/.package-lock.json
@@ -45,8 +46,14 @@ doctor: deps
 typecheck: deps
 	npx tsc --noEmit
 
-test: deps typecheck
+system-deps:
+	@scripts/system-deps.sh
+
+test: deps system-deps typecheck
 	npx mocha
+
+bench: deps system-deps
+	npx tsx bench/run.ts
 
 e2e: deps
 	KONG_CHAOS_E2E=1 npx mocha test/e2e

@@ -5,6 +5,7 @@ import { diagnose } from './diagnose.ts';
 import { doctor } from './doctor.ts';
 import { list } from './list.ts';
 import { plan } from './plan.ts';
+import { probe } from './probe.ts';
 import { replay } from './replay.ts';
 import { run, type RunFlags } from './run.ts';
 
@@ -65,6 +66,19 @@ function program(setExit: (code: number) => void): Command {
     .description('re-judge a run directory offline with the current scenario definitions')
     .option('--json', 'machine-readable output')
     .action((dir: string, o: { json?: boolean }) => setExit(replay(dir, Boolean(o.json))));
+
+  root
+    .command('probe')
+    .description('open-model HTTP traffic against a URL: rate, success, latency percentiles, outage windows')
+    .requiredOption('--url <url>', 'where to send requests')
+    .option('--rate <n>', 'requests per second', '100')
+    .option('--duration <s>', 'seconds', '30')
+    .option('--host <host>', 'Host header')
+    .option('--insecure', 'accept any TLS certificate')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { url: string; rate: string; duration: string; host?: string; insecure?: boolean; json?: boolean }) =>
+      setExit(await probe({ url: o.url, rate: Number(o.rate), durationS: Number(o.duration), ...(o.host ? { host: o.host } : {}), json: Boolean(o.json), insecure: Boolean(o.insecure) })),
+    );
 
   root
     .command('diagnose')

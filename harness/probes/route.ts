@@ -2,6 +2,7 @@ import { Agent, request } from 'undici';
 import type { RouteEntry } from '../evidence/types.ts';
 import type { RouteProbe } from '../runner/scenario.ts';
 import { timeout } from '../timeouts.ts';
+import { errorCode, transportErrorClass } from './error-class.ts';
 
 /**
  * Checks routes through the Kong proxy, one request each, over a keep-alive pool. A connection
@@ -35,24 +36,8 @@ export class RouteChecker {
   }
 }
 
+/** The shared transport class, or `error:<code or message>` for one the classes do not cover. */
 export function errorClass(error: unknown): string {
-  const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connect-refused';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'reset';
-    case 'UND_ERR_CONNECT_TIMEOUT':
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-    case 'ABORT_ERR':
-    case 'ETIMEDOUT':
-      return 'timeout';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'dns';
-    default:
-      return (error as Error).name === 'TimeoutError' ? 'timeout' : `error:${code ?? (error as Error).message}`;
-  }
+  const known = transportErrorClass(error);
+  return known === 'other' ? `error:${errorCode(error) ?? (error as Error).message}` : known;
 }

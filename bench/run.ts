@@ -1,0 +1,10 @@
+/**
+ * `make bench`: the benchmarks of the parts where the harness itself is the bottleneck — the
+ * traffic probe and `diagnose`'s log matching — each printing a table with its goals.
+ */
+import { benchDiagnose } from './diagnose.ts';
+import { benchProbe } from './probe.ts';
+
+console.log(await benchProbe());
+console.log();
+console.log(await benchDiagnose());

@@ -1,0 +1,108 @@
+import { timeout } from '../../timeouts.ts';
+import type { RequestRecord } from './record.ts';
+import { monotonicClock, TrafficSender, type TrafficTarget } from './sender.ts';
+
+export interface OpenLoopOptions {
+  /** sent in turn, request i to target i mod n */
+  targets: TrafficTarget[];
+  /** requests per second, across all targets */
+  rate: number;
+  /** stop scheduling after this long; without it, run until the signal aborts */
+  durationMs?: number;
+  /** aborting stops the schedule at once; answers still owed get `drainMs` before they are dropped */
+  signal?: AbortSignal;
+  /** per-request deadline; defaults to the harness's route request timeout */
+  timeoutMs?: number;
+  insecure?: boolean;
+  /** after an abort, how long in-flight requests may still finish and be counted */
+  drainMs?: number;
+}
+
+export interface OpenLoopResult {
+  /** the first scheduled time */
+  from: number;
+  /** when sending stopped: end of the schedule (or the abort), or the last actual start if later */
+  to: number;
+  rate: number;
+  interrupted: boolean;
+  /** requests given up unanswered after an abort: not in `records`, counted in no ratio */
+  dropped: number;
+  /** in scheduled order */
+  records: RequestRecord[];
+}
+
+const DEFAULT_DRAIN_MS = 1_000;
+
+/**
+ * Open-model load: request i goes out at from + i/rate whether or not earlier ones have answered,
+ * so a stalled target cannot slow the sender down and hide its own latency (no coordinated
+ * omission). Several requests due in one timer tick all go out in that tick, each keeping its own
+ * scheduled time.
+ */
+export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  if (!(options.rate > 0)) throw new RangeError(`rate must be positive, got ${options.rate}`);
+  if (options.targets.length === 0) throw new RangeError('at least one target is needed');
+  const clock = monotonicClock();
+  const sender = new TrafficSender(options.targets, { timeoutMs: options.timeoutMs ?? timeout('routeRequest'), insecure: options.insecure }, clock);
+  const interval = 1000 / options.rate;
+  const from = clock();
+  const end = options.durationMs === undefined ? Infinity : from + options.durationMs;
+  const records: RequestRecord[] = [];
+  let inFlight = 0;
+  let accepting = true;
+  let drained: (() => void) | undefined;
+  let interrupted = false;
+
+  const fire = (i: number): void => {
+    inFlight += 1;
+    void sender.send(i % sender.targetCount, from + i * interval).then((record) => {
+      inFlight -= 1;
+      if (accepting) records.push(record);
+      if (inFlight === 0) drained?.();
+    });
+  };
+
+  const stoppedAt = await new Promise<number>((done) => {
+    let next = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      interrupted = true;
+      clearTimeout(timer);
+      done(clock());
+    };
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const tick = (): void => {
+      const now = clock();
+      for (let at = from + next * interval; at <= now && at < end; at = from + next * interval) {
+        fire(next);
+        next += 1;
+      }
+      const due = from + next * interval;
+      if (due >= end) {
+        options.signal?.removeEventListener('abort', onAbort);
+        done(end);
+        return;
+      }
+      timer = setTimeout(tick, Math.max(0, due - clock()));
+    };
+    tick();
+  });
+
+  if (inFlight > 0) {
+    const allIn = new Promise<void>((resolve) => (drained = resolve));
+    if (interrupted) {
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([allIn, new Promise((resolve) => (grace = setTimeout(resolve, options.drainMs ?? DEFAULT_DRAIN_MS)))]);
+      clearTimeout(grace);
+    } else {
+      await allIn;
+    }
+  }
+  const dropped = inFlight;
+  accepting = false;
+  await (dropped > 0 ? sender.destroy() : sender.close());
+  records.sort((a, b) => a.scheduled - b.scheduled);
+  const to = records.reduce((latest, r) => Math.max(latest, r.start), stoppedAt);
+  return { from, to, rate: options.rate, interrupted, dropped, records };
+}

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { probe, type ProbeOptions, type ProbeResult } from '../../../harness/cli/probe.ts';
+import { UserError } from '../../../harness/errors.ts';
+import { startBackend, type Backend } from '../../support/backend.ts';
+import { startNginx, type Nginx } from '../../support/nginx.ts';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `probe(opts)` in a child process, as `kong-chaos probe` runs it; `whileRunning` may signal it. */
+function probeChild(opts: ProbeOptions, whileRunning?: (pid: number) => Promise<void>): Promise<Exit> {
+  const script = `import { probe } from './harness/cli/probe.ts'; process.exitCode = await probe(${JSON.stringify(opts)});`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+  void whileRunning?.(child.pid!);
+  return exited;
+}
+
+describe('kong-chaos probe (CLI) against nginx', function () {
+  this.timeout(40_000);
+  let backend: Backend;
+  let nginx: Nginx;
+  before(async () => {
+    backend = await startBackend();
+    nginx = await startNginx({ upstreamPort: backend.port });
+  });
+  after(async () => {
+    await nginx?.stop();
+    await backend?.close();
+  });
+
+  it('--json prints the summary and exits 0 after the duration', async () => {
+    const exit = await probeChild({ url: `${nginx.url}/echo`, rate: 100, durationS: 1, json: true });
+    expect(exit.code, exit.stderr).to.equal(0);
+    const result = JSON.parse(exit.stdout) as ProbeResult;
+    expect(result).to.include({ targetRate: 100, sent: 100, ok: 100, successRatio: 1, interrupted: false, dropped: 0 });
+    expect(result.achievedRate).to.be.within(98, 102);
+    expect(result.latencyMs).to.have.keys(['p50', 'p90', 'p99', 'max']);
+    expect(result.errors).to.deep.equal({});
+    expect(result.outages).to.deep.equal([]);
+    expect(result.buckets).to.have.length(10);
+    expect(result.buckets.every((b) => b.sent === 10 && b.ok === 10)).to.equal(true);
+  });
+
+  it('Ctrl-C stops the run, prints the JSON result for what ran and exits 130', async () => {
+    const startedAt = Date.now();
+    const exit = await probeChild({ url: `${nginx.url}/echo`, rate: 200, durationS: 30, json: true }, async (pid) => {
+      // interrupt once traffic is really flowing, not while tsx is still loading; each poll is one connection itself
+      for (let last = await nginx.acceptedConnections(); ; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const now = await nginx.acceptedConnections();
+        if (now > last + 1) break;
+        last = now;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      process.kill(pid, 'SIGINT');
+    });
+    expect(exit.code, exit.stderr).to.equal(130);
+    expect(Date.now() - startedAt).to.be.below(15_000);
+    const result = JSON.parse(exit.stdout) as ProbeResult;
+    expect(result.interrupted).to.equal(true);
+    expect(result.sent).to.be.within(50, 3_000);
+    expect(result.ok + result.dropped).to.be.at.least(result.sent);
+    expect(result.to - result.from).to.be.below(15_000);
+  });
+
+  it('without --json prints a readable summary with the outages', async () => {
+    const exit = await probeChild({ url: `${nginx.url}/status/503`, rate: 50, durationS: 1, json: false });
+    expect(exit.code, exit.stderr).to.equal(0);
+    expect(exit.stdout).to.match(/sent 50, ok 0 \(0\.00%\)/);
+    expect(exit.stdout).to.include('errors: http-503 50');
+    expect(exit.stdout).to.match(/outages: 1\n .* \d+ ms {2}http-503 50/);
+  });
+
+  it('refuses bad input as a user error before sending anything', async () => {
+    for (const bad of [{ url: 'ftp://x' }, { url: 'not a url' }, { rate: 0 }, { durationS: -1 }]) {
+      const err = await probe({ url: 'http://127.0.0.1/', rate: 10, durationS: 1, json: true, ...bad }).catch((e: unknown) => e);
+      expect(err, JSON.stringify(bad)).to.be.instanceOf(UserError);
+    }
+  });
+});
