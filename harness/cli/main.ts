@@ -7,6 +7,7 @@ import { list } from './list.ts';
 import { plan } from './plan.ts';
 import { probe } from './probe.ts';
 import { replay } from './replay.ts';
+import { DEFAULT_TRAFFIC_RATE } from '../runner/run.ts';
 import { run, type RunFlags } from './run.ts';
 
 function targetOptions(cmd: Command): Command {
@@ -45,6 +46,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--out <dir>', 'where run directories go', 'runs')
     .option('--install-tools', 'install missing kind, kubectl and helm into .cache/bin (pinned, sha256-checked)')
     .option('--diagnostics', 'collect diagnostics even when the verdict is pass')
+    .option('--traffic-rate <rps>', 'steady traffic through the scenario routes during the run, requests per second (0: none)', String(DEFAULT_TRAFFIC_RATE))
     .action(async (ids: string[], o: RunFlags) => setExit(await run(ids, o)));
 
   root

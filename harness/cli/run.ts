@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import Mocha from 'mocha';
 import { scenarioById } from '../../scenarios/index.ts';
-import { EnvironmentError, UserError } from '../errors.ts';
+import { EnvironmentError, quote, UserError } from '../errors.ts';
 import { ConsoleAndJUnitReporter } from '../report/mocha-reporter.ts';
 import type { Cleaner } from '../runner/cleanup.ts';
 import { targetFor } from '../runner/plan.ts';
@@ -27,6 +27,7 @@ export interface RunFlags extends TargetFlags {
   out: string;
   installTools?: boolean;
   diagnostics?: boolean;
+  trafficRate: string;
 }
 
 interface Case {
@@ -46,6 +47,8 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
     const scenario = scenarioById(id);
     return { scenario, target: targetFor(scenario, versions, flags, flags.variant) };
   });
+  const trafficRate = Number(flags.trafficRate);
+  if (!Number.isFinite(trafficRate) || trafficRate < 0) throw new UserError(`bad --traffic-rate ${quote(flags.trafficRate)}: expected requests per second, 0 for none`);
   await preflight(cases, versions, flags);
 
   const outDir = resolve(flags.out);
@@ -85,6 +88,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
             ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
             ...(flags.context ? { context: flags.context } : {}),
             diagnostics: Boolean(flags.diagnostics),
+            trafficRate,
             signal: stop.signal,
             progress,
             onCleaner: (c) => (cleaner = c),

@@ -17,6 +17,7 @@ import { startPostgres, type RunningPostgres } from '../kong/postgres.ts';
 import { PostgresFaults, startToxiproxy, type RunningToxiproxy } from '../faults/database.ts';
 import { RouteChecker } from '../probes/route.ts';
 import { EvidenceStreams } from '../probes/streams.ts';
+import { TrafficMonitor } from '../probes/traffic/monitor.ts';
 import type { Target } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { Cleaner } from './cleanup.ts';
@@ -30,6 +31,8 @@ import type { Scenario } from './scenario.ts';
 import { describeJudged, judgeRun, type RunJudgement } from './verdict.ts';
 import { HARNESS_VERSION } from '../version.ts';
 
+export const DEFAULT_TRAFFIC_RATE = 20;
+
 export interface RunOptions {
   versions: Versions;
   outDir: string;
@@ -39,6 +42,8 @@ export interface RunOptions {
   context?: string;
   /** collect diagnostics even on a pass */
   diagnostics: boolean;
+  /** requests per second of the steady traffic through the scenario's routes (0: none; default 20) */
+  trafficRate?: number;
   signal: AbortSignal;
   progress: Progress;
   /** registers teardown that a second Ctrl-C would cut short, so the CLI can say what is left */
@@ -77,12 +82,17 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
     timeline,
     clock: realClock,
     signal: o.signal,
-    onPhase: (p, state, ms, message) => o.progress.phase(p, state, ms, message === undefined ? undefined : redactor.apply(message)),
+    onPhase: (p, state, ms, message) => {
+      // steady traffic from the steady-state check on, so every window after it is judged
+      if (p === 'steady-state' && state === 'start') traffic?.start();
+      o.progress.phase(p, state, ms, message === undefined ? undefined : redactor.apply(message));
+    },
   };
   const install = scenario.install(target, variant);
   const shape = variantOf(scenario, variant)?.shape ?? scenario.shape;
   const progress = (m: string) => o.progress.info(redactor.apply(m));
 
+  let traffic: TrafficMonitor | undefined;
   let cluster: Cluster | undefined;
   let kube: Kube | undefined;
   let admin: AdminClient | undefined;
@@ -138,11 +148,15 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   }));
 
   const routes = new RouteChecker(cluster?.proxyUrl ?? 'http://127.0.0.1');
+  const trafficTargets = (scenario.probes.routes ?? []).map((r) => ({ url: new URL(r.path, cluster?.proxyUrl ?? 'http://127.0.0.1').href, ...(r.host ? { host: r.host } : {}) }));
+  const trafficRate = o.trafficRate ?? DEFAULT_TRAFFIC_RATE;
+  if (installed && trafficRate > 0 && trafficTargets.length > 0) traffic = new TrafficMonitor(trafficTargets, trafficRate, timeline.record);
   if (installed) {
     const database = new PostgresFaults(postgres, toxiproxy);
     const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, labels, record: timeline.record, progress, signal: o.signal });
     await runScenarioPhases(scenario, { ...deps, ctx });
   }
+  await traffic?.close();
   await streams?.close();
   await routes.close();
 

@@ -16,6 +16,8 @@ export interface OpenLoopOptions {
   insecure?: boolean;
   /** after an abort, how long in-flight requests may still finish and be counted */
   drainMs?: number;
+  /** each finished request as it finishes (a live monitor's feed), besides `records` */
+  onRecord?: (record: RequestRecord) => void;
 }
 
 export interface OpenLoopResult {
@@ -57,7 +59,10 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     inFlight += 1;
     void sender.send(i % sender.targetCount, from + i * interval).then((record) => {
       inFlight -= 1;
-      if (accepting) records.push(record);
+      if (accepting) {
+        records.push(record);
+        options.onRecord?.(record);
+      }
       if (inFlight === 0) drained?.();
     });
   };
