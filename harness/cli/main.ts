@@ -1,14 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EnvironmentError, oneLine, UserError } from '../errors.ts';
-import { cleanup } from './cleanup.ts';
-import { diagnose } from './diagnose.ts';
-import { doctor } from './doctor.ts';
 import { list } from './list.ts';
 import { plan } from './plan.ts';
-import { probe } from './probe.ts';
 import { replay } from './replay.ts';
-import { DEFAULT_TRAFFIC_RATE } from '../runner/run.ts';
-import { run, type RunFlags } from './run.ts';
+import type { RunFlags } from './run.ts';
+import { DEFAULT_TRAFFIC_RATE } from '../runner/defaults.ts';
 
 function targetOptions(cmd: Command): Command {
   return cmd
@@ -21,6 +17,8 @@ function targetOptions(cmd: Command): Command {
     .option('--variant <name>', 'a variant of the scenario (see list)');
 }
 
+// Commands that need Docker, the network or the Kubernetes client load their modules only when
+// they run, so that `list`, `plan` and `replay` start fast.
 function program(setExit: (code: number) => void): Command {
   const root = new Command('kong-chaos')
     .description('Chaos and regression harness for Kong Gateway and the Kong Ingress Controller')
@@ -47,20 +45,20 @@ function program(setExit: (code: number) => void): Command {
     .option('--install-tools', 'install missing kind, kubectl and helm into .cache/bin (pinned, sha256-checked)')
     .option('--diagnostics', 'collect diagnostics even when the verdict is pass')
     .option('--traffic-rate <rps>', 'steady traffic through the scenario routes during the run, requests per second (0: none)', String(DEFAULT_TRAFFIC_RATE))
-    .action(async (ids: string[], o: RunFlags) => setExit(await run(ids, o)));
+    .action(async (ids: string[], o: RunFlags) => setExit(await (await import('./run.ts')).run(ids, o)));
 
   root
     .command('doctor')
     .description('check Docker, tools, memory and ports')
     .option('--json', 'machine-readable output')
-    .action(async (o: { json?: boolean }) => setExit(await doctor(Boolean(o.json))));
+    .action(async (o: { json?: boolean }) => setExit(await (await import('./doctor.ts')).doctor(Boolean(o.json))));
 
   root
     .command('cleanup')
     .description('remove clusters and containers that kong-chaos runs left behind')
     .option('--older-than <age>', 'only what is older than this (90s, 30m, 2h, 1d)', '2h')
     .option('--dry-run', 'list what would be removed, remove nothing')
-    .action(async (o: { olderThan: string; dryRun?: boolean }) => setExit(await cleanup({ olderThan: o.olderThan, dryRun: Boolean(o.dryRun) })));
+    .action(async (o: { olderThan: string; dryRun?: boolean }) => setExit(await (await import('./cleanup.ts')).cleanup({ olderThan: o.olderThan, dryRun: Boolean(o.dryRun) })));
 
   root
     .command('replay')
@@ -79,7 +77,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--insecure', 'accept any TLS certificate')
     .option('--json', 'machine-readable output')
     .action(async (o: { url: string; rate: string; duration: string; host?: string; insecure?: boolean; json?: boolean }) =>
-      setExit(await probe({ url: o.url, rate: Number(o.rate), durationS: Number(o.duration), ...(o.host ? { host: o.host } : {}), json: Boolean(o.json), insecure: Boolean(o.insecure) })),
+      setExit(await (await import('./probe.ts')).probe({ url: o.url, rate: Number(o.rate), durationS: Number(o.duration), ...(o.host ? { host: o.host } : {}), json: Boolean(o.json), insecure: Boolean(o.insecure) })),
     );
 
   root
@@ -87,7 +85,7 @@ function program(setExit: (code: number) => void): Command {
     .argument('<file...>')
     .description('match your own KIC/Kong logs, Events and Gateway objects against the catalog, offline')
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], o: { json?: boolean }) => setExit(await diagnose(files, Boolean(o.json))));
+    .action(async (files: string[], o: { json?: boolean }) => setExit(await (await import('./diagnose.ts')).diagnose(files, Boolean(o.json))));
 
   return root;
 }

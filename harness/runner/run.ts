@@ -30,8 +30,7 @@ import type { Progress } from './progress.ts';
 import type { Scenario } from './scenario.ts';
 import { describeJudged, judgeRun, type RunJudgement } from './verdict.ts';
 import { HARNESS_VERSION } from '../version.ts';
-
-export const DEFAULT_TRAFFIC_RATE = 20;
+import { DEFAULT_TRAFFIC_RATE } from './defaults.ts';
 
 export interface RunOptions {
   versions: Versions;
