@@ -1,10 +1,35 @@
 import { quote, UserError } from '../harness/errors.ts';
 import type { Scenario } from '../harness/runner/scenario.ts';
+import adminApiPartition from './admin-api-partition.ts';
+import brokenObjectBlastRadius from './broken-object-blast-radius.ts';
+import credentialWebhookRace from './credential-webhook-race.ts';
+import databaseOutage from './database-outage.ts';
 import gatewayListenerStuck from './gateway-listener-stuck.ts';
+import globalPluginReenable from './global-plugin-reenable.ts';
+import manualPluginConflict from './manual-plugin-conflict.ts';
+import missingCrds from './missing-crds.ts';
+import nodeTermination from './node-termination.ts';
+import pendingMigrations from './pending-migrations.ts';
 import pluginIdDrift from './plugin-id-drift.ts';
+import publishServiceMissing from './publish-service-missing.ts';
+import upgradeGate from './upgrade-gate.ts';
 
 /** Every scenario, in catalog order. Ids are fixed by CATALOG.md. */
-export const scenarios: readonly Scenario[] = [pluginIdDrift, gatewayListenerStuck];
+export const scenarios: readonly Scenario[] = [
+  pluginIdDrift,
+  credentialWebhookRace,
+  gatewayListenerStuck,
+  manualPluginConflict,
+  publishServiceMissing,
+  brokenObjectBlastRadius,
+  globalPluginReenable,
+  databaseOutage,
+  pendingMigrations,
+  missingCrds,
+  adminApiPartition,
+  nodeTermination,
+  upgradeGate,
+];
 
 export function scenarioById(id: string): Scenario {
   const found = scenarios.find((s) => s.id === id);

@@ -3,6 +3,9 @@ import { EnvironmentError, oneLine, UserError } from '../errors.ts';
 import { list } from './list.ts';
 import { plan } from './plan.ts';
 import { replay } from './replay.ts';
+import type { BisectFlags } from './bisect.ts';
+import type { GateFlags } from './gate.ts';
+import type { MatrixFlags } from './matrix.ts';
 import type { RunFlags } from './run.ts';
 import { DEFAULT_TRAFFIC_RATE } from '../runner/defaults.ts';
 
@@ -46,6 +49,48 @@ function program(setExit: (code: number) => void): Command {
     .option('--diagnostics', 'collect diagnostics even when the verdict is pass')
     .option('--traffic-rate <rps>', 'steady traffic through the scenario routes during the run, requests per second (0: none)', String(DEFAULT_TRAFFIC_RATE))
     .action(async (ids: string[], o: RunFlags) => setExit(await (await import('./run.ts')).run(ids, o)));
+
+  root
+    .command('matrix')
+    .description('run scenarios × targets on kind, sharded, with shared clusters')
+    .option('--scenarios <ids>', 'comma-separated scenario ids (default: all)')
+    .option('--kic <versions>', 'comma-separated KIC versions (default: newest per minor + expectation boundaries)')
+    .option('--modes <modes>', 'comma-separated: dbless,postgres')
+    .option('--k8s <versions>', 'comma-separated Kubernetes minors')
+    .option('--shard <i/n>', 'run only shard i of n')
+    .option('--shards <n>', 'shard count for --emit-github-matrix')
+    .option('--repeat <n>', 'runs per case, for flake rates', '1')
+    .option('--dry-run', 'print cases, cluster groups and shards; run nothing')
+    .option('--emit-github-matrix', 'print the strategy.matrix JSON')
+    .option('--collect <dir>', 'merge shard reports found under dir')
+    .option('--json', 'dry run as JSON')
+    .option('--out <dir>', 'where run directories and reports go', 'runs')
+    .option('--install-tools', 'install pinned kind, kubectl, helm into .cache/bin')
+    .option('--diagnostics', 'collect diagnostics even on a pass')
+    .action(async (o: MatrixFlags) => setExit(await (await import('./matrix.ts')).matrix(o)));
+
+  root
+    .command('gate')
+    .description('upgrade gate: A → B under traffic, then the catalog scenarios on B')
+    .requiredOption('--from <version>', 'KIC, Kong, or KIC/KONG with --component both')
+    .requiredOption('--to <version>', 'same form as --from')
+    .option('--component <c>', 'kic, gateway or both', 'kic')
+    .option('--mode <mode>', 'dbless or postgres')
+    .option('--dry-run', 'print the plan; run nothing')
+    .option('--out <dir>', 'where run directories and gate.md go', 'runs')
+    .option('--install-tools', 'install pinned kind, kubectl, helm into .cache/bin')
+    .option('--diagnostics', 'collect diagnostics even on a pass')
+    .action(async (o: GateFlags) => setExit(await (await import('./gate.ts')).gate(o)));
+
+  targetOptions(root.command('bisect').argument('<scenario>').description('the first KIC version between good and bad whose outcome differs'))
+    .requiredOption('--good <version>', 'KIC version with the reference outcome')
+    .requiredOption('--bad <version>', 'KIC version with the changed outcome')
+    .option('--dry-run', 'print versions and first probes; run nothing')
+    .option('--json', 'dry run as JSON')
+    .option('--out <dir>', 'where run directories go', 'runs')
+    .option('--install-tools', 'install pinned kind, kubectl, helm into .cache/bin')
+    .option('--diagnostics', 'collect diagnostics even on a pass')
+    .action(async (id: string, o: BisectFlags) => setExit(await (await import('./bisect.ts')).bisect(id, o)));
 
   root
     .command('doctor')

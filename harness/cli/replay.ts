@@ -1,12 +1,13 @@
 import { scenarioById } from '../../scenarios/index.ts';
 import { readBundle } from '../evidence/bundle.ts';
-import { describeJudged, judgeRun } from '../runner/verdict.ts';
+import { reportBundle } from '../runner/report.ts';
+import { describeJudged } from '../runner/verdict.ts';
 
-/** Re-judges a run directory offline with the current scenario definitions. */
+/** Re-judges a run directory offline with the current scenario definitions, and redraws its report.html. */
 export function replay(dir: string, json: boolean): number {
   const bundle = readBundle(dir);
   const scenario = scenarioById(bundle.header.scenario);
-  const result = judgeRun(scenario, bundle.header.variant, bundle.header.target.kic, bundle.observations);
+  const result = reportBundle(dir, bundle, scenario);
   const out = {
     scenario: scenario.id,
     variant: bundle.header.variant ?? null,

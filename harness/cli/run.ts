@@ -3,20 +3,17 @@ import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import Mocha from 'mocha';
 import { scenarioById } from '../../scenarios/index.ts';
-import { EnvironmentError, quote, UserError } from '../errors.ts';
+import { quote, UserError } from '../errors.ts';
 import { ConsoleAndJUnitReporter } from '../report/mocha-reporter.ts';
 import type { Cleaner } from '../runner/cleanup.ts';
 import { targetFor } from '../runner/plan.ts';
 import { consoleProgress } from '../runner/progress.ts';
+import { onInterrupt } from '../runner/interrupt.ts';
+import { preflight } from '../runner/preflight.ts';
 import { runOne, summaryOf, type RunResult } from '../runner/run.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { describeTarget, type Target, type TargetFlags } from '../targets/target.ts';
 import { loadVersions } from '../targets/versions.ts';
-import type { Versions } from '../targets/versions-types.ts';
-import { reachable } from '../tools/docker.ts';
-import { toolBinDir } from '../tools/exec.ts';
-import { ensureTool, readToolVersion, sameVersion } from '../tools/install.ts';
-import { resolveBinary } from '../tools/exec.ts';
 
 export interface RunFlags extends TargetFlags {
   variant?: string;
@@ -49,7 +46,13 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   });
   const trafficRate = Number(flags.trafficRate);
   if (!Number.isFinite(trafficRate) || trafficRate < 0) throw new UserError(`bad --traffic-rate ${quote(flags.trafficRate)}: expected requests per second, 0 for none`);
-  await preflight(cases, versions, flags);
+  await preflight({
+    // kind needs Docker; on a cluster the user brings, only Postgres (DB mode) does
+    needsDocker: !flags.kubeconfig || cases.some((c) => c.target.mode === 'postgres'),
+    tools: flags.kubeconfig ? [versions.tools.helm, versions.tools.kubectl] : Object.values(versions.tools),
+    installTools: Boolean(flags.installTools),
+    command: 'run',
+  });
 
   const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
@@ -57,20 +60,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   const stop = new AbortController();
   let cleaner: Cleaner | undefined;
   const progress = consoleProgress('  ');
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      progress.warn(`${signal}: stopping the run and tearing down (press Ctrl-C again to leave at once)`);
-      stop.abort(new Error(`interrupted by ${signal}`));
-      return;
-    }
-    const left = cleaner?.pending() ?? [];
-    progress.warn(`leaving now; not cleaned up: ${left.length ? left.join('; ') : 'nothing'} (kong-chaos cleanup finds leftovers by their run label)`);
-    process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const release = onInterrupt(stop, progress, () => cleaner?.pending() ?? []);
 
   const mocha = new Mocha({ timeout: 0, reporter: ConsoleAndJUnitReporter, reporterOptions: { junitFile: join(outDir, 'junit.xml') } });
   for (const id of new Set(cases.map((c) => c.scenario.id))) {
@@ -101,30 +91,8 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
     }
   }
   const failures = await new Promise<number>((done) => mocha.run(done));
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  release();
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify({ runs: results.map(summaryOf) }, null, 2));
   if (stop.signal.aborted) return 130;
   return failures > 0 ? 1 : 0;
-}
-
-/** Docker and the pinned tools, checked before anything is created. */
-async function preflight(cases: Case[], versions: Versions, flags: RunFlags): Promise<void> {
-  const needsDocker = !flags.kubeconfig || cases.some((c) => c.target.mode === 'postgres');
-  if (needsDocker) {
-    const docker = await reachable();
-    if (!docker.ok) throw new EnvironmentError(`Docker is not reachable (${docker.reason}); kong-chaos run needs a Docker engine for kind and Postgres — see kong-chaos doctor`);
-  }
-  const tools = flags.kubeconfig ? [versions.tools.helm, versions.tools.kubectl] : Object.values(versions.tools);
-  for (const pin of tools) {
-    if (flags.installTools) {
-      await ensureTool(pin, { binDir: toolBinDir(), onProgress: (m) => process.stderr.write(`  ${m}\n`) });
-      continue;
-    }
-    const reading = await readToolVersion(resolveBinary(pin.name), pin);
-    if (!('version' in reading) || !sameVersion(reading.version, pin.version)) {
-      const found = 'version' in reading ? `found ${reading.version}` : reading.problem;
-      throw new EnvironmentError(`${pin.name} ${pin.version} is needed (${found}); rerun with --install-tools to install it into .cache/bin`);
-    }
-  }
 }

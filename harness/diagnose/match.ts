@@ -44,8 +44,14 @@ export class Matcher {
   readonly shared = new Map<string, number>();
 
   constructor(readonly scenarios: readonly Scenario[]) {
+    // A scenario may watch for another failure mode's signature (node-termination re-triggering
+    // plugin-id-drift); the symptom belongs to the failure mode that declares it first.
+    const seen = new Set<Signature>();
     for (const scenario of scenarios) {
+      if (scenario.diagnosable === false) continue;
       for (const signature of scenario.signatures) {
+        if (seen.has(signature)) continue;
+        seen.add(signature);
         if (signature.kind === 'log') {
           const clauses = requiredClauses(signature.pattern).map((c) => (signature.pattern.ignoreCase ? c.map((w) => w.toLowerCase()) : c));
           this.logSignatures.push({ scenario, signature, clauses });

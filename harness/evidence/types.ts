@@ -13,6 +13,7 @@ export type Phase =
   | 'observe'
   | 'remediate'
   | 'recover'
+  | 'cleanup'
   | 'judge'
   | 'diagnostics'
   | 'teardown';

@@ -59,8 +59,11 @@ export class PostgresFaults implements DatabaseFaults {
 
   async restore(): Promise<void> {
     await this.setEnabled(true);
-    const current = await this.proxy!.client.get(PROXY_NAME);
-    if (current.toJson().toxics.some((t) => t.name === LATENCY_TOXIC)) await (await current.getToxic(LATENCY_TOXIC)).remove();
+    // the client's Proxy object keeps none of the toxics Toxiproxy lists with it, so ask for them
+    const { client } = this.proxy!;
+    const toxics = `${client.host}/proxies/${PROXY_NAME}/toxics`;
+    const { data } = (await client.getApi().get(toxics)) as { data: { name: string }[] };
+    if (data.some((t) => t.name === LATENCY_TOXIC)) await client.getApi().delete(`${toxics}/${LATENCY_TOXIC}`);
   }
 
   async latency(ms: number): Promise<void> {

@@ -91,7 +91,7 @@ export function judge(signatures: readonly Signature[], observations: readonly O
   return { outcome: 'recovered', reason: `all symptoms cleared by ${Math.round((cleared - faultAt) / 1000)}s after the fault`, symptoms, remediation, window };
 }
 
-const PHASE_ORDER: Phase[] = ['provision', 'install', 'setup', 'steady-state', 'fault', 'observe', 'remediate', 'recover', 'judge', 'diagnostics', 'teardown'];
+const PHASE_ORDER: Phase[] = ['provision', 'install', 'setup', 'steady-state', 'fault', 'observe', 'remediate', 'recover', 'cleanup', 'judge', 'diagnostics', 'teardown'];
 
 function phaseRank(p: Phase): number {
   return PHASE_ORDER.indexOf(p);

@@ -1,5 +1,6 @@
 import type { AdminEntry } from '../evidence/types.ts';
 import type { UpstreamTargets } from '../judge/admin-predicates.ts';
+import { countEntities } from '../judge/drift.ts';
 import type { Kube } from '../k8s/client.ts';
 import { list } from '../k8s/objects.ts';
 import type { AdminClient } from '../kong/admin.ts';
@@ -14,7 +15,8 @@ interface EndpointSlice {
 /**
  * Named Admin API snapshots. `upstream-targets` pairs each Kong upstream that KIC made for a
  * Service in `namespace` (named `<service>.<namespace>.<port>.svc`) with the Service's ready
- * endpoints, so a predicate can tell a sync that stopped delivering changes.
+ * endpoints, so a predicate can tell a sync that stopped delivering changes. `entity-counts`
+ * summarises services, routes, plugins and consumers (see judge/drift.ts).
  */
 export async function runAdminQuery(name: AdminQueryName, admin: AdminClient, kube: Kube, namespace: string): Promise<AdminEntry> {
   const at = Date.now();
@@ -34,6 +36,10 @@ export async function runAdminQuery(name: AdminQueryName, admin: AdminClient, ku
         data.push({ upstream: u.name, targets: targets.sort(), endpoints: readyEndpoints(slices, service).sort() });
       }
       return { kind: 'admin', at, query: name, data };
+    }
+    case 'entity-counts': {
+      const [services, routes, plugins, consumers] = await Promise.all([admin.list('/services'), admin.list('/routes'), admin.list('/plugins'), admin.list('/consumers')]);
+      return { kind: 'admin', at, query: name, data: countEntities({ services, routes, plugins, consumers }) };
     }
   }
 }

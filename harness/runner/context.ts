@@ -15,6 +15,8 @@ import { describeNodeStep, nodeFaultSteps, runNodeStep } from '../faults/node.ts
 import type { RouteChecker } from '../probes/route.ts';
 import type { Target } from '../targets/target.ts';
 import { timeout } from '../timeouts.ts';
+import { realClock } from './clock.ts';
+import { DEFAULT_INTERVAL_MS, observeFor } from './lifecycle.ts';
 import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
 
 export interface RealContextDeps {
@@ -55,6 +57,10 @@ export class RealContext implements ScenarioContext {
 
   record(entry: Observation): void {
     this.d.record(entry);
+  }
+
+  wait(ms: number): Promise<void> {
+    return observeFor(ms, { ctx: this, clock: realClock, signal: this.d.signal }, this.d.scenario.probes.intervalMs ?? DEFAULT_INTERVAL_MS);
   }
 
   async apply(objects: KubeObject[]): Promise<void> {

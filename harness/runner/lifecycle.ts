@@ -21,7 +21,7 @@ export interface LifecycleDeps {
   steadyStateTimeoutMs?: number;
 }
 
-const DEFAULT_INTERVAL_MS = 2000;
+export const DEFAULT_INTERVAL_MS = 2000;
 
 /**
  * Runs one phase as a step on the timeline: start, then end or fail with the reason.
@@ -72,9 +72,16 @@ export async function runScenarioPhases(scenario: Scenario, deps: LifecycleDeps)
   }, stepDeadline))) return;
   if (!(await phase(deps, 'observe', () => observeFor(scenario.window.observeMs, deps, interval)))) return;
 
+  await remediate(scenario, deps, interval, stepDeadline);
+  const cleanup = scenario.cleanup;
+  if (cleanup) await phase(deps, 'cleanup', () => cleanup.run(ctx), stepDeadline);
+}
+
+/** The documented remediation, only while the symptom is present, then the recovery window. */
+async function remediate(scenario: Scenario, deps: LifecycleDeps, interval: number, deadline: number): Promise<void> {
   const remediation = scenario.remediation;
   if (!remediation || judge(scenario.signatures, deps.timeline.entries).outcome !== 'reproduced') return;
-  if (!(await phase(deps, 'remediate', () => remediation.run(ctx), stepDeadline))) return;
+  if (!(await phase(deps, 'remediate', () => remediation.run(deps.ctx), deadline))) return;
   await phase(deps, 'recover', () => observeFor(scenario.window.recoverMs ?? scenario.window.observeMs, deps, interval));
 }
 
@@ -114,7 +121,8 @@ async function awaitSteadyState(signatures: readonly Signature[], deps: Lifecycl
   }
 }
 
-async function observeFor(durationMs: number, deps: LifecycleDeps, interval: number): Promise<void> {
+/** Probe rounds every `interval` until `durationMs` has passed: the observation loop, and `ctx.wait`. */
+export async function observeFor(durationMs: number, deps: Pick<LifecycleDeps, 'ctx' | 'clock' | 'signal'>, interval: number): Promise<void> {
   const end = deps.clock.now() + durationMs;
   while (deps.clock.now() < end) {
     await deps.ctx.probe();

@@ -5,10 +5,12 @@ import { readShape } from '../cluster/kind-config.ts';
 import { KindProvider } from '../cluster/kind.ts';
 import { newRunId, RUN_LABEL } from '../cluster/names.ts';
 import type { Cluster, ClusterProvider } from '../cluster/provider.ts';
-import { BundleWriter } from '../evidence/bundle.ts';
+import { BundleWriter, readBundle } from '../evidence/bundle.ts';
 import { Redactor } from '../evidence/redact.ts';
 import type { Observation, RunTarget } from '../evidence/types.ts';
 import { connect, type Kube } from '../k8s/client.ts';
+import { refOf, remove } from '../k8s/objects.ts';
+import { namespace } from '../manifests/backend.ts';
 import { isSuccess } from '../judge/verdict.ts';
 import { AdminClient } from '../kong/admin.ts';
 import { KongInstallation } from '../kong/install.ts';
@@ -30,6 +32,7 @@ import type { Progress } from './progress.ts';
 import type { Scenario } from './scenario.ts';
 import { describeJudged, judgeRun, type RunJudgement } from './verdict.ts';
 import { HARNESS_VERSION } from '../version.ts';
+import { reportBundle } from './report.ts';
 import { DEFAULT_TRAFFIC_RATE } from './defaults.ts';
 
 export interface RunOptions {
@@ -140,7 +143,16 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
         ...(postgres && database ? { postgres: { address: database, password: postgres.password } } : {}),
       },
     );
-    await kong.install();
+    const installation = kong;
+    if (!cluster!.owned && !o.keepCluster) {
+      // a cluster that outlives the run (reused, or the user's own) is handed back as it was found
+      cleaner.defer('remove Kong and the scenario objects from the reused cluster', async () => {
+        await installation.uninstall();
+        const clusterScoped = scenario.manifests(target, variant).filter((m) => m.metadata.namespace === undefined && m.kind !== 'Namespace');
+        await remove(kube!, [...clusterScoped, namespace(scenario.namespace), namespace(KONG_NAMESPACE)].map(refOf));
+      });
+    }
+    await installation.install();
     admin = new AdminClient(cluster!.adminUrl);
     streams = new EvidenceStreams(kube!, timeline.record, KONG_NAMESPACE, componentNames(target.topology));
     streams.start([KONG_NAMESPACE, scenario.namespace]);
@@ -180,6 +192,8 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
 
   const run: RunResult = { runId, runDir, scenario: scenario.id, variant, target, ...result, diagnostics, leftBehind };
   writeFileSync(join(runDir, 'result.json'), redactor.apply(JSON.stringify(summaryOf(run), null, 2)));
+  // the report is drawn from the bundle as written, with secrets already redacted
+  reportBundle(runDir, readBundle(runDir), scenario);
   bundle.close();
   return run;
 }

@@ -27,7 +27,7 @@ export interface ConditionProbe {
 }
 
 /** Admin API state the runner snapshots by name; see probes/admin-queries.ts. */
-export type AdminQueryName = 'upstream-targets' | 'plugins';
+export type AdminQueryName = 'upstream-targets' | 'plugins' | 'entity-counts';
 
 /** An Ingress whose `status.loadBalancer` is read as a `Published` condition (see probes/conditions.ts). */
 export interface IngressProbe {
@@ -72,6 +72,8 @@ export interface ScenarioContext {
   admin: AdminOperations;
   /** one round of the scenario's probes, recorded on the timeline */
   probe(): Promise<Observation[]>;
+  /** lets `ms` pass while the scenario's probes keep running, e.g. to hold a fault for a while */
+  wait(ms: number): Promise<void>;
   record(entry: Observation): void;
 }
 
@@ -158,6 +160,11 @@ export interface Scenario {
   signatures: Signature[];
   /** keyed by semver ranges over the KIC version */
   expectations: ExpectationTable;
+  /**
+   * false for a check that watches other failure modes' symptoms (the upgrade gate): `diagnose`
+   * attributes a symptom to failure modes, not to checks
+   */
+  diagnosable?: boolean;
   probes: Probes;
   window: { observeMs: number; recoverMs?: number };
   install(target: Target, variant: string | undefined): InstallChoices;
@@ -165,6 +172,11 @@ export interface Scenario {
   setup: Step;
   fault: Step;
   remediation?: Step;
+  /**
+   * runs after the observation (and recovery) whatever the outcome, to undo what the fault left
+   * that teardown would not (e.g. a NetworkPolicy on a cluster the user brought)
+   */
+  cleanup?: Step;
 }
 
 export function defineScenario(s: Omit<Scenario, 'variants' | 'shape' | 'install'> & Partial<Pick<Scenario, 'variants' | 'shape' | 'install'>>): Scenario {

@@ -15,7 +15,7 @@ import { verdictOf, type Verdict } from '../../harness/judge/verdict.ts';
 import { componentNames } from '../../harness/kong/names.ts';
 import type { KubeObject } from '../../harness/manifests/types.ts';
 import type { Clock } from '../../harness/runner/clock.ts';
-import { runScenarioPhases, type Timeline } from '../../harness/runner/lifecycle.ts';
+import { DEFAULT_INTERVAL_MS, observeFor, runScenarioPhases, type Timeline } from '../../harness/runner/lifecycle.ts';
 import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from '../../harness/runner/scenario.ts';
 import { resolveTarget, type Target } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
@@ -124,6 +124,7 @@ export class FakeContext implements ScenarioContext {
     readonly variant: string | undefined,
     private readonly timeline: Timeline,
     private readonly script: Script,
+    private readonly probeIntervalMs = DEFAULT_INTERVAL_MS,
   ) {
     this.clock = new VirtualClock(RUN_START, () => this.#emitHappenings());
     this.#plugins = [...(script.plugins ?? [])];
@@ -206,6 +207,11 @@ export class FakeContext implements ScenarioContext {
     this.timeline.record(entry);
   }
 
+  /** Virtual time passes with probe rounds, as the real context keeps probing while it waits. */
+  wait(ms: number): Promise<void> {
+    return observeFor(ms, { ctx: this, clock: this.clock }, this.probeIntervalMs);
+  }
+
   #call(call: CallDetail): void {
     const phase = this.timeline.entries.findLast((e) => e.kind === 'step' && e.state === 'start');
     this.calls.push({ ...call, at: this.clock.now(), phase: phase?.kind === 'step' ? phase.phase : undefined });
@@ -282,7 +288,7 @@ export async function runFake(scenario: Scenario, options: FakeRunOptions): Prom
 
   const entries: Observation[] = [];
   const timeline: Timeline = { entries, record: (o) => entries.push(o) };
-  const ctx = new FakeContext(target, variantName, timeline, script);
+  const ctx = new FakeContext(target, variantName, timeline, script, scenario.probes.intervalMs);
   await runScenarioPhases(scenario, { ctx, timeline, clock: ctx.clock });
 
   const judgement = judge(scenario.signatures, entries);

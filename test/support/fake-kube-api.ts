@@ -55,10 +55,24 @@ interface LogFollower {
 
 export type GoneMode = 'http' | 'event';
 
+/** How the API server answers a write it refuses, e.g. a validating admission webhook's denial. */
+export interface Refusal {
+  code: 400 | 403 | 409 | 422;
+  message: string;
+  /** absent for a webhook's denial unless the webhook set one, as the API server does */
+  reason?: string;
+}
+
 export class FakeKubeApi {
   readonly requests: RecordedRequest[] = [];
   /** bytes per chunk when writing logs, small so that lines arrive split */
   logChunkBytes = 7;
+  /** delay before answering a request for one object (get, apply, delete), fixed or per request */
+  responseDelayMs: number | ((request: RecordedRequest) => number) = 0;
+  /** the most requests for one object that were being answered at the same moment */
+  maxInFlight = 0;
+  private inFlight = 0;
+  private readonly refusals = new Map<string, Refusal>();
   private readonly store = new Map<string, Obj>();
   private readonly watchers = new Set<Watcher>();
   private readonly logs = new Map<string, string[]>();
@@ -129,6 +143,11 @@ export class FakeKubeApi {
   closeWatches(): void {
     for (const watcher of this.watchers) watcher.res.end();
     this.watchers.clear();
+  }
+
+  /** Applies of objects with this name, of any kind, are refused with `refusal` from now on. */
+  refuseApply(name: string, refusal: Refusal): void {
+    this.refusals.set(name, refusal);
   }
 
   /** The next watch request is refused as expired: with HTTP 410, or with a 200 carrying an ERROR event (what real servers do). */
@@ -229,10 +248,17 @@ export class FakeKubeApi {
       body: Buffer.concat(chunks).toString('utf8'),
     };
     this.requests.push(record);
+    const target = parsePath(record.path);
+    const oneObject = target?.name !== undefined && target.subresource === undefined;
+    if (oneObject) this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     try {
+      const delay = typeof this.responseDelayMs === 'function' ? this.responseDelayMs(record) : this.responseDelayMs;
+      if (oneObject && delay > 0) await sleep(delay);
       this.route(record, res);
     } catch (error) {
       sendStatus(res, 500, 'InternalError', String(error));
+    } finally {
+      if (oneObject) this.inFlight -= 1;
     }
   }
 
@@ -285,6 +311,10 @@ export class FakeKubeApi {
     if (!req.query.get('fieldManager')) return sendStatus(res, 422, 'Invalid', 'fieldManager is required for apply patch');
     const body = parseYaml(req.body) as Obj;
     if (body.metadata?.name !== name) return sendStatus(res, 400, 'BadRequest', 'the name of the object does not match the URL');
+    const refusal = this.refusals.get(name);
+    if (refusal !== undefined) {
+      return sendJson(res, refusal.code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: refusal.message, ...(refusal.reason ? { reason: refusal.reason } : {}), code: refusal.code });
+    }
     const existed = this.store.has(keyOf(kind.apiVersion, kind.kind, namespace, name));
     const stored = this.upsert({ ...body, apiVersion: kind.apiVersion, kind: kind.kind, metadata: { ...body.metadata, ...(namespace ? { namespace } : {}) } });
     sendJson(res, existed ? 200 : 201, stored);

@@ -1,3 +1,4 @@
+import { scenarios } from '../../../scenarios/index.ts';
 import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,8 @@ describe('cli contracts', () => {
     it('lists every scenario with id, title, sources, modes and expectations', async () => {
       const entries = json<any[]>(await cli('list', '--json'));
       expect(entries).to.be.an('array');
-      expect(entries.map((e) => e.id).sort()).to.deep.equal(['gateway-listener-stuck', 'plugin-id-drift']);
+      expect(entries.map((e) => e.id).sort()).to.deep.equal(scenarios.map((s) => s.id).sort());
+      expect(entries.map((e) => e.id)).to.include.members(['gateway-listener-stuck', 'plugin-id-drift']);
       for (const e of entries) {
         expect(e).to.include.keys('id', 'title', 'sources', 'modes', 'expectations');
         expect(e.title).to.be.a('string').with.length.greaterThan(10);

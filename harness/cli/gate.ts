@@ -1,0 +1,157 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scenarios } from '../../scenarios/index.ts';
+import { readBundle } from '../evidence/bundle.ts';
+import { quote, UserError } from '../errors.ts';
+import { expandMatrix, caseKey, scenarioLabel, targetLabel, type MatrixCase } from '../matrix/expand.ts';
+import { executeGroups } from '../matrix/execute.ts';
+import { decideGate, DEFAULT_MIN_SUCCESS_RATIO, type GateComponent, type GateInput, type GateRun, type UpgradeRun } from '../matrix/gate.ts';
+import { groupCases } from '../matrix/groups.ts';
+import { preflight } from '../runner/preflight.ts';
+import type { ExecutedRun } from '../matrix/runner.ts';
+import { gateMarkdown } from '../report/markdown.ts';
+import { requirementsOf } from '../runner/plan.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import { MODES, resolveTarget, type Mode } from '../targets/target.ts';
+import { loadVersions } from '../targets/versions.ts';
+import type { Versions } from '../targets/versions-types.ts';
+
+/** The catalog's scenario that upgrades A to B under traffic with a representative configuration. */
+export const UPGRADE_SCENARIO = 'upgrade-gate';
+
+export interface GateFlags {
+  from: string;
+  to: string;
+  component?: string;
+  mode?: string;
+  dryRun?: boolean;
+  out: string;
+  installTools?: boolean;
+  diagnostics?: boolean;
+}
+
+interface Side {
+  kic: string;
+  gateway: string;
+}
+
+/** `--from`/`--to` per component: a KIC version, a Kong version, or `KIC/KONG` for both. */
+export function parseSide(text: string, component: GateComponent, v: Versions, flag: string): Side {
+  const clean = (s: string) => s.trim().replace(/^v/, '');
+  const check = (what: string, value: string, known: string[]) => {
+    if (!known.includes(value)) throw new UserError(`${flag}: unknown ${what} version ${quote(value)}; known: ${known.join(', ')}`);
+    return value;
+  };
+  if (component === 'both') {
+    const parts = text.split('/');
+    if (parts.length !== 2) throw new UserError(`${flag} with --component both takes KIC/KONG, e.g. 3.4.4/3.9.0; got ${quote(text)}`);
+    return { kic: check('KIC', clean(parts[0]!), v.kic.versions), gateway: check('Kong Gateway', clean(parts[1]!), v.gateway.versions) };
+  }
+  if (component === 'kic') return { kic: check('KIC', clean(text), v.kic.versions), gateway: v.gateway.default };
+  return { kic: v.kic.default, gateway: check('Kong Gateway', clean(text), v.gateway.versions) };
+}
+
+/** The upgrade-gate scenario installing A first; its fault upgrades to the target's (B's) versions. */
+export function upgradingFrom(s: Scenario, from: Side): Scenario {
+  return {
+    ...s,
+    // both sides are always pinned: A is exactly what runs before the upgrade, whatever the
+    // scenario would pick on its own (for a gateway-only gate, from.kic equals to.kic)
+    install: (target, variant) => ({ ...s.install(target, variant), initialKic: from.kic, initialGateway: from.gateway }),
+  };
+}
+
+interface GatePlan {
+  component: GateComponent;
+  from: Side;
+  to: Side;
+  mode: Mode;
+  upgrade: MatrixCase | undefined;
+  catalog: MatrixCase[];
+  omitted: { scenario: string; reason: string }[];
+}
+
+export function planGate(flags: GateFlags, versions: Versions, all: readonly Scenario[]): GatePlan {
+  const component = (flags.component ?? 'kic') as GateComponent;
+  if (!['kic', 'gateway', 'both'].includes(component)) throw new UserError(`unknown --component ${quote(String(flags.component))}; known: kic, gateway, both`);
+  const from = parseSide(flags.from, component, versions, '--from');
+  const to = parseSide(flags.to, component, versions, '--to');
+  if (from.kic === to.kic && from.gateway === to.gateway) throw new UserError('--from and --to are the same versions; there is no upgrade to check');
+  const gate = all.find((s) => s.id === UPGRADE_SCENARIO);
+  const mode = (flags.mode ?? gate?.requires.modes[0] ?? 'dbless') as Mode;
+  if (!MODES.includes(mode)) throw new UserError(`unknown mode ${quote(String(flags.mode))}; known: ${MODES.join(', ')}`);
+  let upgrade: MatrixCase | undefined;
+  if (gate) {
+    const req = requirementsOf(gate, undefined);
+    if (!req.modes.includes(mode)) throw new UserError(`${UPGRADE_SCENARIO} does not run with mode ${mode}; it needs ${req.modes.join(' or ')}`);
+    const target = resolveTarget(versions, req, { kic: to.kic, gateway: to.gateway, mode }, gate.id);
+    upgrade = { key: caseKey(gate.id, undefined, target), scenario: upgradingFrom(gate, from), variant: undefined, target, shape: gate.shape };
+  }
+  const others = all.filter((s) => s.id !== UPGRADE_SCENARIO);
+  const expansion = others.length ? expandMatrix(others, versions, { kic: [to.kic], modes: [mode], gateway: to.gateway }) : { cases: [], omitted: [] };
+  return { component, from, to, mode, upgrade, catalog: expansion.cases, omitted: expansion.omitted.map((o) => ({ scenario: scenarioLabel(o.scenario, o.variant), reason: o.reason })) };
+}
+
+function sideText(s: Side, c: GateComponent): string {
+  return c === 'kic' ? s.kic : c === 'gateway' ? s.gateway : `${s.kic}/${s.gateway}`;
+}
+
+/**
+ * `gate`: installs A under traffic, upgrades to B (the upgrade-gate scenario), and runs every
+ * catalog scenario that applies to B. Exit 0 when B is safe, 1 when it is not (the Markdown
+ * report says why), 2 bad input, 3 environment.
+ */
+export async function gate(flags: GateFlags): Promise<number> {
+  const versions = loadVersions();
+  const p = planGate(flags, versions, scenarios);
+  const [from, to] = [sideText(p.from, p.component), sideText(p.to, p.component)];
+  if (flags.dryRun) {
+    const lines = [
+      `upgrade gate: ${p.component} ${from} → ${to} (mode ${p.mode})`,
+      p.upgrade ? `  1. ${UPGRADE_SCENARIO}: install KIC ${p.component === 'gateway' ? p.to.kic : p.from.kic} / Kong ${p.component === 'kic' ? p.to.gateway : p.from.gateway} with the representative configuration under steady traffic, upgrade to ${targetLabel(p.upgrade.target)}` : `  1. no ${UPGRADE_SCENARIO} scenario is registered: the gate cannot pass without it`,
+      `  2. ${p.catalog.length} catalog case${p.catalog.length === 1 ? '' : 's'} that apply to ${to}:`,
+      ...p.catalog.map((c) => `     ${scenarioLabel(c.scenario.id, c.variant)} · ${targetLabel(c.target)}`),
+      ...(p.omitted.length ? ['  not applicable to B:', ...p.omitted.map((o) => `     ${o.scenario}: ${o.reason}`)] : []),
+      `  fails on: any regression or inconclusive run, any catalog signature during or after the upgrade, traffic below ${(DEFAULT_MIN_SUCCESS_RATIO * 100).toFixed(0)}% success during it, Admin API entity drift`,
+    ];
+    console.log(lines.join('\n'));
+    return 0;
+  }
+  await preflight({ needsDocker: true, tools: Object.values(versions.tools), installTools: Boolean(flags.installTools), command: 'gate' });
+  const cases = [...(p.upgrade ? [p.upgrade] : []), ...p.catalog];
+  const done = await executeGroups(groupCases(cases), { versions, out: flags.out, repeat: 1, diagnostics: Boolean(flags.diagnostics), shard: null });
+  if (done.interrupted) return 130;
+  const runOf = (c: MatrixCase) => done.runs.get(c.key)?.[0];
+  const gateRun = (c: MatrixCase, r: ExecutedRun): GateRun => ({ scenario: c.scenario.id, variant: c.variant ?? null, target: targetLabel(c.target), outcome: r.judgement.outcome, verdict: r.verdict, reason: r.judgement.reason, runDir: r.runDir });
+  const input: GateInput = {
+    from,
+    to,
+    component: p.component,
+    upgrade: p.upgrade && runOf(p.upgrade) ? upgradeRun(p.upgrade, runOf(p.upgrade)!, gateRun) : undefined,
+    catalog: p.catalog.flatMap((c) => {
+      const r = runOf(c);
+      return r ? [gateRun(c, r)] : [{ scenario: c.scenario.id, variant: c.variant ?? null, target: targetLabel(c.target), outcome: 'inconclusive' as const, verdict: 'error' as const, reason: 'the run did not finish', runDir: '' }];
+    }),
+    minSuccessRatio: sloOf(p.upgrade?.scenario),
+  };
+  const decision = decideGate(input);
+  const report = gateMarkdown(input, decision);
+  writeFileSync(join(done.outDir, 'gate.md'), report);
+  console.log(report);
+  return decision.safe ? 0 : 1;
+}
+
+function upgradeRun(c: MatrixCase, r: ExecutedRun, base: (c: MatrixCase, r: ExecutedRun) => GateRun): UpgradeRun {
+  return {
+    ...base(c, r),
+    symptoms: r.judgement.symptoms.map((s) => ({ signature: s.signature, summary: s.summary, firstSeen: s.firstSeen })),
+    window: r.judgement.window,
+    observations: readBundle(r.runDir).observations,
+  };
+}
+
+/** The upgrade scenario's own traffic SLO when it states one. */
+function sloOf(s: Scenario | undefined): number {
+  const slo = s?.signatures.find((g) => g.kind === 'slo');
+  return slo?.kind === 'slo' && slo.minSuccessRatio !== undefined ? slo.minSuccessRatio : DEFAULT_MIN_SUCCESS_RATIO;
+}

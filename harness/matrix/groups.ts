@@ -1,0 +1,50 @@
+import type { ClusterShape } from '../runner/scenario.ts';
+import type { NodeImage } from '../targets/versions-types.ts';
+import { compareKeys, type MatrixCase } from './expand.ts';
+
+/**
+ * Cases that can share one kind cluster, run one after the other on it. The cluster is created
+ * once and Kong is installed afresh by each run; `cold` groups hold a single case that must have
+ * a cluster of its own.
+ */
+export interface ClusterGroup {
+  key: string;
+  k8s: NodeImage;
+  shape: ClusterShape;
+  cold: boolean;
+  cases: MatrixCase[];
+}
+
+/**
+ * The multi-node shape exists for node faults (kind-config/multi-node.yaml): a run on it kills or
+ * restarts a node, which leaves the cluster short of a node for whatever runs next. Such a case
+ * gets a cold cluster; every other one shares.
+ */
+export function needsColdCluster(c: MatrixCase): boolean {
+  return c.shape === 'multi-node';
+}
+
+export function shapeKey(c: MatrixCase): string {
+  return `k8s${c.target.k8s.k8s}/${c.shape}`;
+}
+
+/** Groups in key order, cases inside a group in key order: the same input always runs the same way. */
+export function groupCases(cases: readonly MatrixCase[]): ClusterGroup[] {
+  const shared = new Map<string, ClusterGroup>();
+  const groups: ClusterGroup[] = [];
+  for (const c of [...cases].sort((a, b) => compareKeys(a.key, b.key))) {
+    if (needsColdCluster(c)) {
+      groups.push({ key: `${shapeKey(c)}/cold/${c.key}`, k8s: c.target.k8s, shape: c.shape, cold: true, cases: [c] });
+      continue;
+    }
+    const key = shapeKey(c);
+    let g = shared.get(key);
+    if (!g) {
+      g = { key, k8s: c.target.k8s, shape: c.shape, cold: false, cases: [] };
+      shared.set(key, g);
+      groups.push(g);
+    }
+    g.cases.push(c);
+  }
+  return groups.sort((a, b) => compareKeys(a.key, b.key));
+}

@@ -1,0 +1,134 @@
+import { echoBackend, namespace } from '../harness/manifests/backend.ts';
+import { ingress } from '../harness/manifests/kong.ts';
+import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
+
+const NS = 'chaos-database';
+const echoIngress = () => ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo' });
+/** the change made while Postgres is unreachable (variant change-during-outage) */
+const changedIngress = () => ingress({ namespace: NS, name: 'changed', path: '/changed', service: 'echo' });
+
+const manifests = (variant: string | undefined) => [
+  namespace(NS),
+  ...echoBackend(NS),
+  echoIngress(),
+  ...(variant === 'change-during-outage' ? [changedIngress()] : []),
+];
+
+async function cut(ctx: ScenarioContext): Promise<void> {
+  await ctx.database.cut();
+  ctx.progress('Toxiproxy disabled: every connection to Postgres is refused');
+}
+
+/**
+ * How this reads. The outage lasts the whole observation window: the ScenarioContext has no
+ * clock to hold a fault for a while, so the database comes back in the remediation, and the
+ * recovery window shows whether the system catches up. Kong logs its failed Postgres connections
+ * throughout the outage, so the outcome at the end of the window is `reproduced` whenever Kong
+ * noticed the outage at all; what tells the variants apart is which other signatures fired and
+ * whether the remediation (the database returning) cleared them. Should Kong log nothing and
+ * every route keep serving, the outcome is `not-reproduced`, no remediation runs, and the
+ * database stays cut until teardown.
+ *
+ * Expected, per the catalog (unconfirmed on a real cluster, so every verdict is `observe`):
+ * - default: existing routes keep serving from Kong's cache (`route-unreachable` and
+ *   `traffic-slo` never fire; the catalog's `not-reproduced` for traffic);
+ * - change-during-outage: the new Ingress stays unpublished while Postgres is down and is
+ *   pushed once it returns (the catalog's `recovered`: reproduced, remediation cleared);
+ * - pod-restart: the replacement gateway pod cannot start without Postgres, so with one replica
+ *   the route fails until the database is back (`reproduced`, remediation cleared);
+ * - stop: as the default, with the Postgres container itself stopped and started.
+ */
+export default defineScenario({
+  id: 'database-outage',
+  title: 'Postgres becomes unreachable',
+  namespace: NS,
+  sources: [
+    'https://docs.konghq.com/gateway/latest/reference/configuration/',
+    'https://github.com/Kong/kong/issues/13597',
+    'https://github.com/Kong/kong/issues/14373',
+    'https://github.com/Kong/kong/issues/4807',
+  ],
+  requires: { modes: ['postgres'], topologies: ['single', 'split'] },
+  install: () => ({ databaseProxy: true }),
+  signatures: [
+    { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo, routed before the outage, not answering 200', route: '/echo' },
+    { id: 'traffic-slo', kind: 'slo', description: 'traffic success below 99% during the outage', minSuccessRatio: 0.99 },
+    {
+      id: 'kong-database-unreachable',
+      kind: 'log',
+      component: 'gateway',
+      description: 'Kong cannot reach Postgres (connect, server version query or timeout)',
+      pattern: /failed to retrieve PostgreSQL server_version_num|could not retrieve server_version|\[postgres\] timeout/,
+    },
+    {
+      // KIC publishes an Ingress's address only once Kong holds its configuration
+      id: 'change-not-applied',
+      kind: 'condition',
+      description: 'an Ingress whose configuration KIC has not pushed to Kong (status.loadBalancer empty)',
+      objectKind: 'Ingress',
+      type: 'Published',
+      reason: 'NoAddress',
+    },
+  ],
+  expectations: { '*': 'observe' },
+  variants: {
+    'pod-restart': {
+      description: 'delete the gateway pods during the outage: a Kong pod cannot start while Postgres is unreachable',
+      fault: {
+        describe: 'disable Toxiproxy in front of Postgres, then delete the gateway pods',
+        async run(ctx) {
+          await cut(ctx);
+          const pods = await ctx.deletePods('gateway');
+          ctx.progress(`deleted gateway pods ${pods.join(', ')}`);
+        },
+      },
+    },
+    'change-during-outage': {
+      description: 'apply a new Ingress during the outage; KIC must push it once Postgres is back',
+      fault: {
+        describe: 'disable Toxiproxy in front of Postgres, then apply Ingress changed (/changed)',
+        async run(ctx) {
+          await cut(ctx);
+          await ctx.apply([changedIngress()]);
+        },
+      },
+    },
+    stop: {
+      description: 'stop the Postgres container instead of cutting the proxy in front of it',
+      fault: {
+        describe: 'docker stop the Postgres container',
+        async run(ctx) {
+          await ctx.database.stop();
+          ctx.progress('Postgres container stopped');
+        },
+      },
+    },
+  },
+  probes: {
+    routes: [{ route: '/echo', path: '/echo', expectStatus: 200 }],
+    // `changed` reads nothing until the variant creates it
+    ingresses: [
+      { namespace: NS, name: 'echo' },
+      { namespace: NS, name: 'changed' },
+    ],
+    intervalMs: 2000,
+  },
+  window: { observeMs: 120_000, recoverMs: 180_000 },
+  manifests: (_target, variant) => manifests(variant),
+  setup: {
+    describe: 'apply the echo backend and Ingress /echo; Kong reaches Postgres through Toxiproxy',
+    run: (ctx) => ctx.apply(manifests(undefined)),
+  },
+  fault: {
+    describe: 'disable Toxiproxy in front of Postgres for the whole observation window',
+    run: cut,
+  },
+  remediation: {
+    describe: 'bring Postgres back (Toxiproxy enabled again, or the container started) and watch Kong and KIC catch up',
+    async run(ctx) {
+      if (ctx.variant === 'stop') await ctx.database.start();
+      else await ctx.database.restore();
+      ctx.progress('Postgres reachable again');
+    },
+  },
+});

@@ -1,0 +1,143 @@
+import semver from 'semver';
+import { entityDriftProblem } from '../harness/judge/drift.ts';
+import { echoBackend, echoService, namespace } from '../harness/manifests/backend.ts';
+import { keyAuthCredential, kongConsumer } from '../harness/manifests/consumers.ts';
+import { gateway, GATEWAY_API, gatewayClass, httpRoute } from '../harness/manifests/gateway-api.ts';
+import { ingress, kongClusterPlugin, kongPlugin } from '../harness/manifests/kong.ts';
+import { defineScenario, type RouteProbe } from '../harness/runner/scenario.ts';
+import type { Signature } from '../harness/judge/signatures.ts';
+import { loadVersions } from '../harness/targets/versions.ts';
+
+const NS = 'chaos-gate';
+
+/** The KIC release listed in versions.yaml just before `kic`: where an upgrade to `kic` starts. */
+export function previousKic(kic: string, known: readonly string[] = loadVersions().kic.versions): string | undefined {
+  return [...known].filter((v) => semver.lt(v, kic)).sort(semver.rcompare)[0];
+}
+
+const OLDEST_KIC = [...loadVersions().kic.versions].sort(semver.compare)[0]!;
+
+/**
+ * Routes under steady traffic, one per way KIC builds one: an Ingress with plugins on its route
+ * and its Service, an Ingress behind key-auth (401 without a key: the plugin holds), an HTTPRoute.
+ */
+const ROUTES: RouteProbe[] = [
+  { route: '/gate-echo', path: '/gate-echo', expectStatus: 200 },
+  { route: '/gate-auth', path: '/gate-auth', expectStatus: 401 },
+  { route: '/gate-httproute', path: '/gate-httproute', expectStatus: 200 },
+];
+
+/**
+ * A representative configuration: plugins at route, service, consumer and global level, a
+ * consumer with a key-auth credential, Ingresses and Gateway API objects. What KIC makes of it
+ * in Kong, at least: 3 routes (one per path), 2 services (the Ingresses share one backend, the
+ * HTTPRoute gets its own), 5 plugins, 1 consumer.
+ */
+const manifests = () => [
+  namespace(NS),
+  ...echoBackend(NS).filter((o) => o.kind !== 'Service'),
+  echoService(NS, 'echo', { 'konghq.com/plugins': 'gate-service-header' }),
+  kongPlugin({ namespace: NS, name: 'gate-route-header', plugin: 'response-transformer', config: { add: { headers: ['x-chaos-route:1'] } } }),
+  kongPlugin({ namespace: NS, name: 'gate-service-header', plugin: 'response-transformer', config: { add: { headers: ['x-chaos-service:1'] } } }),
+  kongPlugin({ namespace: NS, name: 'gate-key-auth', plugin: 'key-auth' }),
+  kongPlugin({ namespace: NS, name: 'gate-consumer-limit', plugin: 'rate-limiting', config: { minute: 10_000, policy: 'local' } }),
+  kongClusterPlugin({ name: 'chaos-gate-request-id', plugin: 'correlation-id', global: true, config: { header_name: 'x-chaos-request-id', generator: 'uuid' } }),
+  keyAuthCredential({ namespace: NS, name: 'gate-consumer-key' }),
+  kongConsumer({ namespace: NS, name: 'gate-consumer', username: 'gate-consumer', credentials: ['gate-consumer-key'], plugins: ['gate-consumer-limit'] }),
+  ingress({ namespace: NS, name: 'gate-echo', path: '/gate-echo', service: 'echo', plugins: ['gate-route-header'] }),
+  ingress({ namespace: NS, name: 'gate-auth', path: '/gate-auth', service: 'echo', plugins: ['gate-key-auth'] }),
+  gatewayClass('kong'),
+  gateway({ namespace: NS, name: 'kong', className: 'kong' }),
+  httpRoute({ namespace: NS, name: 'gate-httproute', gateway: 'kong', path: '/gate-httproute', service: 'echo' }),
+];
+
+const routeSignatures: Signature[] = ROUTES.map((r) => ({
+  id: `route-unreachable${r.route.replaceAll('/', '-')}`,
+  kind: 'route',
+  description: `${r.route} not answering ${r.expectStatus} through the proxy`,
+  route: r.route,
+}));
+
+/**
+ * The gate's expectation is that nothing happens: every symptom of the catalog that this
+ * configuration can show is watched, and any of them firing during or after the upgrade, even
+ * one that clears (`recovered`), is worse than `not-reproduced` and so a regression.
+ *
+ * Topologies: `single` and `split`. KIC serves Gateway API in both (unmanaged GatewayClass; the
+ * publish service gives the Gateway its address), so both carry the same configuration; `single`
+ * comes first because DB mode, where entity drift lives (plugin-id-drift), is confirmed there,
+ * and `split` adds gateway discovery. `hybrid` is left out: its control plane has no proxy.
+ */
+export default defineScenario({
+  id: 'upgrade-gate',
+  title: 'KIC / Kong upgrade with a representative configuration under traffic',
+  namespace: NS,
+  sources: [
+    'https://github.com/Kong/kubernetes-ingress-controller/blob/main/CHANGELOG.md',
+    'https://github.com/Kong/kubernetes-ingress-controller/issues/7440',
+    'https://github.com/Kong/kubernetes-ingress-controller/issues/7015',
+  ],
+  // an upgrade needs a version to start from: the oldest listed KIC has none
+  requires: { modes: ['dbless', 'postgres'], topologies: ['single', 'split'], kic: `>${OLDEST_KIC}` },
+  // `requires.kic` refuses the one KIC without a predecessor
+  install: (target) => ({ initialKic: previousKic(target.kic)!, gatewayApi: true }),
+  // a check over every failure mode's symptoms, not a failure mode of its own
+  diagnosable: false,
+  signatures: [
+    ...routeSignatures,
+    { id: 'traffic-slo', kind: 'slo', description: 'traffic success below 99% during the upgrade', minSuccessRatio: 0.99 },
+    {
+      id: 'entity-drift',
+      kind: 'admin',
+      query: 'entity-counts',
+      description: 'Kong holds fewer managed entities than configured, a duplicate plugin, or an orphaned one',
+      problem: entityDriftProblem({ routes: 3, services: 2, plugins: 5, consumers: 1 }),
+    },
+    { id: 'config-apply-failed', kind: 'event', description: 'Kong rejected configuration that KIC pushed', reason: 'KongConfigurationApplyFailed' },
+    { id: 'config-translation-failed', kind: 'event', description: 'KIC could not translate an object it translated before the upgrade', reason: 'KongConfigurationTranslationFailed' },
+    {
+      id: 'kic-entity-update-failed',
+      kind: 'log',
+      component: 'controller',
+      description: 'KIC fails to update an entity in Kong (DB mode)',
+      pattern: /failed updating gateway entity/,
+    },
+    {
+      id: 'kong-unique-violation',
+      kind: 'log',
+      component: 'gateway',
+      description: 'Kong rejects an INSERT on a unique constraint (an entity re-created under a new id)',
+      pattern: /duplicate key value violates unique constraint/,
+    },
+    {
+      id: 'listener-unsupported-protocol',
+      kind: 'condition',
+      description: 'Gateway listener Accepted=False with reason UnsupportedProtocol',
+      objectKind: 'Gateway',
+      scope: 'listener/',
+      type: 'Accepted',
+      reason: 'UnsupportedProtocol',
+    },
+  ],
+  expectations: { '*': 'not-reproduced' },
+  probes: {
+    routes: ROUTES,
+    conditions: [{ apiVersion: GATEWAY_API, kind: 'Gateway', namespace: NS, name: 'kong', listeners: true }],
+    // `plugins` lets the gate compare plugin ids before and after the upgrade
+    admin: ['entity-counts', 'plugins'],
+    intervalMs: 3000,
+  },
+  window: { observeMs: 180_000 },
+  manifests,
+  setup: {
+    describe: 'apply the representative configuration: echo backend, plugins at every level, a consumer with a key-auth credential, two Ingresses, a Gateway and an HTTPRoute',
+    run: (ctx) => ctx.apply(manifests()),
+  },
+  fault: {
+    describe: 'helm upgrade to the target KIC (and the target Kong, when the gate installed an older one) under traffic',
+    async run(ctx) {
+      await ctx.upgrade({ kic: ctx.target.kic, gateway: ctx.target.gateway });
+      ctx.progress(`upgraded to KIC ${ctx.target.kic}, Kong ${ctx.target.gateway}`);
+    },
+  },
+});

@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import { UserError } from '../../harness/errors.ts';
+import type { EntityCounts } from '../../harness/judge/drift.ts';
+import { resolveTarget } from '../../harness/targets/target.ts';
+import { loadVersions } from '../../harness/targets/versions.ts';
+import scenario, { previousKic } from '../../scenarios/upgrade-gate.ts';
+import { callsIn, expectJudged, gatewayCondition, logLine, runFake, type FakeRunOptions, type Sighting, type WorldView } from '../support/fake-context.ts';
+import { loadCrdSchemas } from '../support/crd-schemas.ts';
+import { entityCounts, kicJson, objectsOf, warningEvent } from '../support/scenarios-control.ts';
+
+const TARGET = { mode: 'postgres', topology: 'single' };
+const NS = 'chaos-gate';
+const KONG_POD = 'kong-kong-6b8d9c7f5-q2w4e';
+/** a healthy route answers what its probe expects: key-auth turns a request without a key away */
+const EXPECTED: Record<string, number> = { '/gate-echo': 200, '/gate-auth': 401, '/gate-httproute': 200 };
+
+const HEALTHY: EntityCounts = { managed: { services: 2, routes: 3, plugins: 5, consumers: 1 }, duplicatePlugins: [], orphanPlugins: [] };
+
+const DUPLICATE_KEY =
+  '2026/11/23 10:01:12 [error] 1407#0: *20431 [lua] init.lua:234: upsert(): ERROR: duplicate key value violates unique constraint "plugins_cache_key_key", client: 127.0.0.1, server: kong_admin, request: "POST /plugins HTTP/1.1", host: "localhost:8444"';
+
+const route = (path: string, status: number): Sighting => ({ kind: 'route', route: path, ok: status === EXPECTED[path], status, latencyMs: 5 });
+
+interface Upgrade {
+  /** after the upgrade Kong rejects the re-created plugins and loses the key-auth plugin */
+  breaks?: boolean;
+  /** one failed round of /gate-echo while the pod is replaced */
+  blipMs?: number;
+}
+
+function system({ breaks = false, blipMs }: Upgrade = {}): Pick<FakeRunOptions, 'world'> {
+  return {
+    world: ({ now, since }: WorldView) => {
+      const upgraded = since('upgrade');
+      const broken = breaks && upgraded !== undefined;
+      const blip = blipMs !== undefined && upgraded !== undefined && upgraded <= blipMs;
+      return [
+        route('/gate-echo', blip ? 502 : 200),
+        route('/gate-auth', broken ? 200 : 401),
+        route('/gate-httproute', 200),
+        gatewayCondition({ namespace: NS, name: 'kong' }, { type: 'Accepted', status: 'True', reason: 'Accepted', listener: 'http' }),
+        entityCounts(broken ? { ...HEALTHY, managed: { ...HEALTHY.managed, plugins: 4 } } : HEALTHY),
+        { kind: 'admin', query: 'plugins', data: [] },
+        ...(broken
+          ? [
+              logLine('gateway', DUPLICATE_KEY, KONG_POD),
+              logLine('controller', kicJson(now, { msg: 'failed updating gateway entity', action: 'create', kind: 'plugin', name: 'key-auth for route chaos-gate.gate-auth.echo.80', error: 'HTTP status 409 (message: "UNIQUE violation detected on \'{name="key-auth",route={id="5f3e7c1a-9b2d-4e6f-8a0c-1d3b5e7f9a2c"}}\'")' }), KONG_POD),
+              warningEvent('KongConfigurationApplyFailed', 'failed to apply Kong configuration to https://localhost:8444: HTTP status 409', { kind: 'Pod', name: KONG_POD, namespace: 'kong' }),
+            ]
+          : []),
+      ];
+    },
+  };
+}
+
+describe('scenario upgrade-gate', () => {
+  it('upgrades from the KIC listed just before the target', () => {
+    expect(previousKic('3.5.13')).to.equal('3.5.12');
+    expect(previousKic('3.5.0')).to.equal('3.4.20');
+    expect(previousKic('3.4.10')).to.equal('3.4.9');
+    expect(previousKic('3.4.1')).to.equal(undefined);
+    const target = resolveTarget(loadVersions(), scenario.requires, { kic: '3.5.0', ...TARGET }, scenario.id);
+    expect(scenario.install(target, undefined)).to.deep.equal({ initialKic: '3.4.20', gatewayApi: true });
+  });
+
+  it('refuses the oldest KIC in versions.yaml: there is nothing to upgrade from', () => {
+    expect(() => resolveTarget(loadVersions(), scenario.requires, { kic: '3.4.1', ...TARGET }, scenario.id)).to.throw(UserError, /upgrade-gate needs KIC >3\.4\.1; 3\.4\.1 does not qualify/);
+  });
+
+  it('applies plugins at every level, a consumer with a key-auth credential Secret, Ingresses and Gateway API objects', async () => {
+    const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system() });
+    const applied = objectsOf(run.calls, 'apply');
+    const credential = applied.find((o) => o.kind === 'Secret')!;
+
+    expect(applied.map((o) => o.kind)).to.include.members(['KongPlugin', 'KongClusterPlugin', 'KongConsumer', 'Secret', 'Ingress', 'GatewayClass', 'Gateway', 'HTTPRoute']);
+    expect(credential.metadata.labels).to.deep.equal({ 'konghq.com/credential': 'key-auth' });
+    expect(applied.find((o) => o.kind === 'KongConsumer')).to.deep.include({ credentials: [credential.metadata.name] });
+    expect(callsIn(run, 'setup')).to.have.length(1);
+  });
+
+  it('has custom resources that the Kong and Gateway API CRDs accept', () => {
+    const crds = loadCrdSchemas();
+    const target = resolveTarget(loadVersions(), scenario.requires, { ...TARGET }, scenario.id);
+    const results = scenario.manifests(target, undefined).map((o) => ({ kind: o.kind, ...crds.validate(o) }));
+
+    expect(results.filter((r) => r.result === 'invalid')).to.deep.equal([]);
+    expect(results.filter((r) => r.result === 'valid').map((r) => r.kind)).to.have.members([
+      'KongPlugin', 'KongPlugin', 'KongPlugin', 'KongPlugin', 'KongClusterPlugin', 'KongConsumer', 'GatewayClass', 'Gateway', 'HTTPRoute',
+    ]);
+  });
+
+  it('passes when nothing fires through the upgrade', async () => {
+    const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system() });
+
+    expectJudged(run, { outcome: 'not-reproduced', verdict: 'pass' });
+    expect(callsIn(run, 'fault')).to.deep.equal(['upgrade kic=3.5.13 gateway=3.9.1']);
+  });
+
+  it('is a regression when the upgrade re-creates plugins that Kong rejects and the key-auth plugin is lost', async () => {
+    const run = await runFake(scenario, { kic: '3.4.5', ...TARGET, ...system({ breaks: true }) });
+
+    expectJudged(run, { outcome: 'reproduced', verdict: 'regression' });
+    expect(run.judgement.symptoms.map((s) => s.signature)).to.have.members([
+      'route-unreachable-gate-auth',
+      'entity-drift',
+      'config-apply-failed',
+      'kic-entity-update-failed',
+      'kong-unique-violation',
+    ]);
+    expect(callsIn(run, 'fault')).to.deep.equal(['upgrade kic=3.4.5 gateway=3.9.1']);
+  });
+
+  it('counts even a route failure that clears as a regression: the gate expects nothing at all', async () => {
+    const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system({ blipMs: 0 }) });
+
+    expectJudged(run, { outcome: 'recovered', verdict: 'regression' });
+  });
+
+  it('is inconclusive when Kong holds fewer entities than the configuration before the upgrade', async () => {
+    const healthy = system().world;
+    const run = await runFake(scenario, {
+      kic: '3.5.13',
+      ...TARGET,
+      world: (w) => healthy(w).map((s) => (s.kind === 'admin' && s.query === 'entity-counts' ? entityCounts({ ...HEALTHY, managed: { ...HEALTHY.managed, consumers: 0 } }) : s)),
+    });
+
+    expectJudged(run, { outcome: 'inconclusive', verdict: 'error' });
+    expect(run.judgement.reason).to.include('0 managed consumers, fewer than the 1 configured');
+    expect(run.calls.map((c) => c.op)).not.to.include('upgrade');
+  });
+});
