@@ -1,12 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Component, Observation } from '../evidence/types.ts';
-import type { Kube } from '../k8s/client.ts';
+import type { Kube, KubeObject } from '../k8s/client.ts';
 import { watchEvents } from '../k8s/events.ts';
 import { streamLogs } from '../k8s/logs.ts';
 import { list } from '../k8s/objects.ts';
 import type { ComponentNames } from '../kong/names.ts';
 
 const DISCOVERY_INTERVAL_MS = 2000;
+
+/**
+ * In DB mode the chart's `wait-for-db` init container runs `kong start` in a loop until the
+ * database answers: migration and connection errors of a starting gateway appear there first.
+ */
+const GATEWAY_INIT_CONTAINERS = ['wait-for-db'];
+
+interface ContainerStatus {
+  name: string;
+  state?: { running?: unknown };
+}
+
+/** The named containers of a pod that are running now, init containers included. */
+export function followable(pod: KubeObject, names: readonly string[]): string[] {
+  const status = (pod['status'] ?? {}) as { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+  return [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].filter((c) => names.includes(c.name) && c.state?.running).map((c) => c.name);
+}
 
 /**
  * Follows every container of the given components, including pods that appear later (a
@@ -58,11 +75,11 @@ export class EvidenceStreams {
     for (const [component, names] of Object.entries(this.components) as [Component, ComponentNames][]) {
       const pods = await list(this.kube, { apiVersion: 'v1', kind: 'Pod', namespace: this.namespace, labelSelector: names.selector });
       for (const pod of pods) {
-        const running = ((pod['status'] as { containerStatuses?: { name: string; state?: { running?: unknown } }[] })?.containerStatuses ?? [])
-          .some((c) => c.name === names.container && c.state?.running);
-        const key = `${pod.metadata.name}/${names.container}`;
-        live.add(key);
-        if (running && !this.following.has(key)) this.follow(component, pod.metadata.name, names.container, key);
+        for (const container of followable(pod, component === 'gateway' ? [names.container, ...GATEWAY_INIT_CONTAINERS] : [names.container])) {
+          const key = `${pod.metadata.name}/${container}`;
+          live.add(key);
+          if (!this.following.has(key)) this.follow(component, pod.metadata.name, container, key);
+        }
       }
     }
     for (const [key, controller] of this.following) {
