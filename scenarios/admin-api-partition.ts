@@ -4,6 +4,7 @@ import { gatewayPods } from '../harness/manifests/gateway-pods.ts';
 import { ingress } from '../harness/manifests/kong.ts';
 import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
 import type { Target } from '../harness/targets/target.ts';
+import { echoProbes } from './probes.ts';
 
 const NS = 'chaos-partition';
 const echoIngress = () => ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo' });
@@ -81,15 +82,7 @@ export default defineScenario({
       },
     },
   },
-  probes: {
-    routes: [{ route: '/echo', path: '/echo', expectStatus: 200 }],
-    // `changed` reads nothing until the fault creates it
-    ingresses: [
-      { namespace: NS, name: 'echo' },
-      { namespace: NS, name: 'changed' },
-    ],
-    intervalMs: 2000,
-  },
+  probes: echoProbes(NS, 'changed'),
   window: { observeMs: 90_000, recoverMs: 180_000 },
   manifests: (target) => [namespace(NS), ...echoBackend(NS), echoIngress(), changedIngress(), partition(target)],
   setup: {

@@ -3,6 +3,7 @@ import { controllerEnvValues, featureGateEnv } from '../harness/manifests/contro
 import { kongVault } from '../harness/manifests/credentials.ts';
 import { ingress } from '../harness/manifests/kong.ts';
 import { defineScenario } from '../harness/runner/scenario.ts';
+import { echoProbes } from './probes.ts';
 
 const NS = 'chaos-blast-radius';
 export const FALLBACK_GATE = 'FallbackConfiguration';
@@ -65,15 +66,7 @@ export default defineScenario({
   },
   install: (target, variant) =>
     variant === 'fallback-on' ? { values: controllerEnvValues(target.topology, { ...featureGateEnv(target, FALLBACK_GATE), use_last_valid_config_for_fallback: true }) } : {},
-  probes: {
-    routes: [{ route: '/echo', path: '/echo', expectStatus: 200 }],
-    // `canary` reads nothing until the fault creates it
-    ingresses: [
-      { namespace: NS, name: 'echo' },
-      { namespace: NS, name: 'canary' },
-    ],
-    intervalMs: 2000,
-  },
+  probes: echoProbes(NS, 'canary'),
   window: { observeMs: 120_000, recoverMs: 90_000 },
   manifests: () => [...base(), brokenVault(), canary()],
   setup: {

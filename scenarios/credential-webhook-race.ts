@@ -5,6 +5,7 @@ import { ingress } from '../harness/manifests/kong.ts';
 import type { KubeObject } from '../harness/manifests/types.ts';
 import type { ExpectationTable } from '../harness/judge/expectations.ts';
 import { defineScenario, type Admission, type ScenarioContext, type Step } from '../harness/runner/scenario.ts';
+import { echoProbes } from './probes.ts';
 
 const NS = 'chaos-credentials';
 /** how many conflicting objects are created at the same moment */
@@ -148,15 +149,7 @@ export default defineScenario({
       fault: raceFault('vault-prefix'),
     },
   },
-  probes: {
-    routes: [{ route: '/echo', path: '/echo', expectStatus: 200 }],
-    // `canary` reads nothing until the fault creates it
-    ingresses: [
-      { namespace: NS, name: 'echo' },
-      { namespace: NS, name: 'canary' },
-    ],
-    intervalMs: 2000,
-  },
+  probes: echoProbes(NS, 'canary'),
   window: { observeMs: 120_000, recoverMs: 90_000 },
   manifests: (_target, variant) => {
     const r = raceOf(variant);

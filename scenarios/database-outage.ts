@@ -1,6 +1,7 @@
 import { echoBackend, namespace } from '../harness/manifests/backend.ts';
 import { ingress } from '../harness/manifests/kong.ts';
 import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
+import { echoProbes } from './probes.ts';
 
 const NS = 'chaos-database';
 const echoIngress = () => ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo' });
@@ -104,15 +105,7 @@ export default defineScenario({
       },
     },
   },
-  probes: {
-    routes: [{ route: '/echo', path: '/echo', expectStatus: 200 }],
-    // `changed` reads nothing until the variant creates it
-    ingresses: [
-      { namespace: NS, name: 'echo' },
-      { namespace: NS, name: 'changed' },
-    ],
-    intervalMs: 2000,
-  },
+  probes: echoProbes(NS, 'changed'),
   window: { observeMs: 120_000, recoverMs: 180_000 },
   manifests: (_target, variant) => manifests(variant),
   setup: {
