@@ -1,8 +1,20 @@
 import { echoBackend, namespace } from '../harness/manifests/backend.ts';
 import { gateway, GATEWAY_API, gatewayClass, httpRoute } from '../harness/manifests/gateway-api.ts';
+import type { Signature } from '../harness/judge/signatures.ts';
 import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
 
 const NS = 'chaos-gateway';
+
+/** KIC could not read Kong's listens and marked the listener unsupported (#7015). */
+export const listenerUnsupportedProtocol: Signature = {
+  id: 'listener-unsupported-protocol',
+  kind: 'condition',
+  description: 'Gateway listener Accepted=False with reason UnsupportedProtocol',
+  objectKind: 'Gateway',
+  scope: 'listener/',
+  type: 'Accepted',
+  reason: 'UnsupportedProtocol',
+};
 const gatewayApiObjects = () => [
   gatewayClass('kong'),
   gateway({ namespace: NS, name: 'kong', className: 'kong' }),
@@ -22,15 +34,7 @@ export default defineScenario({
   requires: { modes: ['dbless', 'postgres'], topologies: ['split'] },
   install: () => ({ gatewayApi: true }),
   signatures: [
-    {
-      id: 'listener-unsupported-protocol',
-      kind: 'condition',
-      description: 'Gateway listener Accepted=False with reason UnsupportedProtocol',
-      objectKind: 'Gateway',
-      scope: 'listener/',
-      type: 'Accepted',
-      reason: 'UnsupportedProtocol',
-    },
+    listenerUnsupportedProtocol,
     { id: 'route-unreachable', kind: 'route', description: 'HTTPRoute /echo not routable through the proxy', route: '/echo' },
   ],
   expectations: { '<=3.4.3': 'reproduced', '>=3.4.4': ['recovered', 'not-reproduced'] },

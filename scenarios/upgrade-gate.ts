@@ -7,6 +7,7 @@ import { ingress, kongClusterPlugin, kongPlugin } from '../harness/manifests/kon
 import { defineScenario, type RouteProbe } from '../harness/runner/scenario.ts';
 import type { Signature } from '../harness/judge/signatures.ts';
 import { loadVersions } from '../harness/targets/versions.ts';
+import { listenerUnsupportedProtocol } from './gateway-listener-stuck.ts';
 
 const NS = 'chaos-gate';
 
@@ -109,15 +110,7 @@ export default defineScenario({
       description: 'Kong rejects an INSERT on a unique constraint (an entity re-created under a new id)',
       pattern: /duplicate key value violates unique constraint/,
     },
-    {
-      id: 'listener-unsupported-protocol',
-      kind: 'condition',
-      description: 'Gateway listener Accepted=False with reason UnsupportedProtocol',
-      objectKind: 'Gateway',
-      scope: 'listener/',
-      type: 'Accepted',
-      reason: 'UnsupportedProtocol',
-    },
+    listenerUnsupportedProtocol,
   ],
   expectations: { '*': 'not-reproduced' },
   probes: {
