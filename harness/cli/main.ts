@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EnvironmentError, oneLine, UserError } from '../errors.ts';
 import { list } from './list.ts';
 import { plan } from './plan.ts';
@@ -20,6 +20,13 @@ function targetOptions(cmd: Command): Command {
     .option('--variant <name>', 'a variant of the scenario (see list)');
 }
 
+/** Commander quotes the argument it rejects; `Number` alone would turn "abc" into a silent NaN. */
+function positive(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
 // Commands that need Docker, the network or the Kubernetes client load their modules only when
 // they run, so that `list`, `plan` and `replay` start fast.
 function program(setExit: (code: number) => void): Command {
@@ -27,7 +34,8 @@ function program(setExit: (code: number) => void): Command {
     .description('Chaos and regression harness for Kong Gateway and the Kong Ingress Controller')
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (text, write) => write(`kong-chaos: ${text.replace(/^error: /, '').trim()}\n`) });
+    // one line even when commander adds a suggestion line or echoes an argument with a newline in it
+    .configureOutput({ outputError: (text, write) => write(`kong-chaos: ${text.replace(/^error: /, '').replace(/\s+/g, ' ').trim()}\n`) });
 
   root
     .command('list')
@@ -116,13 +124,13 @@ function program(setExit: (code: number) => void): Command {
     .command('probe')
     .description('open-model HTTP traffic against a URL: rate, success, latency percentiles, outage windows')
     .requiredOption('--url <url>', 'where to send requests')
-    .option('--rate <n>', 'requests per second', '100')
-    .option('--duration <s>', 'seconds', '30')
+    .option('--rate <n>', 'requests per second', positive, 100)
+    .option('--duration <s>', 'seconds', positive, 30)
     .option('--host <host>', 'Host header')
     .option('--insecure', 'accept any TLS certificate')
     .option('--json', 'machine-readable output')
-    .action(async (o: { url: string; rate: string; duration: string; host?: string; insecure?: boolean; json?: boolean }) =>
-      setExit(await (await import('./probe.ts')).probe({ url: o.url, rate: Number(o.rate), durationS: Number(o.duration), ...(o.host ? { host: o.host } : {}), json: Boolean(o.json), insecure: Boolean(o.insecure) })),
+    .action(async (o: { url: string; rate: number; duration: number; host?: string; insecure?: boolean; json?: boolean }) =>
+      setExit(await (await import('./probe.ts')).probe({ url: o.url, rate: o.rate, durationS: o.duration, ...(o.host ? { host: o.host } : {}), json: Boolean(o.json), insecure: Boolean(o.insecure) })),
     );
 
   root

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import Mocha from 'mocha';
 import { scenarioById } from '../../scenarios/index.ts';
+import { connect } from '../k8s/client.ts';
 import { quote, UserError } from '../errors.ts';
 import { ConsoleAndJUnitReporter } from '../report/mocha-reporter.ts';
 import type { Cleaner } from '../runner/cleanup.ts';
@@ -46,6 +47,8 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   });
   const trafficRate = Number(flags.trafficRate);
   if (!Number.isFinite(trafficRate) || trafficRate < 0) throw new UserError(`bad --traffic-rate ${quote(flags.trafficRate)}: expected requests per second, 0 for none`);
+  // a kubeconfig that does not parse is bad input (exit 2), found before the machine is checked
+  if (flags.kubeconfig) connect({ kubeconfigPath: flags.kubeconfig, ...(flags.context ? { context: flags.context } : {}) });
   await preflight({
     // kind needs Docker; on a cluster the user brings, only Postgres (DB mode) does
     needsDocker: !flags.kubeconfig || cases.some((c) => c.target.mode === 'postgres'),

@@ -5,7 +5,7 @@ import {
   createConfiguration,
   type Middleware,
 } from '@kubernetes/client-node';
-import { UserError, oneLine } from '../errors.ts';
+import { oneLine, quote, UserError } from '../errors.ts';
 import { timeout } from '../timeouts.ts';
 
 export interface ObjectMeta {
@@ -76,18 +76,20 @@ class BoundedObjectApi extends KubernetesObjectApi {
 }
 
 export function connect({ kubeconfigPath, context }: ConnectOptions = {}): Kube {
-  const source = kubeconfigPath ?? 'the default kubeconfig';
+  const source = kubeconfigPath === undefined ? 'the default kubeconfig' : quote(kubeconfigPath);
   const config = new KubeConfig();
   try {
     if (kubeconfigPath === undefined) config.loadFromDefault();
     else config.loadFromFile(kubeconfigPath);
   } catch (error) {
-    throw new UserError(`cannot load kubeconfig from ${source}: ${oneLine(error)}`);
+    // the YAML parser's message goes on with a code frame; its first line says what is wrong
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    throw new UserError(`cannot load kubeconfig from ${source}: ${oneLine(reason)}`);
   }
   if (context !== undefined) {
     if (config.getContextObject(context) === null) {
       const known = config.getContexts().map((c) => c.name);
-      throw new UserError(`kubeconfig ${source} has no context "${context}" (it has: ${known.join(', ') || 'none'})`);
+      throw new UserError(`kubeconfig ${source} has no context ${quote(context)} (it has: ${known.join(', ') || 'none'})`);
     }
     config.setCurrentContext(context);
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { UserError } from '../errors.ts';
+import { oneLine, quote, UserError } from '../errors.ts';
 import type { Versions } from './versions-types.ts';
 
 export const VERSIONS_FILE = fileURLToPath(new URL('../../versions.yaml', import.meta.url));
@@ -106,15 +106,22 @@ export function parseVersions(text: string, file = 'versions.yaml'): Versions {
 
 let cached: Versions | undefined;
 
-export function loadVersions(file = VERSIONS_FILE): Versions {
+/** KONG_CHAOS_VERSIONS=<path> points every command at another versions.yaml (tests, forks pinning other versions). */
+export function versionsFile(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env['KONG_CHAOS_VERSIONS'];
+  return override !== undefined && override !== '' ? override : VERSIONS_FILE;
+}
+
+export function loadVersions(file = versionsFile()): Versions {
   if (file === VERSIONS_FILE && cached) return cached;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UserError(`cannot read ${file}`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${quote(file)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : oneLine(error)}`);
   }
-  const versions = parseVersions(text, file);
+  const versions = parseVersions(text, quote(file));
   if (file === VERSIONS_FILE) cached = versions;
   return versions;
 }

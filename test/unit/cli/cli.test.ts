@@ -4,52 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { main } from '../../../harness/cli/main.ts';
 import { BundleWriter, EVIDENCE_FILE } from '../../../harness/evidence/bundle.ts';
 import type { ConditionEntry, Observation, RunHeader, StepEntry } from '../../../harness/evidence/types.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process, capturing console output and direct stderr writes (commander's own errors). */
-async function cli(...argv: string[]): Promise<CliResult> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  const write = process.stderr.write;
-  console.log = (...args: unknown[]) => void out.push(args.map(String).join(' ') + '\n');
-  console.error = (...args: unknown[]) => void err.push(args.map((a) => (a instanceof Error ? String(a.stack) : String(a))).join(' ') + '\n');
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    console.log = log;
-    console.error = error;
-    process.stderr.write = write;
-  }
-}
+import { cli, expectOneLineRefusal, type CliResult } from '../../support/capture.ts';
 
 function json<T = any>(r: CliResult): T {
   expect(r.code, r.stderr).to.equal(0);
   return JSON.parse(r.stdout) as T;
-}
-
-/** Exit 2 and exactly one stderr line, no stack trace, nothing on stdout. */
-function expectOneLineRefusal(r: CliResult, pattern: RegExp): void {
-  expect(r.code, r.stderr).to.equal(2);
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
-  expect(lines, r.stderr).to.have.length(1);
-  expect(lines[0]).to.match(/^kong-chaos: /).and.match(pattern);
-  expect(r.stderr).not.to.match(/\n\s+at /);
-  expect(r.stdout).to.equal('');
 }
 
 describe('cli contracts', () => {
