@@ -63,7 +63,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   const stop = new AbortController();
   let cleaner: Cleaner | undefined;
   const progress = consoleProgress('  ');
-  const release = onInterrupt(stop, progress, () => cleaner?.pending() ?? []);
+  const release = onInterrupt(stop, progress, () => cleaner?.unfinished() ?? []);
 
   const mocha = new Mocha({ timeout: 0, reporter: ConsoleAndJUnitReporter, reporterOptions: { junitFile: join(outDir, 'junit.xml') } });
   for (const id of new Set(cases.map((c) => c.scenario.id))) {

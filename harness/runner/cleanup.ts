@@ -11,6 +11,7 @@ interface Undo {
  */
 export class Cleaner {
   private readonly stack: Undo[] = [];
+  private running: Undo | undefined;
 
   defer(what: string, run: () => Promise<void>): void {
     this.stack.push({ what, run });
@@ -21,16 +22,23 @@ export class Cleaner {
     return this.stack.map((u) => u.what).reverse();
   }
 
+  /** What is not done yet: the step running now (it may be the one that hangs) and what is pending. */
+  unfinished(): string[] {
+    return [...(this.running ? [this.running.what] : []), ...this.pending()];
+  }
+
   async run(onStep?: (what: string, error?: string) => void): Promise<string[]> {
     const failed: string[] = [];
     while (this.stack.length) {
-      const undo = this.stack.pop()!;
+      const undo = (this.running = this.stack.pop()!);
       try {
         await undo.run();
         onStep?.(undo.what);
       } catch (error) {
         failed.push(`${undo.what}: ${oneLine(error)}`);
         onStep?.(undo.what, oneLine(error));
+      } finally {
+        this.running = undefined;
       }
     }
     return failed;

@@ -16,8 +16,8 @@ export interface DiagnosticsDeps {
   signal?: AbortSignal;
 }
 
-/** Fields of Kong entities that hold credentials; their values never reach a file. */
-const SECRET_FIELD = /pass(word)?|secret|token|^key$|_key$|credential|private/i;
+/** Fields of Kong entities that hold credentials; their values never reach a file (`key_alt`: a certificate's second private key). */
+const SECRET_FIELD = /pass(word)?|secret|token|^key$|_key$|^key_alt$|credential|private/i;
 
 export function redactFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactFields);

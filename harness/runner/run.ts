@@ -177,7 +177,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   let diagnostics: string[] = [];
   if (cluster && !o.signal.aborted && (o.diagnostics || !isSuccess(result.verdict))) {
     await phase(deps, 'diagnostics', async () => {
-      diagnostics = await collectDiagnostics({ dir: runDir, cluster: cluster!, namespaces: [KONG_NAMESPACE, scenario.namespace], ...(admin ? { admin } : {}), redactor });
+      diagnostics = await collectDiagnostics({ dir: runDir, cluster: cluster!, namespaces: [KONG_NAMESPACE, scenario.namespace], ...(admin ? { admin } : {}), redactor, signal: o.signal });
     });
   }
 

@@ -23,14 +23,15 @@ export interface RecordedRequest {
 
 type Obj = { apiVersion: string; kind: string; metadata: Record<string, unknown> & { name: string; namespace?: string }; [k: string]: unknown };
 
-interface Kind {
+/** A resource type the fake serves: tests may add kinds beyond the built-in ones (`start({ kinds })`). */
+export interface Kind {
   apiVersion: string;
   kind: string;
   plural: string;
   namespaced: boolean;
 }
 
-const kinds: Kind[] = [
+const builtinKinds: Kind[] = [
   { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
   { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true },
   { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true },
@@ -80,24 +81,27 @@ export class FakeKubeApi {
   private readonly goneQueue: GoneMode[] = [];
   private readonly forwards = new Map<string, number>();
   private readonly upgraded = new Set<Socket>();
+  private readonly closing = new AbortController();
   private revision = 100;
   private uids = 0;
 
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    private readonly kinds: readonly Kind[],
   ) {}
 
-  static async start(): Promise<FakeKubeApi> {
+  static async start(options: { kinds?: readonly Kind[] } = {}): Promise<FakeKubeApi> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const api = new FakeKubeApi(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const api = new FakeKubeApi(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, [...builtinKinds, ...(options.kinds ?? [])]);
     server.on('request', (req, res) => void api.handle(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Socket) => api.portForward(req, socket));
     return api;
   }
 
   async close(): Promise<void> {
+    this.closing.abort();
     for (const watcher of this.watchers) watcher.res.destroy();
     for (const follower of this.followers) follower.res.destroy();
     for (const socket of this.upgraded) socket.destroy();
@@ -248,12 +252,13 @@ export class FakeKubeApi {
       body: Buffer.concat(chunks).toString('utf8'),
     };
     this.requests.push(record);
-    const target = parsePath(record.path);
+    const target = parsePath(record.path, this.kinds);
     const oneObject = target?.name !== undefined && target.subresource === undefined;
     if (oneObject) this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     try {
       const delay = typeof this.responseDelayMs === 'function' ? this.responseDelayMs(record) : this.responseDelayMs;
-      if (oneObject && delay > 0) await sleep(delay);
+      // a delayed answer must not keep the test process alive once the fake is closed
+      if (oneObject && delay > 0) await sleep(delay, undefined, { signal: this.closing.signal });
       this.route(record, res);
     } catch (error) {
       sendStatus(res, 500, 'InternalError', String(error));
@@ -265,7 +270,7 @@ export class FakeKubeApi {
   private route(req: RecordedRequest, res: ServerResponse): void {
     const discovery = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))$/.exec(req.path);
     if (discovery !== null) return this.discover(discovery[1] ?? discovery[2] ?? '', res);
-    const target = parsePath(req.path);
+    const target = parsePath(req.path, this.kinds);
     if (target === undefined) return sendStatus(res, 404, 'NotFound', `no route for ${req.path}`);
     const { kind, namespace, name, subresource } = target;
     if (subresource === 'log' && kind.kind === 'Pod' && name !== undefined && namespace !== undefined) {
@@ -297,7 +302,7 @@ export class FakeKubeApi {
   }
 
   private discover(groupVersion: string, res: ServerResponse): void {
-    const resources = kinds
+    const resources = this.kinds
       .filter((k) => k.apiVersion === groupVersion)
       .map((k) => ({ name: k.plural, singularName: k.kind.toLowerCase(), namespaced: k.namespaced, kind: k.kind, verbs: ['get', 'list', 'watch', 'patch', 'delete'] }));
     if (resources.length === 0) return sendStatus(res, 404, 'NotFound', `no group version ${groupVersion}`);
@@ -442,7 +447,7 @@ function readWsFrame(data: Buffer): { opcode: number; payload: Buffer; size: num
   return { opcode, payload, size: offset + length };
 }
 
-function parsePath(path: string): { kind: Kind; namespace?: string; name?: string; subresource?: string } | undefined {
+function parsePath(path: string, kinds: readonly Kind[]): { kind: Kind; namespace?: string; name?: string; subresource?: string } | undefined {
   const match = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/(.*)$/.exec(path);
   if (match === null) return undefined;
   const apiVersion = match[1] ?? match[2] ?? '';

@@ -42,9 +42,10 @@ function shellQuote(text: string): string {
 
 /**
  * The record is built in one variable and appended with a single write, so calls made at the
- * same moment (concurrent faults) do not interleave within a record.
+ * same moment (concurrent faults) do not interleave within a record. A call that behaviour
+ * (env) does not steer runs the tool's hook, if a test wrote one, then exits 0.
  */
-function script(tool: string, log: string): string {
+function script(tool: string, dir: string, log: string): string {
   const v = (field: (typeof BEHAVIOUR_FIELDS)[number]) => `\${${envName(tool, field)}:-}`;
   return [
     '#!/bin/sh',
@@ -52,13 +53,30 @@ function script(tool: string, log: string): string {
     `sep=$(printf '\\037')`,
     'for a in "$@"; do rec="$rec$sep$a"; done',
     `printf '%s\\036' "$rec" >> ${shellQuote(log)}`,
-    `if [ -n "${v('WHEN')}" ] && [ "$1" != "${v('WHEN')}" ]; then exit 0; fi`,
-    `if [ -n "${v('STDOUT')}" ]; then printf '%s\\n' "${v('STDOUT')}"; fi`,
-    `if [ -n "${v('STDERR')}" ]; then printf '%s\\n' "${v('STDERR')}" >&2; fi`,
-    `if [ -n "${v('HANG')}" ]; then exec sleep 3600; fi`,
-    `exit "\${${envName(tool, 'EXIT')}:-0}"`,
+    `if [ -z "${v('WHEN')}" ] || [ "$1" = "${v('WHEN')}" ]; then`,
+    `  if [ -n "${v('STDOUT')}${v('STDERR')}${v('HANG')}${v('EXIT')}" ]; then`,
+    `    if [ -n "${v('STDOUT')}" ]; then printf '%s\\n' "${v('STDOUT')}"; fi`,
+    `    if [ -n "${v('STDERR')}" ]; then printf '%s\\n' "${v('STDERR')}" >&2; fi`,
+    // exec keeps the pid, so the recorded pid is the process a test expects to be gone
+    `    if [ -n "${v('HANG')}" ]; then printf '%s%s%s\\036' "$$" "$sep" "$rec" >> ${shellQuote(join(dir, HUNG_LOG))}; exec sleep 3600; fi`,
+    `    exit "\${${envName(tool, 'EXIT')}:-0}"`,
+    '  fi',
+    'fi',
+    `if [ -f ${shellQuote(hookPath(dir, tool))} ]; then . ${shellQuote(hookPath(dir, tool))}; fi`,
+    'exit 0',
     '',
   ].join('\n');
+}
+
+const HUNG_LOG = 'hung.log';
+
+function hookPath(dir: string, tool: string): string {
+  return join(dir, `${tool}.hook.sh`);
+}
+
+/** A call that was told to hang, with the pid it hangs as. */
+export interface HungCall extends StubCall {
+  pid: number;
 }
 
 export class StubTools {
@@ -78,7 +96,7 @@ export class StubTools {
     const dir = await mkdtemp(join(tmpdir(), 'kong-chaos-stubs-'));
     const log = join(dir, 'calls.log');
     await writeFile(log, '');
-    for (const tool of tools) await writeFile(join(dir, tool), script(tool, log), { mode: 0o755 });
+    for (const tool of tools) await writeFile(join(dir, tool), script(tool, dir, log), { mode: 0o755 });
     return new StubTools(dir, log);
   }
 
@@ -97,6 +115,26 @@ export class StubTools {
   /** The calls as command lines, `tool arg arg`, for compact assertions. */
   async lines(): Promise<string[]> {
     return (await this.calls()).map((c) => [c.tool, ...c.args].join(' '));
+  }
+
+  /** Calls that hung (behaviour `hang`), oldest first, with their pids. */
+  async hung(): Promise<HungCall[]> {
+    const text = await readFile(join(this.dir, HUNG_LOG), 'utf8').catch(() => '');
+    return text
+      .split(RECORD)
+      .filter((record) => record !== '')
+      .map((record) => {
+        const [pid = '', tool = '', ...args] = record.split(FIELD);
+        return { pid: Number(pid), tool, args };
+      });
+  }
+
+  /**
+   * Shell (sh) run by `tool` for every call that no behaviour steers, with the call's "$@";
+   * it may print and `exit`. Lets a stub answer `version`, or write the file a real tool would.
+   */
+  async hook(tool: string, shell: string): Promise<void> {
+    await writeFile(hookPath(this.dir, tool), shell);
   }
 
   /** Sets how `tool` behaves from now on (replacing what was set before) until restore(). */

@@ -1,0 +1,211 @@
+/**
+ * The real CLI, interrupted at every phase of a run: the teardown it must do is read back from
+ * what the stub tools recorded. gateway-listener-stuck in DB-less split mode needs no
+ * containers, so kind, helm, kubectl and docker stubs plus a fake Kubernetes API are the world.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import type { StubCall } from '../../support/stub-tools.ts';
+import { alive, CLI, runDirIn, StubWorld, until, type CliRun } from '../../support/stub-world.ts';
+
+const RUN = ['run', 'gateway-listener-stuck', '--kic', '3.4.4', '--traffic-rate', '0'];
+const isKindDelete = (c: StubCall) => c.tool === 'kind' && c.args[0] === 'delete' && c.args[1] === 'cluster';
+const isKindCreate = (c: StubCall) => c.tool === 'kind' && c.args[0] === 'create';
+/** how long a run may take to leave after Ctrl-C; every stub answers at once, so this is generous */
+const PROMPT_MS = 8_000;
+
+describe('run: interrupted at every phase', function () {
+  this.timeout(40_000);
+  let world: StubWorld;
+  let out: string;
+  let run: CliRun | undefined;
+
+  beforeEach(async () => {
+    world = await StubWorld.start();
+    out = await mkdtemp(join(tmpdir(), 'kong-chaos-interrupt-'));
+  });
+
+  afterEach(async () => {
+    if (run && run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+    // a hung stub the harness left behind must not outlive the test, whatever it asserted
+    for (const h of await world.stubs.hung()) if (alive(h.pid)) process.kill(h.pid, 'SIGKILL');
+    run = undefined;
+    await world.stop();
+    await rm(out, { recursive: true, force: true });
+  });
+
+  function start(extra: string[] = [], env: Record<string, string> = {}): CliRun {
+    run = world.spawnCli([...RUN, '--out', out, ...extra], env);
+    return run;
+  }
+
+  async function exitWithin(r: CliRun, ms: number): Promise<number | null> {
+    const timer = new Promise<'late'>((done) => setTimeout(() => done('late'), ms).unref());
+    const code = await Promise.race([r.exited, timer]);
+    if (code === 'late') throw new Error(`the CLI did not exit within ${ms} ms; stderr:\n${r.stderr}`);
+    return code;
+  }
+
+  /** The cluster the run created, by the name it gave `kind create cluster`. */
+  async function createdCluster(): Promise<string> {
+    const create = (await world.stubs.calls()).find(isKindCreate);
+    const name = create?.args[create.args.indexOf('--name') + 1];
+    expect(name, 'kind create cluster --name').to.match(/^kc-\d{8}t\d{4}-[0-9a-f]{4}$/);
+    return name!;
+  }
+
+  /** The teardown every interrupted run owes: its cluster deleted once, after the interrupt. */
+  async function expectClusterDeletedOnceAfter(callsAtInterrupt: number): Promise<void> {
+    const name = await createdCluster();
+    const calls = await world.stubs.calls();
+    const deletes = calls.filter(isKindDelete);
+    expect(deletes.map((c) => c.args.join(' ')), 'kind delete cluster calls').to.have.lengthOf(1);
+    expect(deletes[0]!.args.slice(2, 4)).to.deep.equal(['--name', name]);
+    expect(calls.findIndex(isKindDelete), 'kind delete cluster came after the interrupt').to.be.at.least(callsAtInterrupt);
+  }
+
+  async function expectHungStubsGone(tool: string): Promise<void> {
+    const hung = (await world.stubs.hung()).filter((h) => h.tool === tool);
+    expect(hung, `a hung ${tool} call`).to.not.be.empty;
+    // the child was signalled before the CLI exited; give the kernel a moment to reap it
+    await until(() => hung.every((h) => !alive(h.pid)), `hung ${tool} pids ${hung.map((h) => h.pid).join(', ')} to be gone`, 3_000).catch(() => undefined);
+    for (const h of hung) expect(alive(h.pid), `${tool} ${h.args.join(' ')} (pid ${h.pid}) still running`).to.equal(false);
+  }
+
+  /** The run directory keeps evidence `kong-chaos replay` reads, and no kubeconfig (the cluster's admin credentials). */
+  async function expectEvidenceKept(): Promise<string> {
+    const dir = await runDirIn(out);
+    expect(existsSync(join(dir, 'evidence.jsonl')), 'evidence.jsonl').to.equal(true);
+    expect(existsSync(join(dir, 'kubeconfig')), 'kubeconfig left in the run directory').to.equal(false);
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'replay', dir, '--json']);
+    const replayed = JSON.parse(stdout) as { scenario: string; outcome: string; verdict: string };
+    expect(replayed.scenario).to.equal('gateway-listener-stuck');
+    expect(replayed.outcome, 'an interrupted run proves nothing either way').to.equal('inconclusive');
+    return dir;
+  }
+
+  async function interrupt(r: CliRun, signal: NodeJS.Signals = 'SIGINT'): Promise<number> {
+    const callsAtInterrupt = (await world.stubs.calls()).length;
+    r.child.kill(signal);
+    return callsAtInterrupt;
+  }
+
+  it('provision: kind create hangs; Ctrl-C kills it and deletes the half-made cluster', async () => {
+    world.stubs.behave('kind', { hang: true, whenFirstArg: 'create' });
+    const r = start();
+    await world.waitForCall(isKindCreate, 'kind create cluster');
+    await until(async () => (await world.stubs.hung()).length > 0, 'kind create to hang');
+    const at = await interrupt(r);
+    expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
+    await expectClusterDeletedOnceAfter(at);
+    await expectHungStubsGone('kind');
+    await expectEvidenceKept();
+    expect(r.stderr).to.match(/SIGINT: stopping and tearing down/);
+  });
+
+  it('install: helm hangs; Ctrl-C kills it and deletes the cluster', async () => {
+    world.stubs.behave('helm', { hang: true, whenFirstArg: 'upgrade' });
+    const r = start();
+    await until(async () => (await world.stubs.hung()).some((h) => h.tool === 'helm'), 'helm upgrade to hang');
+    const at = await interrupt(r);
+    expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
+    await expectClusterDeletedOnceAfter(at);
+    await expectHungStubsGone('helm');
+    await expectEvidenceKept();
+  });
+
+  it('SIGTERM during install is handled like Ctrl-C', async () => {
+    world.stubs.behave('helm', { hang: true, whenFirstArg: 'upgrade' });
+    const r = start();
+    await until(async () => (await world.stubs.hung()).some((h) => h.tool === 'helm'), 'helm upgrade to hang');
+    const at = await interrupt(r, 'SIGTERM');
+    expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
+    expect(r.stderr).to.match(/SIGTERM: stopping and tearing down/);
+    await expectClusterDeletedOnceAfter(at);
+    await expectHungStubsGone('helm');
+    await expectEvidenceKept();
+  });
+
+  it('setup: applying the Gateway hangs on the API server; Ctrl-C stops waiting and deletes the cluster', async () => {
+    const gatewayApply = (path: string, method: string) => method === 'PATCH' && path.endsWith('/gateways/kong');
+    world.api.responseDelayMs = (req) => (gatewayApply(req.path, req.method) ? 120_000 : 0);
+    // The abort does not reach a Kubernetes API call in flight (phase() in lifecycle.ts does not
+    // race the signal): the hung apply ends only at its own deadline, shortened here to 3 s.
+    const r = start([], { KONG_CHAOS_TIMEOUT_KUBE_REQUEST: '3000' });
+    await r.waitForStderr(/▶ setup/);
+    await until(() => world.api.requests.some((req) => gatewayApply(req.path, req.method)), 'the Gateway apply to reach the API server');
+    const at = await interrupt(r);
+    expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
+    await expectClusterDeletedOnceAfter(at);
+    await expectEvidenceKept();
+  });
+
+  it('steady-state: nothing answers on the proxy; Ctrl-C ends the wait and deletes the cluster', async () => {
+    const r = start([], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '30000' });
+    await r.waitForStderr(/▶ steady-state/);
+    const at = await interrupt(r);
+    expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
+    await expectClusterDeletedOnceAfter(at);
+    const dir = await expectEvidenceKept();
+    const steps = readFileSync(join(dir, 'evidence.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind?: string; phase?: string; state?: string });
+    expect(steps.some((e) => e.kind === 'step' && e.phase === 'steady-state' && e.state === 'fail'), 'steady-state recorded as failed').to.equal(true);
+    expect(steps.some((e) => e.kind === 'step' && e.phase === 'fault'), 'no fault after the interrupt').to.equal(false);
+  });
+
+  it('diagnostics: kind export logs hangs; Ctrl-C cuts it short and still deletes the cluster', async () => {
+    world.stubs.behave('kind', { hang: true, whenFirstArg: 'export' });
+    // steady state never comes: after 1 s the run is inconclusive and collects diagnostics
+    const r = start([], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
+    await until(async () => (await world.stubs.hung()).some((h) => h.args[0] === 'export'), 'kind export logs to hang');
+    const at = await interrupt(r);
+    expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
+    await expectClusterDeletedOnceAfter(at);
+    await expectHungStubsGone('kind');
+    await expectEvidenceKept();
+  });
+
+  it('a second Ctrl-C during a hanging teardown leaves at once and names what is left', async () => {
+    world.stubs.behave('kind', { hang: true, whenFirstArg: 'delete' });
+    const r = start([], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '30000' });
+    await r.waitForStderr(/▶ steady-state/);
+    await interrupt(r);
+    await until(async () => (await world.stubs.hung()).some((h) => h.args[0] === 'delete'), 'kind delete cluster to hang');
+    const second = Date.now();
+    await interrupt(r);
+    expect(await exitWithin(r, 3_000)).to.equal(130);
+    expect(Date.now() - second, 'ms from the second Ctrl-C to exit').to.be.below(3_000);
+    const name = await createdCluster();
+    expect(r.stderr).to.match(new RegExp(`leaving now; not cleaned up: .*delete cluster ${name}`));
+    expect((await world.stubs.calls()).filter(isKindDelete)).to.have.lengthOf(1);
+  });
+
+  it('helm failing is an inconclusive run (verdict error, exit 1), and teardown still runs', async () => {
+    world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: INSTALLATION FAILED: context deadline exceeded', whenFirstArg: 'upgrade' });
+    const r = start();
+    expect(await exitWithin(r, 20_000)).to.equal(1);
+    await expectClusterDeletedOnceAfter(0);
+    const dir = await expectEvidenceKept();
+    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { verdict: string; outcome: string; reason: string };
+    expect(result.verdict).to.equal('error');
+    expect(result.outcome).to.equal('inconclusive');
+    expect(result.reason).to.match(/install/);
+    expect(r.stderr).to.match(/✖ install failed .*INSTALLATION FAILED/);
+  });
+
+  it('--keep-cluster: an interrupted run leaves the cluster and its kubeconfig, and says where', async () => {
+    const r = start(['--keep-cluster'], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '30000' });
+    await r.waitForStderr(/▶ steady-state/);
+    await interrupt(r);
+    expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
+    const name = await createdCluster();
+    expect((await world.stubs.calls()).filter(isKindDelete), 'kind delete cluster calls').to.be.empty;
+    const kubeconfig = join(await runDirIn(out), 'kubeconfig');
+    expect(existsSync(kubeconfig), 'kubeconfig kept').to.equal(true);
+    expect(r.stderr).to.include(`kept cluster ${name}; kubeconfig ${kubeconfig}`);
+  });
+});
