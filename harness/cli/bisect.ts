@@ -65,7 +65,7 @@ export async function bisect(id: string, flags: BisectFlags): Promise<number> {
   const progress = consoleProgress('  ');
   const stop = new AbortController();
   let cleaner: Cleaner | undefined;
-  const release = onInterrupt(stop, progress, () => cleaner?.pending() ?? []);
+  const release = onInterrupt(stop, progress, () => cleaner?.unfinished() ?? []);
   const execute = realExecutor({ versions, outDir, diagnostics: Boolean(flags.diagnostics), progress, onCleaner: (c) => (cleaner = c) });
   const clusters = kindClusters(outDir);
   const caseAt = (kic: string): MatrixCase => {

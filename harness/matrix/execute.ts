@@ -41,7 +41,7 @@ export async function executeGroups(groups: readonly ClusterGroup[], o: ExecuteO
   const stop = new AbortController();
   const progress = consoleProgress('  ');
   let cleaner: Cleaner | undefined;
-  const release = onInterrupt(stop, progress, () => cleaner?.pending() ?? []);
+  const release = onInterrupt(stop, progress, () => cleaner?.unfinished() ?? []);
   const mocha = new Mocha({ timeout: 0, reporter: ConsoleAndJUnitReporter, reporterOptions: { junitFile: join(outDir, 'junit.xml') } });
   const outcome = addMatrixSuite(mocha.suite, groups, {
     execute: realExecutor({ versions: o.versions, outDir, diagnostics: o.diagnostics, progress, onCleaner: (c) => (cleaner = c) }),

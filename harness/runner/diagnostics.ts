@@ -17,9 +17,15 @@ export interface DiagnosticsDeps {
 }
 
 /** Fields of Kong entities that hold credentials; their values never reach a file (`key_alt`: a certificate's second private key). */
-const SECRET_FIELD = /pass(word)?|secret|token|^key$|_key$|^key_alt$|credential|private/i;
+const SECRET_FIELD = /pass(word)?|secret|token|^key$|_key$|^key_alt$|credential|private|authorization|^api_?key$/i;
+/** A header written as `Name:value` (request-transformer, http-log headers) whose value is a credential. */
+const SECRET_HEADER = /^\s*((?:proxy-)?authorization|x-api-key|apikey|api-key|cookie)\s*:/i;
 
 export function redactFields(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const header = SECRET_HEADER.exec(value);
+    return header ? `${header[1]}:[redacted]` : value;
+  }
   if (Array.isArray(value)) return value.map(redactFields);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) && holdsValues(v) ? '[redacted]' : redactFields(v)]));

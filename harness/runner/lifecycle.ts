@@ -27,16 +27,21 @@ export const DEFAULT_INTERVAL_MS = 2000;
  * Runs one phase as a step on the timeline: start, then end or fail with the reason.
  * Returns false when the phase failed, so the caller stops and the judge says inconclusive.
  */
-export async function phase(deps: Pick<LifecycleDeps, 'timeline' | 'clock' | 'onPhase'>, name: Phase, body: () => Promise<void>, deadlineMs?: number): Promise<boolean> {
+export async function phase(deps: Pick<LifecycleDeps, 'timeline' | 'clock' | 'onPhase' | 'signal'>, name: Phase, body: () => Promise<void>, deadlineMs?: number): Promise<boolean> {
   const start = deps.clock.now();
   deps.timeline.record({ kind: 'step', at: start, phase: name, state: 'start' });
   deps.onPhase?.(name, 'start', 0);
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   try {
-    const hung = new Promise<never>((_, reject) => {
+    // a hang or Ctrl-C ends the phase now; a call still in flight runs out at its own deadline
+    const cut = new Promise<never>((_, reject) => {
       if (deadlineMs !== undefined) timer = setTimeout(() => reject(new Error(`${name} hung: no end after ${Math.round(deadlineMs / 1000)}s`)), deadlineMs);
+      onAbort = () => reject(deps.signal!.reason);
+      deps.signal?.addEventListener('abort', onAbort, { once: true });
     });
-    await Promise.race([body(), hung]);
+    deps.signal?.throwIfAborted();
+    await Promise.race([body(), cut]);
   } catch (error) {
     const message = oneLine(error);
     const at = deps.clock.now();
@@ -45,6 +50,7 @@ export async function phase(deps: Pick<LifecycleDeps, 'timeline' | 'clock' | 'on
     return false;
   } finally {
     clearTimeout(timer);
+    if (onAbort) deps.signal?.removeEventListener('abort', onAbort);
   }
   const at = deps.clock.now();
   deps.timeline.record({ kind: 'step', at, phase: name, state: 'end' });

@@ -182,7 +182,8 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   }
 
   let leftBehind: string[] = [];
-  await phase(deps, 'teardown', async () => {
+  // teardown runs to the end even after Ctrl-C: that is what the first Ctrl-C asks for
+  await phase({ ...deps, signal: undefined }, 'teardown', async () => {
     if (admin) await admin.close();
     leftBehind = await cleaner.run((what, error) => progress(error ? `could not ${what}: ${error}` : `done: ${what}`));
     if (o.keepCluster && cluster) progress(`kept cluster ${cluster.name}; kubeconfig ${cluster.kubeconfigPath}`);

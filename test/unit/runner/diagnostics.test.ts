@@ -78,3 +78,18 @@ describe('runner/diagnostics redactFields', () => {
     expect(input).to.deep.equal({ a: { password: 'p4ssw0rd' } });
   });
 });
+
+describe('runner/diagnostics redactFields for headers', () => {
+  it('redacts credentials in header maps and in Name:value header lists, keeps other headers', () => {
+    const plugin = {
+      name: 'request-transformer',
+      config: { add: { headers: ['Authorization:Bearer abc.def', 'x-trace:1', 'X-API-Key: k-777'] } },
+      'http-log': { headers: { Authorization: 'Basic dXNlcjpwYXNz', 'X-Team': 'payments' } },
+    };
+    expect(redactFields(plugin)).to.deep.equal({
+      name: 'request-transformer',
+      config: { add: { headers: ['Authorization:[redacted]', 'x-trace:1', 'X-API-Key:[redacted]'] } },
+      'http-log': { headers: { Authorization: '[redacted]', 'X-Team': 'payments' } },
+    });
+  });
+});

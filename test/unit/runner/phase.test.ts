@@ -33,4 +33,24 @@ describe('runner/lifecycle phase', () => {
     });
     expect(t.entries.at(-1)).to.include({ state: 'fail', message: 'apply Gateway ns/kong: 422 Unprocessable' });
   });
+
+  it('ends a phase at once when the run is interrupted, naming the interrupt', async () => {
+    const t = timeline();
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(new Error('interrupted by SIGINT')), 50);
+    const started = Date.now();
+    const ok = await phase({ timeline: t, clock: realClock, signal: stop.signal }, 'setup', () => new Promise(() => {}), 60_000);
+    expect(ok).to.equal(false);
+    expect(Date.now() - started).to.be.below(5_000);
+    expect(t.entries.at(-1)).to.include({ phase: 'setup', state: 'fail', message: 'interrupted by SIGINT' });
+  });
+
+  it('does not start a phase once the run was interrupted', async () => {
+    const t = timeline();
+    const stop = new AbortController();
+    stop.abort(new Error('interrupted by SIGTERM'));
+    let ran = false;
+    expect(await phase({ timeline: t, clock: realClock, signal: stop.signal }, 'fault', async () => void (ran = true))).to.equal(false);
+    expect(ran).to.equal(false);
+  });
 });
