@@ -1,10 +1,3 @@
-export interface ClusterNode {
-  name: string;
-  /** the Docker container that is this node, for node faults; undefined on clusters the harness did not make */
-  container?: string;
-  roles: string[];
-}
-
 /** A Kubernetes cluster a run works on. */
 export interface Cluster {
   name: string;

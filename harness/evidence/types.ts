@@ -177,8 +177,6 @@ export type Observation =
   | FactEntry
   | NoteEntry;
 
-export type ObservationKind = Observation['kind'];
-
 /** What a run was against; mirrors targets/Target but kept as plain data for the bundle. */
 export interface RunTarget {
   k8s: string;
