@@ -46,9 +46,9 @@ export default defineScenario({
       kind: 'log',
       component: 'controller',
       description: 'KIC fails to create a plugin Kong already holds: HTTP 409, UNIQUE violation',
-      // the entity kind must be plugin: a 409 on a consumer or a route is another story; the
-      // fields come in any order (JSON, console, unwrapped message), hence the lookaheads
-      pattern: /^(?=.*failed updating gateway entity)(?=.*kind\W{0,4}plugin)(?=.*(?:409|UNIQUE violation detected on))/,
+      // the entity kind must be plugin: a 409 on a consumer or a route is another story; after
+      // the message the fields come in any order (JSON, console, unwrapped), hence the lookaheads
+      pattern: /failed updating gateway entity(?=.*kind\W{0,4}plugin)(?=.*(?:409|UNIQUE violation detected on))/,
     },
     { id: 'config-apply-failed', kind: 'event', description: 'Kong rejected configuration KIC pushed', reason: 'KongConfigurationApplyFailed' },
     { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo not answering 200 through the proxy', route: '/echo' },
