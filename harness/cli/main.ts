@@ -27,6 +27,14 @@ function positive(text: string): number {
   return n;
 }
 
+/** The options of every command that runs on kind: where results go, tools, diagnostics. */
+function runnerOptions(cmd: Command, outWhat: string): Command {
+  return cmd
+    .option('--out <dir>', `where ${outWhat} go`, 'runs')
+    .option('--install-tools', 'install missing kind, kubectl and helm into .cache/bin (pinned, sha256-checked)')
+    .option('--diagnostics', 'collect diagnostics even when the verdict is pass');
+}
+
 // Commands that need Docker, the network or the Kubernetes client load their modules only when
 // they run, so that `list`, `plan` and `replay` start fast.
 function program(setExit: (code: number) => void): Command {
@@ -47,18 +55,15 @@ function program(setExit: (code: number) => void): Command {
     .option('--json', 'machine-readable output')
     .action((id: string, o: Record<string, string | boolean>) => setExit(plan(id, o)));
 
-  targetOptions(root.command('run').argument('<scenario...>').description('run scenarios on a kind cluster (needs Docker)'))
+  runnerOptions(targetOptions(root.command('run').argument('<scenario...>').description('run scenarios on a kind cluster (needs Docker)')), 'run directories')
     .option('--keep-cluster', 'leave the cluster (and Postgres) running after the run')
     .option('--reuse-cluster <name>', 'run on an existing kind cluster made by kong-chaos instead of creating one')
     .option('--kubeconfig <file>', 'run on an existing cluster given by a kubeconfig')
     .option('--context <name>', 'the kubeconfig context to use')
-    .option('--out <dir>', 'where run directories go', 'runs')
-    .option('--install-tools', 'install missing kind, kubectl and helm into .cache/bin (pinned, sha256-checked)')
-    .option('--diagnostics', 'collect diagnostics even when the verdict is pass')
     .option('--traffic-rate <rps>', 'steady traffic through the scenario routes during the run, requests per second (0: none)', String(DEFAULT_TRAFFIC_RATE))
     .action(async (ids: string[], o: RunFlags) => setExit(await (await import('./run.ts')).run(ids, o)));
 
-  root
+  const matrix = root
     .command('matrix')
     .description('run scenarios × targets on kind, sharded, with shared clusters')
     .option('--scenarios <ids>', 'comma-separated scenario ids (default: all)')
@@ -71,34 +76,25 @@ function program(setExit: (code: number) => void): Command {
     .option('--dry-run', 'print cases, cluster groups and shards; run nothing')
     .option('--emit-github-matrix', 'print the strategy.matrix JSON')
     .option('--collect <dir>', 'merge shard reports found under dir')
-    .option('--json', 'dry run as JSON')
-    .option('--out <dir>', 'where run directories and reports go', 'runs')
-    .option('--install-tools', 'install pinned kind, kubectl, helm into .cache/bin')
-    .option('--diagnostics', 'collect diagnostics even on a pass')
-    .action(async (o: MatrixFlags) => setExit(await (await import('./matrix.ts')).matrix(o)));
+    .option('--json', 'dry run as JSON');
+  runnerOptions(matrix, 'run directories and reports').action(async (o: MatrixFlags) => setExit(await (await import('./matrix.ts')).matrix(o)));
 
-  root
+  const gate = root
     .command('gate')
     .description('upgrade gate: A → B under traffic, then the catalog scenarios on B')
     .requiredOption('--from <version>', 'KIC, Kong, or KIC/KONG with --component both')
     .requiredOption('--to <version>', 'same form as --from')
     .option('--component <c>', 'kic, gateway or both', 'kic')
     .option('--mode <mode>', 'dbless or postgres')
-    .option('--dry-run', 'print the plan; run nothing')
-    .option('--out <dir>', 'where run directories and gate.md go', 'runs')
-    .option('--install-tools', 'install pinned kind, kubectl, helm into .cache/bin')
-    .option('--diagnostics', 'collect diagnostics even on a pass')
-    .action(async (o: GateFlags) => setExit(await (await import('./gate.ts')).gate(o)));
+    .option('--dry-run', 'print the plan; run nothing');
+  runnerOptions(gate, 'run directories and gate.md').action(async (o: GateFlags) => setExit(await (await import('./gate.ts')).gate(o)));
 
-  targetOptions(root.command('bisect').argument('<scenario>').description('the first KIC version between good and bad whose outcome differs'))
+  const bisect = targetOptions(root.command('bisect').argument('<scenario>').description('the first KIC version between good and bad whose outcome differs'))
     .requiredOption('--good <version>', 'KIC version with the reference outcome')
     .requiredOption('--bad <version>', 'KIC version with the changed outcome')
     .option('--dry-run', 'print versions and first probes; run nothing')
-    .option('--json', 'dry run as JSON')
-    .option('--out <dir>', 'where run directories go', 'runs')
-    .option('--install-tools', 'install pinned kind, kubectl, helm into .cache/bin')
-    .option('--diagnostics', 'collect diagnostics even on a pass')
-    .action(async (id: string, o: BisectFlags) => setExit(await (await import('./bisect.ts')).bisect(id, o)));
+    .option('--json', 'dry run as JSON');
+  runnerOptions(bisect, 'run directories').action(async (id: string, o: BisectFlags) => setExit(await (await import('./bisect.ts')).bisect(id, o)));
 
   root
     .command('doctor')
