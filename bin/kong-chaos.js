@@ -5,4 +5,9 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../harness/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// After an interrupted run, a request abandoned mid-flight may hold the event loop until its own
+// deadline; the work is done, so leave once output has had time to flush. The timer does not keep
+// a process alive that would end sooner.
+setTimeout(() => process.exit(code), 2_000).unref();
