@@ -37,6 +37,11 @@ async function cutAndChange(ctx: ScenarioContext): Promise<void> {
  * Kong holds its configuration. A route check of /changed cannot stand in for it: the route does
  * not exist during the steady state, and a probe that reads bad then makes the run inconclusive.
  */
+async function heal(ctx: ScenarioContext): Promise<void> {
+  await ctx.remove([partition(ctx.target)]);
+  ctx.progress('NetworkPolicy removed: the controller reaches the gateway Admin API again');
+}
+
 export default defineScenario({
   id: 'admin-api-partition',
   title: 'KIC cut off from the gateway Admin API, then healed',
@@ -95,9 +100,8 @@ export default defineScenario({
   },
   remediation: {
     describe: 'heal the partition: delete the NetworkPolicy; the change must reach Kong within the recovery window',
-    async run(ctx) {
-      await ctx.remove([partition(ctx.target)]);
-      ctx.progress('NetworkPolicy removed: the controller reaches the gateway Admin API again');
-    },
+    run: heal,
   },
+  // when nothing was reproduced no remediation ran: the policy must not outlive the run on a cluster the user brought
+  cleanup: { describe: 'make sure the NetworkPolicy is gone', run: heal },
 });

@@ -15,6 +15,12 @@ const manifests = (variant: string | undefined) => [
   ...(variant === 'change-during-outage' ? [changedIngress()] : []),
 ];
 
+async function bringBack(ctx: ScenarioContext): Promise<void> {
+  if (ctx.variant === 'stop') await ctx.database.start();
+  else await ctx.database.restore();
+  ctx.progress('Postgres reachable again');
+}
+
 async function cut(ctx: ScenarioContext): Promise<void> {
   await ctx.database.cut();
   ctx.progress('Toxiproxy disabled: every connection to Postgres is refused');
@@ -28,7 +34,7 @@ async function cut(ctx: ScenarioContext): Promise<void> {
  * noticed the outage at all; what tells the variants apart is which other signatures fired and
  * whether the remediation (the database returning) cleared them. Should Kong log nothing and
  * every route keep serving, the outcome is `not-reproduced`, no remediation runs, and the
- * database stays cut until teardown.
+ * cleanup step brings the database back.
  *
  * Expected, per the catalog (unconfirmed on a real cluster, so every verdict is `observe`):
  * - default: existing routes keep serving from Kong's cache (`route-unreachable` and
@@ -118,10 +124,11 @@ export default defineScenario({
   },
   remediation: {
     describe: 'bring Postgres back (Toxiproxy enabled again, or the container started) and watch Kong and KIC catch up',
-    async run(ctx) {
-      if (ctx.variant === 'stop') await ctx.database.start();
-      else await ctx.database.restore();
-      ctx.progress('Postgres reachable again');
-    },
+    run: bringBack,
+  },
+  // when nothing was reproduced no remediation ran: the database still comes back before teardown
+  cleanup: {
+    describe: 'make sure Postgres is reachable again',
+    run: bringBack,
   },
 });

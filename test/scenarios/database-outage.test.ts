@@ -70,11 +70,12 @@ describe('scenario database-outage', () => {
     expect(run.judgement.remediation).to.equal('cleared');
   });
 
-  it('is not reproduced when Kong neither logs nor fails, and then leaves the database cut (no remediation runs)', async () => {
+  it('is not reproduced when Kong neither logs nor fails; no remediation runs, the cleanup brings the database back', async () => {
     const run = await runFake(scenario, { ...TARGET, ...system({}) });
 
     expectJudged(run, { outcome: 'not-reproduced', verdict: 'observed' });
-    expect(run.calls.filter((c) => c.op === 'database').map((c) => c.action)).to.deep.equal(['cut']);
+    expect(run.calls.filter((c) => c.op === 'database').map((c) => c.action)).to.deep.equal(['cut', 'restore']);
+    expect(callsIn(run, 'cleanup')).to.deep.equal(['database restore']);
     expect(run.judgement.remediation).to.equal('not-run');
   });
 
