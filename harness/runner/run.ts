@@ -171,7 +171,9 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   await streams?.close();
   await routes.close();
 
-  const result = judgeRun(scenario, variant, target.kic, timeline.entries);
+  // judged from the evidence as written, secrets redacted: the reason and symptoms reach the
+  // console, JUnit and result.json
+  const result = judgeRun(scenario, variant, target.kic, readBundle(runDir).observations);
   timeline.record({ kind: 'note', at: Date.now(), message: `judged ${result.judgement.outcome}: ${result.judgement.reason}` });
 
   let diagnostics: string[] = [];
