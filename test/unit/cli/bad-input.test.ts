@@ -6,10 +6,11 @@ import semver from 'semver';
 import { parse, stringify } from 'yaml';
 import { scenarioById, scenarios } from '../../../scenarios/index.ts';
 import { BundleWriter, EVIDENCE_FILE } from '../../../harness/evidence/bundle.ts';
-import type { Observation, RunHeader, StepEntry } from '../../../harness/evidence/types.ts';
+import type { Observation } from '../../../harness/evidence/types.ts';
 import { UserError } from '../../../harness/errors.ts';
 import { loadVersions, VERSIONS_FILE, versionsFile } from '../../../harness/targets/versions.ts';
 import { cli, expectOneLineRefusal } from '../../support/capture.ts';
+import { RUN_HEADER, step, T0 } from '../../support/bundle-fixtures.ts';
 
 /**
  * The README's bad-input table, case by case, through the real CLI entry: every refusal is exit 2
@@ -170,16 +171,7 @@ function editedVersions(change: (data: Record<string, any>) => void): string {
   return stringify(data);
 }
 
-const T0 = 1_763_888_000_000;
-const HEADER: RunHeader = {
-  kind: 'run',
-  at: T0,
-  runId: '20251123t0853-a1b2',
-  scenario: 'gateway-listener-stuck',
-  target: { k8s: '1.33', kic: '3.4.3', gateway: '3.9.1', mode: 'dbless', topology: 'split', featureGates: [] },
-  harness: '0.1.0',
-};
-const step = (at: number, phase: StepEntry['phase'], state: StepEntry['state']): StepEntry => ({ kind: 'step', at: T0 + at, phase, state });
+const HEADER = RUN_HEADER;
 /** A run that got as far as watching after its fault, then stopped: no observe end, no judge, no teardown. */
 const stoppedDuringObserve: Observation[] = [
   step(1, 'provision', 'start'), step(2, 'provision', 'end'),

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { BundleWriter, EVIDENCE_FILE } from '../../../harness/evidence/bundle.ts';
-import type { ConditionEntry, Observation, RunHeader, StepEntry } from '../../../harness/evidence/types.ts';
+import type { ConditionEntry, Observation } from '../../../harness/evidence/types.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
 import { cli, expectOneLineRefusal, type CliResult } from '../../support/capture.ts';
+import { RUN_HEADER, step, T0 } from '../../support/bundle-fixtures.ts';
 
 function json<T = any>(r: CliResult): T {
   expect(r.code, r.stderr).to.equal(0);
@@ -137,16 +138,7 @@ describe('cli contracts', () => {
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    const T0 = 1_763_888_000_000;
-    const HEADER: RunHeader = {
-      kind: 'run',
-      at: T0,
-      runId: '20251123t0853-a1b2',
-      scenario: 'gateway-listener-stuck',
-      target: { k8s: '1.33', kic: '3.4.3', gateway: '3.9.1', mode: 'dbless', topology: 'split', featureGates: [] },
-      harness: '0.1.0',
-    };
-    const step = (at: number, phase: StepEntry['phase'], state: StepEntry['state']): StepEntry => ({ kind: 'step', at: T0 + at, phase, state });
+    const HEADER = RUN_HEADER;
     const listener = (at: number, stuck: boolean): ConditionEntry => ({
       kind: 'condition',
       at: T0 + at,
