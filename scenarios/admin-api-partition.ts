@@ -5,6 +5,7 @@ import { ingress } from '../harness/manifests/kong.ts';
 import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
 import type { Target } from '../harness/targets/target.ts';
 import { echoProbes } from './probes.ts';
+import { ingressUnpublished, deleteGatewayPods } from './steps.ts';
 
 const NS = 'chaos-partition';
 const echoIngress = () => ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo' });
@@ -55,14 +56,7 @@ export default defineScenario({
   // in `single` KIC reaches Kong on localhost, which no NetworkPolicy can cut
   requires: { modes: ['dbless', 'postgres'], topologies: ['split'] },
   signatures: [
-    {
-      id: 'change-not-applied',
-      kind: 'condition',
-      description: 'Ingress /changed, applied during the partition, not configured in Kong (status.loadBalancer empty)',
-      objectKind: 'Ingress',
-      type: 'Published',
-      reason: 'NoAddress',
-    },
+    ingressUnpublished('change-not-applied', 'Ingress /changed, applied during the partition, not configured in Kong (status.loadBalancer empty)'),
     { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo, routed before the partition, not answering 200', route: '/echo' },
     {
       // expected while partitioned; it counts only if it outlives the healing by more than its hold
@@ -81,8 +75,7 @@ export default defineScenario({
         describe: 'apply the Admin API partition NetworkPolicy, apply Ingress /changed, then delete the gateway pods',
         async run(ctx) {
           await cutAndChange(ctx);
-          const pods = await ctx.deletePods('gateway');
-          ctx.progress(`deleted gateway pods ${pods.join(', ')}`);
+          await deleteGatewayPods(ctx);
         },
       },
     },

@@ -4,6 +4,7 @@ import { kongVault } from '../harness/manifests/credentials.ts';
 import { ingress } from '../harness/manifests/kong.ts';
 import { defineScenario } from '../harness/runner/scenario.ts';
 import { echoProbes } from './probes.ts';
+import { ingressUnpublished } from './steps.ts';
 
 const NS = 'chaos-blast-radius';
 export const FALLBACK_GATE = 'FallbackConfiguration';
@@ -47,14 +48,7 @@ export default defineScenario({
   ],
   requires: { modes: ['dbless', 'postgres'], topologies: ['single', 'split'] },
   signatures: [
-    {
-      id: 'canary-unpublished',
-      kind: 'condition',
-      description: 'an Ingress KIC has not pushed to Kong (status.loadBalancer empty): the canary applied after the bad object',
-      objectKind: 'Ingress',
-      type: 'Published',
-      reason: 'NoAddress',
-    },
+    ingressUnpublished('canary-unpublished', 'an Ingress KIC has not pushed to Kong (status.loadBalancer empty): the canary applied after the bad object'),
     { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo, routed before the bad object, not answering 200', route: '/echo' },
   ],
   expectations: { '*': 'observe' },

@@ -6,6 +6,7 @@ import type { KubeObject } from '../harness/manifests/types.ts';
 import type { ExpectationTable } from '../harness/judge/expectations.ts';
 import { defineScenario, type Admission, type ScenarioContext, type Step } from '../harness/runner/scenario.ts';
 import { echoProbes } from './probes.ts';
+import { ingressUnpublished } from './steps.ts';
 
 const NS = 'chaos-credentials';
 /** how many conflicting objects are created at the same moment */
@@ -121,14 +122,7 @@ export default defineScenario({
       description: 'Kong rejected the configuration KIC pushed (the whole config in DB-less mode)',
       reason: 'KongConfigurationApplyFailed',
     },
-    {
-      id: 'canary-unpublished',
-      kind: 'condition',
-      description: 'an Ingress KIC has not pushed to Kong (status.loadBalancer empty): the canary created after the conflict',
-      objectKind: 'Ingress',
-      type: 'Published',
-      reason: 'NoAddress',
-    },
+    ingressUnpublished('canary-unpublished', 'an Ingress KIC has not pushed to Kong (status.loadBalancer empty): the canary created after the conflict'),
     { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo, routed before the conflict, not answering 200', route: '/echo' },
   ],
   expectations: CREDENTIALS_CONTAINED,

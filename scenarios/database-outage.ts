@@ -2,6 +2,7 @@ import { echoBackend, namespace } from '../harness/manifests/backend.ts';
 import { ingress } from '../harness/manifests/kong.ts';
 import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
 import { echoProbes } from './probes.ts';
+import { ingressUnpublished, deleteGatewayPods } from './steps.ts';
 
 const NS = 'chaos-database';
 const echoIngress = () => ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo' });
@@ -67,15 +68,7 @@ export default defineScenario({
       description: 'Kong cannot reach Postgres (connect, server version query or timeout)',
       pattern: /failed to retrieve PostgreSQL server_version_num|could not retrieve server_version|\[postgres\] timeout/,
     },
-    {
-      // KIC publishes an Ingress's address only once Kong holds its configuration
-      id: 'change-not-applied',
-      kind: 'condition',
-      description: 'an Ingress whose configuration KIC has not pushed to Kong (status.loadBalancer empty)',
-      objectKind: 'Ingress',
-      type: 'Published',
-      reason: 'NoAddress',
-    },
+    ingressUnpublished('change-not-applied', 'an Ingress whose configuration KIC has not pushed to Kong (status.loadBalancer empty)'),
   ],
   expectations: { '*': 'observe' },
   variants: {
@@ -85,8 +78,7 @@ export default defineScenario({
         describe: 'disable Toxiproxy in front of Postgres, then delete the gateway pods',
         async run(ctx) {
           await cut(ctx);
-          const pods = await ctx.deletePods('gateway');
-          ctx.progress(`deleted gateway pods ${pods.join(', ')}`);
+          await deleteGatewayPods(ctx);
         },
       },
     },

@@ -2,6 +2,7 @@ import { echoBackend, namespace } from '../harness/manifests/backend.ts';
 import { gateway, GATEWAY_API, gatewayClass, httpRoute } from '../harness/manifests/gateway-api.ts';
 import type { Signature } from '../harness/judge/signatures.ts';
 import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
+import { deleteGatewayPods } from './steps.ts';
 
 const NS = 'chaos-gateway';
 
@@ -54,8 +55,7 @@ export default defineScenario({
   fault: {
     describe: 'delete the gateway pods and, at once, delete and re-apply GatewayClass, Gateway and HTTPRoute',
     async run(ctx: ScenarioContext) {
-      const pods = await ctx.deletePods('gateway');
-      ctx.progress(`deleted gateway pods ${pods.join(', ')}`);
+      await deleteGatewayPods(ctx);
       await ctx.remove(gatewayApiObjects());
       await ctx.apply(gatewayApiObjects());
     },

@@ -1,19 +1,14 @@
 import { echoBackend, namespace } from '../harness/manifests/backend.ts';
 import { ingress } from '../harness/manifests/kong.ts';
 import { kongCrd } from '../harness/faults/crds.ts';
-import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
+import { defineScenario } from '../harness/runner/scenario.ts';
+import { rollBackend } from './steps.ts';
 
 const NS = 'chaos-crds';
 /** KongIngress is the CRD the seed report's controller kept failing to list */
 const DELETED_CRD = 'kongingresses';
 
 const manifests = () => [namespace(NS), ...echoBackend(NS), ingress({ namespace: NS, name: 'canary', path: '/canary', service: 'echo' })];
-
-async function rollBackend(ctx: ScenarioContext): Promise<void> {
-  // new pod IPs are a change KIC must still deliver while it runs without its CRDs
-  ctx.progress('rolling the echo backend so that KIC must push new pod IPs');
-  await ctx.restartDeployment(NS, 'echo');
-}
 
 /**
  * The steady state already proves the canary Ingress routable with the CRDs missing: a KIC that
@@ -50,7 +45,7 @@ export default defineScenario({
         async run(ctx) {
           await ctx.remove([kongCrd(DELETED_CRD)]);
           ctx.progress(`deleted CRD ${kongCrd(DELETED_CRD).metadata.name}`);
-          await rollBackend(ctx);
+          await rollBackend(ctx, NS);
         },
       },
     },
@@ -64,6 +59,6 @@ export default defineScenario({
   },
   fault: {
     describe: 'roll the echo backend: KIC, running without its CRDs, must push the new pod IPs',
-    run: rollBackend,
+    run: (ctx) => rollBackend(ctx, NS),
   },
 });

@@ -1,7 +1,8 @@
 import { echoBackend, echoService, namespace } from '../harness/manifests/backend.ts';
 import { ingress, kongClusterPlugin, kongPlugin } from '../harness/manifests/kong.ts';
-import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
+import { defineScenario } from '../harness/runner/scenario.ts';
 import { upstreamTargetsProblem } from '../harness/judge/admin-predicates.ts';
+import { rollBackend } from './steps.ts';
 
 const NS = 'chaos-plugins';
 /** KIC tags every entity it manages; the remediation deletes only those. */
@@ -20,12 +21,6 @@ const manifests = () => [
   kongClusterPlugin({ name: 'chaos-global-request-id', plugin: 'correlation-id', global: true, config: { header_name: 'x-chaos-request-id', generator: 'uuid' } }),
   ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo', plugins: ['echo-route-header', 'echo-correlation'] }),
 ];
-
-async function rollBackend(ctx: ScenarioContext): Promise<void> {
-  // new pod IPs are the change that a stuck sync never delivers to Kong
-  ctx.progress('rolling the echo backend so that Kong must learn new pod IPs');
-  await ctx.restartDeployment(NS, 'echo');
-}
 
 export default defineScenario({
   id: 'plugin-id-drift',
@@ -75,7 +70,7 @@ export default defineScenario({
         async run(ctx) {
           const node = await ctx.terminateNodeOf('controller');
           ctx.progress(`terminated node ${node}`);
-          await rollBackend(ctx);
+          await rollBackend(ctx, NS);
         },
       },
     },
@@ -91,7 +86,7 @@ export default defineScenario({
     describe: `helm upgrade the controller image from ${LAST_GOOD} to the target KIC, then roll the echo backend`,
     async run(ctx) {
       await ctx.upgrade({ kic: ctx.target.kic });
-      await rollBackend(ctx);
+      await rollBackend(ctx, NS);
     },
   },
   remediation: {

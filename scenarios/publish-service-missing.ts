@@ -1,6 +1,7 @@
 import { echoBackend, namespace } from '../harness/manifests/backend.ts';
 import { ingress } from '../harness/manifests/kong.ts';
 import { defineScenario, type UpgradeChange } from '../harness/runner/scenario.ts';
+import { ingressUnpublished } from './steps.ts';
 
 const NS = 'chaos-publish';
 /**
@@ -53,14 +54,7 @@ export default defineScenario({
       // error stays: a line anywhere in the window means it is still there at the end
       holdMs: 150_000,
     },
-    {
-      id: 'ingress-not-published',
-      kind: 'condition',
-      description: 'Ingress status.loadBalancer empty',
-      objectKind: 'Ingress',
-      type: 'Published',
-      reason: 'NoAddress',
-    },
+    ingressUnpublished('ingress-not-published', 'Ingress status.loadBalancer empty'),
     { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo not answering 200 through the DP proxy', route: '/echo' },
   ],
   expectations: { '*': 'reproduced' },
