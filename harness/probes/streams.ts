@@ -72,8 +72,13 @@ export class EvidenceStreams {
 
   private async discover(): Promise<void> {
     const live = new Set<string>();
+    // in the single topology both components are containers of the same pods: list them once
+    const podsBySelector = new Map<string, Promise<KubeObject[]>>();
     for (const [component, names] of Object.entries(this.components) as [Component, ComponentNames][]) {
-      const pods = await list(this.kube, { apiVersion: 'v1', kind: 'Pod', namespace: this.namespace, labelSelector: names.selector });
+      if (!podsBySelector.has(names.selector)) {
+        podsBySelector.set(names.selector, list(this.kube, { apiVersion: 'v1', kind: 'Pod', namespace: this.namespace, labelSelector: names.selector }));
+      }
+      const pods = await podsBySelector.get(names.selector)!;
       for (const pod of pods) {
         for (const container of followable(pod, component === 'gateway' ? [names.container, ...GATEWAY_INIT_CONTAINERS] : [names.container])) {
           const key = `${pod.metadata.name}/${container}`;

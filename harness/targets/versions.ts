@@ -31,6 +31,7 @@ const versionList = {
     image: { type: 'string' },
   },
 };
+const containerImage = { type: 'object', required: ['image'], properties: { image: { type: 'string' } } };
 const schema = {
   type: 'object',
   required: ['kind', 'tools', 'kic', 'gateway', 'kicImage', 'charts', 'gatewayApi', 'postgres', 'toxiproxy'],
@@ -74,8 +75,8 @@ const schema = {
       required: ['version', 'standardInstallUrl'],
       properties: { version: { type: 'string' }, standardInstallUrl: { type: 'string', pattern: '^https://' } },
     },
-    postgres: { type: 'object', required: ['image'], properties: { image: { type: 'string' } } },
-    toxiproxy: { type: 'object', required: ['image'], properties: { image: { type: 'string' } } },
+    postgres: containerImage,
+    toxiproxy: containerImage,
   },
 } as const;
 
