@@ -10,6 +10,12 @@ import { logMessage } from './log-message.ts';
 interface Base {
   id: string;
   description: string;
+  /**
+   * The upstream evidence the signature rests on, each a file@tag
+   * (`kong/cluster_events/init.lua@3.9.1`), a CHANGELOG entry (`KIC CHANGELOG 3.4.4`) or an issue
+   * or PR URL. Log and Event signatures also have real-shaped lines in test/fixtures/signatures/.
+   */
+  provenance?: string[];
 }
 
 export interface LogSignature extends Base {
@@ -145,6 +151,10 @@ export function read(s: Signature, o: Observation): Reading | undefined {
 
 /** A JSON-friendly view of a signature, for `plan --json` and reports. */
 export function describeSignature(s: Signature): Record<string, unknown> {
+  return { ...describeMatcher(s), provenance: s.provenance ?? [] };
+}
+
+function describeMatcher(s: Signature): Record<string, unknown> {
   switch (s.kind) {
     case 'log':
       return { id: s.id, kind: s.kind, description: s.description, component: s.component, pattern: s.pattern.source };
