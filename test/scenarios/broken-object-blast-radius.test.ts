@@ -6,7 +6,7 @@ import scenario, { brokenVault } from '../../scenarios/broken-object-blast-radiu
 import { loadCrdSchemas } from '../support/crd-schemas.ts';
 import { callsIn, expectJudged, logLine, runFake, streamState, type FakeRunOptions } from '../support/fake-context.ts';
 import { kicJsonLine } from '../support/scenarios-infra.ts';
-import { applyFailedOnPod, canaryWorld, everySync, kicEvent, KIC_POD, SYNC_MS } from '../support/scenarios-config.ts';
+import { applyFailedOnPod, canaryWorld, everySync, kicEvent, KIC_POD } from '../support/scenarios-config.ts';
 
 const NS = 'chaos-blast-radius';
 const versions = loadVersions();
@@ -69,8 +69,9 @@ describe('scenario broken-object-blast-radius', () => {
 
     // the rejection Events and log lines go on, and are not the blast radius
     expect(run.entries.filter((e) => e.kind === 'event' && e.reason === 'KongConfigurationApplyFailed')).to.have.length.above(10);
-    expectJudged(run, { outcome: 'recovered', verdict: 'observed' });
-    expect(run.judgement.symptoms.every((s) => s.clearedAt !== undefined && s.clearedAt - s.firstSeen <= SYNC_MS + 2_000)).to.equal(true);
+    // the canary is unpublished only until KIC's next sync: a blip under the judge's 15 s persistence, no symptom
+    expectJudged(run, { outcome: 'not-reproduced', verdict: 'observed' });
+    expect(run.judgement.reason).to.match(/^no symptom lasted; only blips that cleared by themselves: Ingress\/canary Published=False reason=NoAddress for \d+s$/);
     expect(callsIn(run, 'remediate')).to.deep.equal([]);
   });
 

@@ -24,7 +24,7 @@ const route = (path: string, status: number): Sighting => ({ kind: 'route', rout
 interface Upgrade {
   /** after the upgrade Kong rejects the re-created plugins and loses the key-auth plugin */
   breaks?: boolean;
-  /** one failed round of /gate-echo while the pod is replaced */
+  /** /gate-echo fails from the upgrade until this many ms after it (0: one probe round) */
   blipMs?: number;
 }
 
@@ -110,10 +110,17 @@ describe('scenario upgrade-gate', () => {
     expect(callsIn(run, 'fault')).to.deep.equal(['upgrade kic=3.4.5 gateway=3.9.1']);
   });
 
-  it('counts even a route failure that clears as a regression: the gate expects nothing at all', async () => {
-    const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system({ blipMs: 0 }) });
+  it('counts a route failure that lasts, even one that clears, as a regression: the gate expects nothing at all', async () => {
+    const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system({ blipMs: 20_000 }) });
 
     expectJudged(run, { outcome: 'recovered', verdict: 'regression' });
+  });
+
+  it('passes a route failure of one probe round while the Kong pod is replaced: a blip, which the traffic SLO weighs', async () => {
+    const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system({ blipMs: 0 }) });
+
+    expectJudged(run, { outcome: 'not-reproduced', verdict: 'pass' });
+    expect(run.judgement.reason).to.equal('no symptom lasted; only blips that cleared by themselves: /gate-echo -> 502 for 3s');
   });
 
   it('is inconclusive when Kong holds fewer entities than the configuration before the upgrade', async () => {
