@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { UserError } from '../../harness/errors.ts';
 import { helmReleases, type Values } from '../../harness/kong/values.ts';
+import { requirementsOf } from '../../harness/runner/plan.ts';
 import { resolveTarget, type Target } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
 import scenario, { brokenVault } from '../../scenarios/broken-object-blast-radius.ts';
@@ -42,6 +44,15 @@ const controllerEnv = (values: Values, topology: string): Values => {
 };
 
 describe('scenario broken-object-blast-radius', () => {
+  it('runs the fallback-on variant from KIC 3.4.4 on: before it a fallback push publishes nothing (#7306)', () => {
+    const fallback = requirementsOf(scenario, 'fallback-on');
+    expect(() => resolveTarget(versions, fallback, { kic: '3.4.3' }, scenario.id)).to.throw(UserError, /needs KIC >=3\.4\.4; 3\.4\.3 does not qualify/);
+    expect(resolveTarget(versions, fallback, { kic: '3.4.4' }, scenario.id).kic).to.equal('3.4.4');
+    // the gate-off default still runs on every pinned KIC
+    expect(resolveTarget(versions, requirementsOf(scenario, undefined), { kic: '3.4.1' }, scenario.id).kic).to.equal('3.4.1');
+  });
+
+
   it('applies the bad KongVault, then the canary Ingress, and remediates by deleting the vault', async () => {
     const run = await runFake(scenario, { kic: '3.5.13', ...rejected({ contained: false }) });
 
