@@ -1,3 +1,4 @@
+import semver from 'semver';
 import { expect } from 'chai';
 import type { FactEntry } from '../../harness/evidence/types.ts';
 import { resolveTarget } from '../../harness/targets/target.ts';
@@ -127,6 +128,12 @@ describe('scenario credential-webhook-race', () => {
     expectJudged(run, { outcome: 'reproduced', verdict: 'observed' });
     expect(callsIn(run, 'remediate')).to.deep.equal([`remove ${consumers.slice(1).join(' ')}`]);
     expect(run.judgement.remediation).to.equal('cleared');
+  });
+
+  it('has no vault-prefix rule for KICs without KongVault: it arrived in 3.1.0 with the duplicate-prefix drop (KIC CHANGELOG 3.1.0)', () => {
+    const table = scenario.variants!['vault-prefix']!.expectations!;
+    for (const range of Object.keys(table)) expect(semver.intersects(range === '*' ? '*' : range, '>=3.1.0'), range).to.equal(true);
+    expect(Object.values(table).flat()).to.not.include('reproduced');
   });
 
   it('races KongVaults with one prefix in the vault-prefix variant: not a symptom on 3.4.1, a regression if Kong rejects', async () => {
