@@ -16,8 +16,8 @@ const EXPECTED: Record<string, number> = { '/gate-echo': 200, '/gate-auth': 401,
 
 const HEALTHY: EntityCounts = { managed: { services: 2, routes: 3, plugins: 5, consumers: 1 }, duplicatePlugins: [], orphanPlugins: [] };
 
-const DUPLICATE_KEY =
-  '2026/11/23 10:01:12 [error] 1407#0: *20431 [lua] init.lua:234: upsert(): ERROR: duplicate key value violates unique constraint "plugins_cache_key_key", client: 127.0.0.1, server: kong_admin, request: "POST /plugins HTTP/1.1", host: "localhost:8444"';
+// Kong logs the Postgres error at NOTICE (kong/db/strategies/postgres/init.lua@3.9.1); the DETAIL goes on the next line
+const DUPLICATE_KEY = '2026/11/23 10:01:12 [notice] 1407#0: *20431 [lua] init.lua:234: upsert(): ERROR: duplicate key value violates unique constraint "plugins_cache_key_key"';
 
 const route = (path: string, status: number): Sighting => ({ kind: 'route', route: path, ok: status === EXPECTED[path], status, latencyMs: 5 });
 
