@@ -51,13 +51,16 @@ export default defineScenario({
       // go-database-reconciler finds the plugin by name and attached entities, sees another id
       // and emits an Update, which it sends as PUT /plugins/{new id}; a hand-made plugin is not
       // in KIC's tag-filtered state and is a Create. KIC logs the action per entity, and the
-      // reconciler's error names it (`while processing event: Update plugin …`).
+      // reconciler's error names it (`while processing event: Update plugin …`). #7440's title
+      // says "Create", but its failing INSERT carries the old plugin's created_at under a
+      // UUIDv5 id: the Update path, which keeps created_at (pkg/file/builder.go@v1.22.7).
       pattern: /failed updating gateway entity(?=.*action\W{0,4}update\b)(?=.*kind\W{0,4}plugin\b)|while processing event: Update plugin /,
       provenance: [
         'internal/dataplane/sendconfig/dbmode.go@v3.4.5',
         'pkg/types/plugin.go@v1.22.7',
         'pkg/diff/diff.go@v1.22.7',
         'pkg/crud/types.go@v1.22.7',
+        'pkg/file/builder.go@v1.22.7',
         'https://github.com/Kong/kubernetes-ingress-controller/issues/7440',
       ],
     },
