@@ -11,7 +11,7 @@ export const FALLBACK_GATE = 'FallbackConfiguration';
 
 /**
  * The bad object: a KongVault whose `env` backend config Kong refuses (`config.prefix` must match
- * `^[%a_-][%a%d_-]*$`). KIC's own webhook would ask Kong to validate it, but the kong/kong and
+ * `^[%a_-][%a%d_-]*$`, kong/vaults/env/schema.lua@3.9.1). KIC's own webhook would ask Kong to validate it, but the kong/kong and
  * kong/ingress charts do not send KongVaults to the webhook at all, so it is admitted, and KIC
  * translates it without checking the config.
  */
@@ -48,13 +48,32 @@ export default defineScenario({
   ],
   requires: { modes: ['dbless', 'postgres'], topologies: ['single', 'split'] },
   signatures: [
-    ingressUnpublished('canary-unpublished', 'an Ingress KIC has not pushed to Kong (status.loadBalancer empty): the canary applied after the bad object'),
-    { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo, routed before the bad object, not answering 200', route: '/echo' },
+    {
+      ...ingressUnpublished('canary-unpublished', 'an Ingress KIC has not pushed to Kong (status.loadBalancer empty): the canary applied after the bad object'),
+      provenance: [
+        // the Ingress reconciler publishes an address only for objects a successful push reported
+        'internal/controllers/configuration/zz_generated.controllers.go@v3.4.4',
+        'internal/dataplane/kong_client.go@v3.4.4',
+      ],
+    },
+    {
+      id: 'route-unreachable',
+      kind: 'route',
+      description: 'Ingress /echo, routed before the bad object, not answering 200',
+      route: '/echo',
+      // DB-less: one POST /config with everything; Kong refuses it whole
+      provenance: ['internal/dataplane/sendconfig/inmemory.go@v3.4.4', 'https://github.com/Kong/kubernetes-ingress-controller/issues/729'],
+    },
   ],
   expectations: { '*': 'observe' },
   variants: {
     'fallback-on': {
       description: `KIC with the ${FALLBACK_GATE} feature gate and --use-last-valid-config-for-fallback: broken objects are left out and the rest is pushed`,
+      // Before 3.4.4 a successful fallback push reports no configured objects (#7306, KIC
+      // CHANGELOG 3.4.4; the report call added to tryRecoveringWithFallbackConfiguration,
+      // internal/dataplane/kong_client.go@v3.4.4), so the canary is routed but never published
+      // and the Ingress-status signature would read a contained fault as the blast radius.
+      requires: { kic: '>=3.4.4' },
       expectations: { '*': 'observe' },
     },
   },

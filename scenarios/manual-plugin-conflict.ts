@@ -1,6 +1,7 @@
 import { echoBackend, echoService, namespace } from '../harness/manifests/backend.ts';
 import { ingress, kongPlugin } from '../harness/manifests/kong.ts';
 import { defineScenario } from '../harness/runner/scenario.ts';
+import { pluginCacheKeyViolation } from './steps.ts';
 
 const NS = 'chaos-manual-plugin';
 const PLUGIN = 'response-transformer';
@@ -38,6 +39,7 @@ export default defineScenario({
     'https://github.com/Kong/kong/blob/master/kong/db/errors.lua',
     'https://github.com/Kong/go-database-reconciler/blob/main/pkg/diff/diff.go',
     'https://github.com/Kong/kubernetes-ingress-controller/blob/main/internal/dataplane/sendconfig/dbmode.go',
+    'https://github.com/Kong/kong/issues/8276',
   ],
   requires: { modes: ['postgres'], topologies: ['single'] },
   signatures: [
@@ -45,13 +47,38 @@ export default defineScenario({
       id: 'kic-create-conflict',
       kind: 'log',
       component: 'controller',
-      description: 'KIC fails to create a plugin Kong already holds: HTTP 409, UNIQUE violation',
-      // the entity kind must be plugin: a 409 on a consumer or a route is another story; after
-      // the message the fields come in any order (JSON, console, unwrapped), hence the lookaheads
-      pattern: /failed updating gateway entity(?=.*kind\W{0,4}plugin)(?=.*(?:409|UNIQUE violation detected on))/,
+      description: 'KIC fails to create a plugin Kong already holds (action create): HTTP 409, UNIQUE violation',
+      // KIC lists only entities tagged for it, so go-database-reconciler does not see the
+      // hand-made plugin and emits a Create; a drifted plugin (plugin-id-drift) is found by name
+      // and attached entities and is an Update. The entity kind must be plugin: a 409 on a
+      // consumer or a route is another story. After the message the fields come in any order
+      // (JSON, console, unwrapped), hence the lookaheads; the reconciler's own error names the
+      // operation too (`while processing event: Create plugin … failed: HTTP status 409`).
+      pattern:
+        /failed updating gateway entity(?=.*action\W{0,4}create\b)(?=.*kind\W{0,4}plugin\b)(?=.*(?:409|UNIQUE violation detected on))|while processing event: Create plugin .*?failed: HTTP status 409/,
+      provenance: [
+        'internal/dataplane/sendconfig/dbmode.go@v3.4.5',
+        'pkg/types/plugin.go@v1.22.7',
+        'pkg/diff/diff.go@v1.22.7',
+        'pkg/crud/types.go@v1.22.7',
+        'kong/db/errors.lua@3.9.1',
+      ],
     },
-    { id: 'config-apply-failed', kind: 'event', description: 'Kong rejected configuration KIC pushed', reason: 'KongConfigurationApplyFailed' },
-    { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo not answering 200 through the proxy', route: '/echo' },
+    pluginCacheKeyViolation('kong-cache-key-violation', 'Kong rejects the plugin on the cache_key unique constraint (the same line as plugin-id-drift since KIC 3.4.5: KIC\'s action, create or update, tells them apart)'),
+    {
+      id: 'config-apply-failed',
+      kind: 'event',
+      description: 'Kong rejected configuration KIC pushed',
+      reason: 'KongConfigurationApplyFailed',
+      provenance: ['internal/dataplane/kong_client.go@v3.4.5', 'internal/dataplane/sendconfig/error_handling.go@v3.4.5'],
+    },
+    {
+      id: 'route-unreachable',
+      kind: 'route',
+      description: 'Ingress /echo not answering 200 through the proxy',
+      route: '/echo',
+      provenance: ['https://github.com/Kong/kong/issues/8276'],
+    },
   ],
   expectations: { '*': 'observe' },
   probes: { routes: [{ route: '/echo', path: '/echo', expectStatus: 200 }], intervalMs: 3000 },

@@ -49,13 +49,30 @@ export default defineScenario({
       kind: 'log',
       component: 'controller',
       description: `KIC's Ingress reconciler fails: the publish Service ${CP_PROXY} does not exist`,
-      pattern: new RegExp(`Reconciler error.*\\b[Ss]ervices? "${CP_PROXY}" not found`),
+      // zap's console encoding keeps the fields as JSON, so the quotes may come escaped
+      pattern: new RegExp(`Reconciler error.*\\b[Ss]ervices? \\\\?"${CP_PROXY}\\\\?" not found`),
       // controller-runtime retries with exponential backoff, so the lines grow sparse while the
       // error stays: a line anywhere in the window means it is still there at the end
       holdMs: 150_000,
+      // the reconciler returns the publish Service lookup error, controller-runtime logs it
+      provenance: [
+        'internal/manager/setup.go@v3.5.13',
+        'internal/controllers/configuration/zz_generated.controllers.go@v3.5.13',
+        'https://github.com/Kong/kubernetes-ingress-controller/issues/7822',
+      ],
     },
-    ingressUnpublished('ingress-not-published', 'Ingress status.loadBalancer empty'),
-    { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo not answering 200 through the DP proxy', route: '/echo' },
+    {
+      ...ingressUnpublished('ingress-not-published', 'Ingress status.loadBalancer empty'),
+      provenance: ['internal/controllers/configuration/zz_generated.controllers.go@v3.5.13', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7822'],
+    },
+    {
+      id: 'route-unreachable',
+      kind: 'route',
+      description: 'Ingress /echo not answering 200 through the DP proxy',
+      route: '/echo',
+      // the publish service only feeds status: routing through the DP must not depend on it
+      provenance: ['internal/dataplane/address_finder.go@v3.5.13'],
+    },
   ],
   expectations: { '*': 'reproduced' },
   probes: {

@@ -57,12 +57,17 @@ const routeSignatures: Signature[] = ROUTES.map((r) => ({
   kind: 'route',
   description: `${r.route} not answering ${r.expectStatus} through the proxy`,
   route: r.route,
+  // upgrades that broke routes: plugin drift (#7440), secure-by-default protocols in a patch
+  provenance: ['https://github.com/Kong/kubernetes-ingress-controller/issues/7440', 'KIC CHANGELOG 3.4.14', 'KIC CHANGELOG 3.5.7'],
 }));
 
 /**
  * The gate's expectation is that nothing happens: every symptom of the catalog that this
  * configuration can show is watched, and any of them firing during or after the upgrade, even
- * one that clears (`recovered`), is worse than `not-reproduced` and so a regression.
+ * one that clears (`recovered`), is worse than `not-reproduced` and so a regression. A route or
+ * Admin API state must stay bad 15 s to count (judge/outcome.ts): the upgrade replaces the Kong
+ * pod in `single`, and a probe round caught before KIC's next 3 s sync is a blip. What traffic
+ * such a blip loses is the traffic SLO's to judge.
  *
  * Topologies: `single` and `split`. KIC serves Gateway API in both (unmanaged GatewayClass; the
  * publish service gives the Gateway its address), so both carry the same configuration; `single`
@@ -86,29 +91,51 @@ export default defineScenario({
   diagnosable: false,
   signatures: [
     ...routeSignatures,
-    { id: 'traffic-slo', kind: 'slo', description: 'traffic success below 99% during the upgrade', minSuccessRatio: 0.99 },
+    {
+      id: 'traffic-slo',
+      kind: 'slo',
+      description: 'traffic success below 99% during the upgrade',
+      minSuccessRatio: 0.99,
+      provenance: ['https://github.com/Kong/kubernetes-ingress-controller/issues/7440'],
+    },
     {
       id: 'entity-drift',
       kind: 'admin',
       query: 'entity-counts',
       description: 'Kong holds fewer managed entities than configured, a duplicate plugin, or an orphaned one',
       problem: entityDriftProblem({ routes: 3, services: 2, plugins: 5, consumers: 1 }),
+      provenance: ['https://github.com/Kong/kubernetes-ingress-controller/issues/7440', 'KIC CHANGELOG 3.4.6'],
     },
-    { id: 'config-apply-failed', kind: 'event', description: 'Kong rejected configuration that KIC pushed', reason: 'KongConfigurationApplyFailed' },
-    { id: 'config-translation-failed', kind: 'event', description: 'KIC could not translate an object it translated before the upgrade', reason: 'KongConfigurationTranslationFailed' },
+    {
+      id: 'config-apply-failed',
+      kind: 'event',
+      description: 'Kong rejected configuration that KIC pushed',
+      reason: 'KongConfigurationApplyFailed',
+      provenance: ['internal/dataplane/kong_client.go@v3.5.13'],
+    },
+    {
+      id: 'config-translation-failed',
+      kind: 'event',
+      description: 'KIC could not translate an object it translated before the upgrade',
+      reason: 'KongConfigurationTranslationFailed',
+      provenance: ['internal/dataplane/kong_client.go@v3.5.13', 'internal/dataplane/kongstate/kongstate.go@v3.5.13'],
+    },
     {
       id: 'kic-entity-update-failed',
       kind: 'log',
       component: 'controller',
-      description: 'KIC fails to update an entity in Kong (DB mode)',
+      description: 'KIC fails to write an entity to Kong (DB mode), whatever the action',
       pattern: /failed updating gateway entity/,
+      provenance: ['internal/dataplane/sendconfig/dbmode.go@v3.5.13'],
     },
     {
       id: 'kong-unique-violation',
       kind: 'log',
       component: 'gateway',
-      description: 'Kong rejects an INSERT on a unique constraint (an entity re-created under a new id)',
+      description: 'Kong rejects a write on a unique constraint (an entity re-created under a new id)',
+      // Kong logs the Postgres error at NOTICE before it answers 409
       pattern: /duplicate key value violates unique constraint/,
+      provenance: ['kong/db/strategies/postgres/init.lua@3.9.1', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7440'],
     },
     listenerUnsupportedProtocol,
   ],

@@ -1,5 +1,5 @@
 import type { Observation, Phase, StepEntry, StreamEntry } from '../evidence/types.ts';
-import { holdFor, read, type Reading, type Signature } from './signatures.ts';
+import { holdFor, persistFor, read, type Reading, type Signature } from './signatures.ts';
 
 export type Outcome = 'reproduced' | 'recovered' | 'not-reproduced' | 'inconclusive';
 
@@ -34,6 +34,9 @@ const EVIDENCE_PER_SYMPTOM = 5;
  * It is judged over the observation window that follows the fault and ends before any
  * remediation: `reproduced` if a symptom is still present at the end of that window,
  * `recovered` if every symptom seen cleared by itself, `not-reproduced` if none was seen.
+ * A sampled state (a route, a condition, Admin API state) that was bad for less than its
+ * signature's `persistMs` and then cleared is a blip, not a symptom: the probe caught the
+ * system between a change and KIC's next sync. It is named in the reason, and counts for nothing.
  * A remediation is judged apart (`remediation`), so that a documented workaround can be shown
  * to work without turning a reproduced bug into a "recovery"; a remediation that errors is
  * `failed` and leaves the outcome as it was.
@@ -77,11 +80,15 @@ export function judge(signatures: readonly Signature[], observations: readonly O
 
   const byName = new Map(signatures.map((s) => [s.id, s]));
   const inWindow = readings.filter((r) => r.at >= faultAt && r.at <= observedUntil);
-  const symptoms = symptomsOf(inWindow, byName, observedUntil);
+  const seen = symptomsOf(inWindow, byName, observedUntil);
+  const isBlip = (s: Symptom) => s.clearedAt !== undefined && s.clearedAt - s.firstSeen < persistFor(byName.get(s.signature)!);
+  const symptoms = seen.filter((s) => !isBlip(s));
+  const blips = seen.filter(isBlip);
   const remediation = judgeRemediation(steps, readings, byName);
 
   if (symptoms.length === 0) {
-    return { outcome: 'not-reproduced', reason: 'no signature fired after the fault', symptoms, remediation, window };
+    const reason = blips.length === 0 ? 'no signature fired after the fault' : `no symptom lasted; only blips that cleared by themselves: ${blips.map(describeBlip).join('; ')}`;
+    return { outcome: 'not-reproduced', reason, symptoms, remediation, window };
   }
   const present = symptoms.filter((s) => s.clearedAt === undefined);
   if (present.length > 0) {
@@ -89,6 +96,10 @@ export function judge(signatures: readonly Signature[], observations: readonly O
   }
   const cleared = Math.max(...symptoms.map((s) => s.clearedAt ?? 0));
   return { outcome: 'recovered', reason: `all symptoms cleared by ${Math.round((cleared - faultAt) / 1000)}s after the fault`, symptoms, remediation, window };
+}
+
+function describeBlip(s: Symptom): string {
+  return `${s.summary} for ${((s.clearedAt ?? s.lastSeen) - s.firstSeen) / 1000}s`;
 }
 
 const PHASE_ORDER: Phase[] = ['provision', 'install', 'setup', 'steady-state', 'fault', 'observe', 'remediate', 'recover', 'cleanup', 'judge', 'diagnostics', 'teardown'];

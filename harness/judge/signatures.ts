@@ -32,7 +32,16 @@ export interface EventSignature extends Base {
   holdMs?: number;
 }
 
-export interface ConditionSignature extends Base {
+/**
+ * A state read by polling can be caught mid-change: a probe between a change and KIC's next
+ * sync sees the old state for one round. Such a state counts as a symptom only once it has
+ * lasted `persistMs` (or is still there at the end of the window).
+ */
+interface Sampled extends Base {
+  persistMs?: number;
+}
+
+export interface ConditionSignature extends Sampled {
   kind: 'condition';
   objectKind: string;
   /** matches ConditionEntry.scope; a string is a prefix */
@@ -41,12 +50,12 @@ export interface ConditionSignature extends Base {
   reason: string;
 }
 
-export interface RouteSignature extends Base {
+export interface RouteSignature extends Sampled {
   kind: 'route';
   route: string;
 }
 
-export interface AdminSignature extends Base {
+export interface AdminSignature extends Sampled {
   kind: 'admin';
   query: string;
   /** a one-line description of the bad state, or undefined when the state is good */
@@ -93,6 +102,22 @@ export function isPointSignature(s: Signature): s is LogSignature | EventSignatu
 
 export function holdFor(s: Signature): number {
   return isPointSignature(s) ? (s.holdMs ?? DEFAULT_HOLD_MS) : 0;
+}
+
+/**
+ * KIC pushes configuration every 3 s (`DefaultSyncSeconds`, internal/dataplane/synchronizer.go
+ * @v3.4.6 and @v3.5.13, the `--proxy-sync-seconds` default) and a restarted KIC waits 5 s
+ * for its caches first (`DefaultCacheSyncWaitDuration`, same file). 15 s is a restart plus
+ * three syncs: a state that a working KIC would have corrected by then is no blip.
+ */
+export const DEFAULT_PERSIST_MS = 15_000;
+
+/**
+ * How long a sampled state must stay bad to count. Facts are measured once, and traffic SLOs
+ * carry their own time thresholds (`maxOutageMs`), so neither is debounced.
+ */
+export function persistFor(s: Signature): number {
+  return s.kind === 'condition' || s.kind === 'route' || s.kind === 'admin' ? (s.persistMs ?? DEFAULT_PERSIST_MS) : 0;
 }
 
 /** The reading this signature takes of one observation, if it says anything about it. */

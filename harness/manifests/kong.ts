@@ -4,8 +4,8 @@ export const INGRESS_CLASS = 'kong';
 
 /**
  * An Ingress the traffic probe can use. Route protocols are pinned to plain HTTP: from KIC
- * 3.5.7 (and the matching 3.4 patch) routes follow Kong's secure-by-default protocols and a
- * plain-HTTP probe could get 426 instead of reaching the backend.
+ * 3.5.7 and 3.4.14 routes follow Kong's secure-by-default protocols (KIC CHANGELOG 3.5.7 and
+ * 3.4.14) and a plain-HTTP probe could get 426 instead of reaching the backend.
  */
 export function ingress(opts: { namespace: string; name: string; path: string; service: string; plugins?: string[] }): KubeObject {
   const annotations: Record<string, string> = { 'konghq.com/protocols': 'http', 'konghq.com/strip-path': 'false' };

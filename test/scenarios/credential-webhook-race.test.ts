@@ -1,3 +1,4 @@
+import semver from 'semver';
 import { expect } from 'chai';
 import type { FactEntry } from '../../harness/evidence/types.ts';
 import { resolveTarget } from '../../harness/targets/target.ts';
@@ -62,10 +63,11 @@ describe('scenario credential-webhook-race', () => {
   it('passes on KIC 3.4.20 when the conflict is contained: the canary is published one sync later, and no remediation runs', async () => {
     const run = await runFake(scenario, { kic: '3.4.20', ...contained });
 
-    expectJudged(run, { outcome: 'recovered', verdict: 'pass' });
+    // unpublished for one sync only: a blip, not a symptom
+    expectJudged(run, { outcome: 'not-reproduced', verdict: 'pass' });
     // the contained conflict is on the timeline but is not a symptom
     expect(run.entries.some((e) => e.kind === 'event' && e.reason === 'KongConfigurationTranslationFailed')).to.equal(true);
-    expect(run.judgement.symptoms.map((s) => s.subject)).to.deep.equal(["Ingress/canary"]);
+    expect(run.judgement.reason).to.include('Ingress/canary Published=False reason=NoAddress');
     expect(run.judgement.remediation).to.equal('not-run');
   });
 
@@ -113,7 +115,7 @@ describe('scenario credential-webhook-race', () => {
     const kinds = setup && 'objects' in setup ? setup.objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.labels?.['konghq.com/credential']) : [];
     expect(kinds).to.deep.equal(Array(RACERS).fill('key-auth'));
     expect(callsIn(run, 'fault')).to.deep.equal([`createConcurrently ${consumers.join(' ')}`, 'apply Ingress/chaos-credentials/canary']);
-    expectJudged(run, { outcome: 'recovered', verdict: 'pass' });
+    expectJudged(run, { outcome: 'not-reproduced', verdict: 'pass' });
   });
 
   it('races consumers with one username in the consumer-username variant, observed, and remediates by deleting four of them', async () => {
@@ -128,11 +130,17 @@ describe('scenario credential-webhook-race', () => {
     expect(run.judgement.remediation).to.equal('cleared');
   });
 
+  it('has no vault-prefix rule for KICs without KongVault: it arrived in 3.1.0 with the duplicate-prefix drop (KIC CHANGELOG 3.1.0)', () => {
+    const table = scenario.variants!['vault-prefix']!.expectations!;
+    for (const range of Object.keys(table)) expect(semver.intersects(range === '*' ? '*' : range, '>=3.1.0'), range).to.equal(true);
+    expect(Object.values(table).flat()).to.not.include('reproduced');
+  });
+
   it('races KongVaults with one prefix in the vault-prefix variant: not a symptom on 3.4.1, a regression if Kong rejects', async () => {
     const vaultContained = { world: canaryWorld({ namespace: NS }) };
     const passing = await runFake(scenario, { kic: '3.4.1', variant: 'vault-prefix', ...vaultContained });
     expect(callsIn(passing, 'fault')).to.deep.equal([`createConcurrently ${vaults.join(' ')}`, 'apply Ingress/chaos-credentials/canary']);
-    expectJudged(passing, { outcome: 'recovered', verdict: 'pass' });
+    expectJudged(passing, { outcome: 'not-reproduced', verdict: 'pass' });
 
     const failing = await runFake(scenario, { kic: '3.4.1', variant: 'vault-prefix', ...blastRadius(applyFailedOnPod('HTTP status 400 (message: "declarative config is invalid")')) });
     expectJudged(failing, { outcome: 'reproduced', verdict: 'regression' });

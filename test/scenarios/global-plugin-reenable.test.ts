@@ -61,10 +61,11 @@ describe('scenario global-plugin-reenable', () => {
     expectJudged(run, { outcome: 'not-reproduced', verdict: 'observed' });
   });
 
-  it('is recovered (observed) when a probe catches the 200 before KIC syncs the re-enable', async () => {
+  it('is not reproduced (observed) when a probe catches the 200 before KIC syncs the re-enable: a blip', async () => {
     const run = await runFake(scenario, { kic: '3.4.1', mode: 'postgres', plugins: [globalKeyAuthRow(READS_UNTIL_DISABLED)], world: kong(SYNC_MS) });
 
-    expectJudged(run, { outcome: 'recovered', verdict: 'observed' });
+    // open for one sync only, under the judge's 15 s persistence (judge/outcome.ts)
+    expectJudged(run, { outcome: 'not-reproduced', verdict: 'observed' });
   });
 
   it('reproduces (observed) when the route keeps answering 200 after the re-enable, the bug of Kong #8436', async () => {

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { UserError } from '../../harness/errors.ts';
-import { read } from '../../harness/judge/signatures.ts';
+import { read, type Signature } from '../../harness/judge/signatures.ts';
 import { resolveTarget } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
 import scenario from '../../scenarios/manual-plugin-conflict.ts';
+import pluginIdDrift from '../../scenarios/plugin-id-drift.ts';
 import { callsIn, expectJudged, logLine, routeAnswer, runFake, type AdminPlugin, type FakeRunOptions } from '../support/fake-context.ts';
 import { kicJsonLine } from '../support/scenarios-infra.ts';
 import { applyFailedOnPod, everySync } from '../support/scenarios-config.ts';
@@ -98,6 +99,21 @@ describe('scenario manual-plugin-conflict', () => {
     expect(reads(CONFLICT_LINE)).to.equal('bad');
     expect(reads(kicJsonLine({ level: 'debug', msg: 'updated gateway entity', action: 'create', kind: 'plugin', name: 'response-transformer' }))).to.equal(undefined);
     expect(reads(kicJsonLine({ msg: 'failed updating gateway entity', action: 'create', kind: 'route', error: 'HTTP status 400 (message: "schema violation (paths: should start with: /)")' }))).to.equal(undefined);
+  });
+
+  it('tells its 409 from plugin-id-drift\'s by KIC\'s action, while Kong logs the same upsert() line for both', () => {
+    const own = (id: string) => scenario.signatures.find((s) => s.id === id)!;
+    const drift = (id: string) => pluginIdDrift.signatures.find((s) => s.id === id)!;
+    const reads = (signature: Signature, line: string) => read(signature, { ...logLine(signature.kind === 'log' ? signature.component : 'controller', line), at: 0 } as never)?.state;
+    // plugin-id-drift on 3.4.5: the reconciler found the plugin under another id and updates it
+    const driftLine = kicJsonLine({ msg: 'failed updating gateway entity', action: 'update', kind: 'plugin', name: `response-transformer for service ${SERVICE_ID}`, error: 'HTTP status 409 (message: "UNIQUE violation detected on \'{...}\'")' });
+    expect(reads(own('kic-create-conflict'), CONFLICT_LINE)).to.equal('bad');
+    expect(reads(own('kic-create-conflict'), driftLine)).to.equal(undefined);
+    expect(reads(drift('kic-plugin-update-failed'), driftLine)).to.equal('bad');
+    expect(reads(drift('kic-plugin-update-failed'), CONFLICT_LINE)).to.equal(undefined);
+    const upsert = '2025/06/10 08:21:33 [notice] 1298#0: *6120 [lua] init.lua:234: upsert(): ERROR: duplicate key value violates unique constraint "plugins_cache_key_key"';
+    expect(reads(own('kong-cache-key-violation'), upsert)).to.equal('bad');
+    expect(reads(drift('plugin-cache-key-violation'), upsert)).to.equal('bad');
   });
 
   it('refuses DB-less mode: a hand-made plugin needs a database', () => {

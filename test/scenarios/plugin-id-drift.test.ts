@@ -89,6 +89,8 @@ describe('scenario plugin-id-drift', () => {
     const target = resolveTarget(loadVersions(), scenario.requires, { kic: '3.4.5', ...TARGET }, scenario.id);
 
     expect(scenario.install(target, undefined)).to.deep.equal({ initialKic: '3.4.4' });
+    // a 3.4.5 installed directly fills its own deterministic plugin ids: there would be nothing to drift from
+    expect(scenario.install(target, 'node-termination')).to.deep.equal({ initialKic: '3.4.4', gatewayReplicas: 2 });
   });
 
   it('reproduces on KIC 3.4.5: Kong rejects the re-created plugins and the upstream keeps the dead pods', async () => {
@@ -143,12 +145,49 @@ describe('scenario plugin-id-drift', () => {
     expect(() => resolveTarget(loadVersions(), scenario.requires, { kic: '3.4.4', ...TARGET }, scenario.id)).to.throw(UserError, /needs KIC >=3\.4\.5; 3\.4\.4 does not qualify/);
   });
 
-  it('terminates the node running KIC instead of upgrading in the node-termination variant, whose verdict is observed', async () => {
-    const run = await runFake(scenario, { kic: '3.4.5', ...TARGET, variant: 'node-termination', ...system({ after: 'terminateNodeOf' }) });
+  it('terminates the node running KIC 3.4.4 in the node-termination variant and brings KIC back on the target, observed', async () => {
+    const run = await runFake(scenario, { kic: '3.4.5', ...TARGET, variant: 'node-termination', ...system({ after: 'upgrade' }) });
 
-    expect(callsIn(run, 'fault')).to.deep.equal(['terminateNodeOf controller', 'restartDeployment chaos-plugins/echo']);
-    expect(run.calls.map((c) => c.op)).not.to.include('upgrade');
+    expect(callsIn(run, 'fault')).to.deep.equal(['terminateNodeOf controller', 'upgrade kic=3.4.5', 'restartDeployment chaos-plugins/echo']);
     expectJudged(run, { outcome: 'reproduced', verdict: 'observed' });
+  });
+
+  it('is not reproduced on KIC 3.4.6 when a probe catches the upstream on the old pods for one round before the next sync', async () => {
+    // the upgrade restarts the Kong pod; after the backend rolls, KIC pushes the new targets on
+    // its next sync (every 3 s, internal/dataplane/synchronizer.go@v3.4.6), so the 3 s probes
+    // can catch the old targets once
+    const oneSync = system({});
+    const run = await runFake(scenario, {
+      kic: '3.4.6',
+      ...TARGET,
+      ...oneSync,
+      world: (w) => {
+        const rolled = w.since('restartDeployment');
+        const beforeSync = rolled !== undefined && rolled < 3_000;
+        const endpoints = rolled === undefined ? PODS_BEFORE_ROLL : PODS_AFTER_ROLL;
+        const targets = beforeSync ? PODS_BEFORE_ROLL : endpoints;
+        return [upstreamTargets([{ upstream: UPSTREAM, targets, endpoints }]), routeAnswer('/echo', beforeSync ? 502 : 200)];
+      },
+    });
+
+    expectJudged(run, { outcome: 'not-reproduced', verdict: 'pass' });
+    expect(run.judgement.reason).to.match(/^no symptom lasted; only blips that cleared by themselves: .*for 3s/);
+  });
+
+  it('is a regression on KIC 3.4.6 when the upstream stays on the old pods for 20 s, even if it recovers', async () => {
+    const run = await runFake(scenario, {
+      kic: '3.4.6',
+      ...TARGET,
+      ...system({}),
+      world: (w) => {
+        const rolled = w.since('restartDeployment');
+        const stuck = rolled !== undefined && rolled < 20_000;
+        const endpoints = rolled === undefined ? PODS_BEFORE_ROLL : PODS_AFTER_ROLL;
+        return [upstreamTargets([{ upstream: UPSTREAM, targets: stuck ? PODS_BEFORE_ROLL : endpoints, endpoints }]), routeAnswer('/echo', stuck ? 502 : 200)];
+      },
+    });
+
+    expectJudged(run, { outcome: 'recovered', verdict: 'regression' });
   });
 
   describe('when the gateway log stream drops during the window', () => {

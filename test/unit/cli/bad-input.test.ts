@@ -282,7 +282,7 @@ describe('bad input: one line, exit 2, for every command', function () {
       const r = await cli('diagnose', f.file('utf16.log'), '--json');
       expect(r.code, r.stderr).to.equal(0);
       const report = JSON.parse(r.stdout) as { matches: { failureMode: string }[] };
-      expect(report.matches.map((m) => m.failureMode)).to.include('plugin-id-drift');
+      expect(report.matches.map((m) => m.failureMode)).to.include('manual-plugin-conflict');
     });
 
     it('a 50 MB log is accepted, read to its last line, without holding it in memory', async () => {

@@ -9,6 +9,7 @@ import type { DiagnoseReport } from '../../../harness/diagnose/report.ts';
 import { UserError } from '../../../harness/errors.ts';
 import { defineScenario, type Scenario } from '../../../harness/runner/scenario.ts';
 import { scenarios } from '../../../scenarios/index.ts';
+import manualPluginConflict from '../../../scenarios/manual-plugin-conflict.ts';
 import pluginIdDrift from '../../../scenarios/plugin-id-drift.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/diagnose/${name}`, import.meta.url));
@@ -50,9 +51,10 @@ const ids = (r: DiagnoseReport) => r.matches.map((m) => `${m.failureMode}/${Stri
 const where = (r: DiagnoseReport, id: string) => r.matches.find((m) => `${m.failureMode}/${String(m.signature['id'])}` === id)?.evidence.map((e) => `${e.file.split('/').pop()}:${e.line}`);
 
 describe('diagnose: matching user files against the catalog', () => {
-  it('finds plugin-id-drift in a Kong nginx error log, on the right line, and nothing in its near misses', async () => {
+  it('finds the plugin cache_key violation in a Kong nginx error log, on the right line, and nothing in its near misses', async () => {
     const report = await diagnoseFiles([fixture('kong-error.log')], scenarios);
-    expect(ids(report)).to.deep.equal(['plugin-id-drift/plugin-cache-key-violation']);
+    // since KIC 3.4.5 a drifted and a hand-made plugin both reach Kong as PUT /plugins/{id}: the same upsert() line
+    expect(ids(report)).to.deep.equal(['plugin-id-drift/plugin-cache-key-violation', 'manual-plugin-conflict/kong-cache-key-violation']);
     expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(['kong-error.log:1']);
     expect(report.matches[0]!.evidence[0]!.text).to.match(/^2025\/05\/19 12:43:10 \[notice\]/);
     expect(report.files).to.deep.equal([{ file: fixture('kong-error.log'), kind: 'log', count: 5 }]);
@@ -60,9 +62,8 @@ describe('diagnose: matching user files against the catalog', () => {
 
   it('finds the KIC plugin failure in zap console and zap JSON lines, not the 409 on a consumer or the startup connection refused', async () => {
     const report = await diagnoseFiles([fixture('kic-console.log'), fixture('kic.json.log')], scenarios);
-    // a plugin 409 is a symptom both plugin-id-drift and manual-plugin-conflict share
-    expect(ids(report)).to.deep.equal(['plugin-id-drift/kic-plugin-update-failed', 'manual-plugin-conflict/kic-create-conflict']);
-    expect(where(report, 'plugin-id-drift/kic-plugin-update-failed')).to.deep.equal(['kic-console.log:5', 'kic.json.log:4']);
+    // KIC's action tells the plugin 409s apart: `create` is a plugin made by hand, plugin-id-drift's is an `update`
+    expect(ids(report)).to.deep.equal(['manual-plugin-conflict/kic-create-conflict']);
     expect(where(report, 'manual-plugin-conflict/kic-create-conflict')).to.deep.equal(['kic-console.log:5', 'kic.json.log:4']);
   });
 
@@ -113,20 +114,24 @@ describe('diagnose: matching user files against the catalog', () => {
   });
 
   it('reports both failure modes behind a plugin unique violation, each saying what tells them apart', async () => {
-    const report = await diagnoseFiles([fixture('kic.json.log'), fixture('kong-error.log'), fixture('events.json')], [pluginIdDrift, manualConflict]);
-    const drift = report.matches.find((m) => m.signature['id'] === 'kic-plugin-update-failed')!;
-    const manual = report.matches.find((m) => m.signature['id'] === 'kic-unique-violation')!;
-    expect(where(report, 'plugin-id-drift/kic-plugin-update-failed')).to.deep.equal(where(report, 'manual-plugin-conflict-standin/kic-unique-violation'));
-    expect(drift.distinguish).to.include('also match manual-plugin-conflict-standin');
+    const report = await diagnoseFiles([fixture('kic.json.log'), fixture('kong-error.log'), fixture('events.json')], [pluginIdDrift, manualPluginConflict]);
+    const drift = report.matches.find((m) => m.signature['id'] === 'plugin-cache-key-violation')!;
+    const manual = report.matches.find((m) => m.signature['id'] === 'kong-cache-key-violation')!;
+    // Kong's upsert() line is the same for both since KIC 3.4.5
+    expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(where(report, 'manual-plugin-conflict/kong-cache-key-violation'));
+    expect(drift.distinguish).to.include('also match manual-plugin-conflict');
     expect(manual.distinguish).to.include('also match plugin-id-drift');
-    // what tells them apart: versions, and each one's own signs seen or not in these files
+    // what tells them apart: KIC's action (the hand-made plugin's create is in these files, no drifting update is),
+    // versions, and each one's other signs seen or not in these files
+    expect(drift.distinguish).to.match(/\(action update: .*\) \(not in these files\)/);
+    expect(drift.distinguish).to.match(/\(action create\).* \(seen, .*kic\.json\.log:4\)/);
     expect(drift.distinguish).to.include('KIC >=3.4.5').and.include('reproduced on 3.4.5');
-    expect(drift.distinguish).to.match(/cache_key unique constraint \(seen, .*kong-error\.log:1\)/);
     expect(drift.distinguish).to.match(/upstream targets .* \(check on the live system\)/);
-    expect(manual.distinguish).to.match(/Warning KongConfigurationApplyFailed \(seen, .*events\.json:23\)/);
-    // a match with no shared line carries no distinguish
-    expect(report.matches.find((m) => m.signature['id'] === 'plugin-cache-key-violation')!.distinguish).to.be.a('string');
-    const alone = await diagnoseFiles([fixture('kong-error.log')], [pluginIdDrift, manualConflict]);
+    expect(manual.distinguish).to.match(/Kong rejected configuration KIC pushed \(seen, .*events\.json:23\)/);
+    // every match of a failure mode that shares a line carries it; a failure mode alone does not
+    expect(report.matches.find((m) => m.signature['id'] === 'kic-create-conflict')!.distinguish).to.be.a('string');
+    const alone = await diagnoseFiles([fixture('kic.json.log')], [pluginIdDrift, manualPluginConflict]);
+    expect(alone.matches.map((m) => m.signature['id'])).to.deep.equal(['kic-create-conflict']);
     expect(alone.matches[0]).to.not.have.property('distinguish');
   });
 
@@ -202,7 +207,7 @@ describe('diagnose command', () => {
     console.log = original;
     expect(code).to.equal(0);
     const out = JSON.parse(printed.join('\n')) as DiagnoseReport;
-    expect(out.matches).to.have.length(1);
+    expect(out.matches).to.have.length(2);
     const m = out.matches[0]!;
     expect(m).to.include({ failureMode: 'plugin-id-drift', title: pluginIdDrift.title, total: 1 });
     expect(m.signature).to.include({ id: 'plugin-cache-key-violation', kind: 'log', component: 'gateway' });
@@ -220,7 +225,7 @@ describe('diagnose command', () => {
     await diagnose([fixture('kic.json.log'), fixture('gateways-list.json')], false);
     console.log = original;
     const text = printed.join('\n');
-    expect(text).to.match(/^plugin-id-drift — DB mode re-creates existing plugins with new IDs$/m);
+    expect(text).to.match(/^manual-plugin-conflict — 409 because a plugin was created by hand in Kong$/m);
     expect(text).to.match(/kic\.json\.log:4 {2}\{"level":"error"/);
     expect(text).to.match(/gateways-list\.json:36 {2}Gateway\/kong\/listener\/http Accepted=False reason=UnsupportedProtocol/);
   });

@@ -62,10 +62,10 @@ describe('judge: outcome', () => {
   });
 
   it('is recovered when every symptom cleared inside the window', () => {
-    const j = judge([listener, route], run(hit(25_000, false), cond(30_000, 'UnsupportedProtocol'), hit(31_000, true), cond(60_000, 'Accepted')));
+    const j = judge([listener, route], run(hit(25_000, false), cond(30_000, 'UnsupportedProtocol'), hit(41_000, true), cond(60_000, 'Accepted')));
     expect(j.outcome).to.equal('recovered');
     expect(j.symptoms.map((s) => [s.signature, s.clearedAt])).to.deep.equal([
-      ['route', 31_000],
+      ['route', 41_000],
       ['listener', 60_000],
     ]);
   });
@@ -91,6 +91,56 @@ describe('judge: outcome', () => {
   it('a symptom that clears and comes back is present again', () => {
     const j = judge([route], run(hit(25_000, false), hit(30_000, true), hit(90_000, false)));
     expect(j.outcome).to.equal('reproduced');
+  });
+
+  describe('a sampled state must persist before it counts', () => {
+    const targets: Signature = { id: 'stale-targets', kind: 'admin', query: 'upstream-targets', description: 'stale targets', problem: (d) => (d === 'stale' ? 'targets stale' : undefined) };
+    const admin = (at: number, state: 'stale' | 'fresh'): Observation => ({ kind: 'admin', at, query: 'upstream-targets', data: state });
+    /**
+     * plugin-id-drift on a KIC that keeps plugin ids: the helm upgrade (fault at 20 s) restarts
+     * the Kong pod and returns at 64 s, the backend rolls at 66 s, and the 3 s probes catch Kong
+     * once on the old pod IPs before KIC's next 3 s sync pushes the new ones.
+     */
+    const afterRoll = (staleFor: number): Observation[] => {
+      const out: Observation[] = [];
+      for (let at = 22_000; at < 100_000; at += 3_000) {
+        const stale = at >= 67_000 && at < 67_000 + staleFor;
+        out.push(admin(at, stale ? 'stale' : 'fresh'), hit(at + 500, !stale));
+      }
+      return out;
+    };
+
+    it('reads one round caught before the next sync as no symptom, and names the blip', () => {
+      const j = judge([targets, route], run(...afterRoll(3_000)));
+      expect(j.outcome).to.equal('not-reproduced');
+      expect(j.symptoms).to.deep.equal([]);
+      expect(j.reason).to.equal('no symptom lasted; only blips that cleared by themselves: targets stale for 3s; /echo -> 503 for 3s');
+    });
+
+    it('counts a state that stayed bad for 15 s or more, then cleared, as recovered', () => {
+      const j = judge([targets, route], run(...afterRoll(15_000)));
+      expect(j.outcome).to.equal('recovered');
+      expect(j.symptoms.map((s) => [s.signature, s.firstSeen, s.clearedAt])).to.deep.equal([
+        ['stale-targets', 67_000, 82_000],
+        ['route', 67_500, 82_500],
+      ]);
+    });
+
+    it('counts a short state that is still bad at the end of the window', () => {
+      expect(judge([route], run(hit(30_000, true), hit(97_000, false))).outcome).to.equal('reproduced');
+    });
+
+    it('takes the persistence from the signature when it names one', () => {
+      const strict: Signature = { ...route, persistMs: 0 };
+      expect(judge([strict], run(...afterRoll(3_000))).outcome).to.equal('recovered');
+      const lenient: Signature = { ...targets, persistMs: 30_000 };
+      expect(judge([lenient], run(...afterRoll(15_000))).outcome).to.equal('not-reproduced');
+    });
+
+    it('does not debounce log lines or facts: their hold and their measurement are their own', () => {
+      const line = '2026/11/23 10:00:42 [notice] 1407#0: *119453 [lua] init.lua:234: upsert(): ERROR: duplicate key value violates unique constraint "plugins_cache_key_key"';
+      expect(judge([dupKey], run(log(30_000, line))).outcome).to.equal('recovered');
+    });
   });
 
   it('is inconclusive without a steady state', () => {
