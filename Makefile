@@ -20,10 +20,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help deps system-deps scenario plan list doctor test typecheck e2e bench clean
+.PHONY: help deps system-deps test-crds scenario plan list doctor test typecheck e2e bench clean
 help:
 	@echo "make scenario SCENARIO=<id> [KIC=3.4.3] [MODE=dbless|postgres] [TOPOLOGY=...] [K8S=...] [VARIANT=...] [ARGS=...]"
-	@echo "make test        run the offline test suite (installs what it needs)"
+	@echo "make test        run the test suite (installs what it needs; fetches the CRDs it validates against"
+	@echo "                 into .cache/crds once, or reads them offline from KONG_CHAOS_CRDS_DIR)"
 	@echo "make bench       benchmarks of the traffic probe and diagnose (needs nginx)"
 	@echo "make e2e         real kind runs (needs Docker and network; KONG_CHAOS_E2E=1)"
 
@@ -49,7 +50,11 @@ typecheck: deps
 system-deps:
 	@scripts/system-deps.sh
 
-test: deps system-deps typecheck
+# the upstream CRDs the manifest tests validate against: present, or one line saying how to get them
+test-crds: deps
+	@npx tsx scripts/test-crds.ts
+
+test: deps system-deps test-crds typecheck
 	npx mocha
 
 bench: deps system-deps
