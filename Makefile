@@ -20,12 +20,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help deps system-deps test-crds scenario plan list doctor test typecheck e2e bench clean
+.PHONY: help deps system-deps test-crds catalog scenario plan list doctor test typecheck e2e bench clean
 help:
 	@echo "make scenario SCENARIO=<id> [KIC=3.4.3] [MODE=dbless|postgres] [TOPOLOGY=...] [K8S=...] [VARIANT=...] [ARGS=...]"
 	@echo "make test        run the test suite (installs what it needs; fetches the CRDs it validates against"
 	@echo "                 into .cache/crds once, or reads them offline from KONG_CHAOS_CRDS_DIR)"
 	@echo "make bench       benchmarks of the traffic probe and diagnose (needs nginx)"
+	@echo "make catalog     regenerate docs/catalog.md from the scenario definitions (a test fails when it is stale)"
 	@echo "make e2e         only the real kind runs (needs Docker and network; fails without them)"
 
 deps: node_modules/.package-lock.json
@@ -43,6 +44,9 @@ list: deps
 
 doctor: deps
 	npx kong-chaos doctor $(ARGS)
+
+catalog: deps
+	npx tsx scripts/catalog.ts
 
 typecheck: deps
 	npx tsc --noEmit
