@@ -20,12 +20,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help deps system-deps scenario plan list doctor test typecheck e2e bench clean
+.PHONY: help deps system-deps test-crds catalog scenario plan list doctor test typecheck e2e bench clean
 help:
 	@echo "make scenario SCENARIO=<id> [KIC=3.4.3] [MODE=dbless|postgres] [TOPOLOGY=...] [K8S=...] [VARIANT=...] [ARGS=...]"
-	@echo "make test        run the offline test suite (installs what it needs)"
+	@echo "make test        run the test suite (installs what it needs; fetches the CRDs it validates against"
+	@echo "                 into .cache/crds once, or reads them offline from KONG_CHAOS_CRDS_DIR)"
 	@echo "make bench       benchmarks of the traffic probe and diagnose (needs nginx)"
-	@echo "make e2e         real kind runs (needs Docker and network; KONG_CHAOS_E2E=1)"
+	@echo "make catalog     regenerate docs/catalog.md from the scenario definitions (a test fails when it is stale)"
+	@echo "make e2e         only the real kind runs (needs Docker and network; fails without them)"
 
 deps: node_modules/.package-lock.json
 
@@ -43,20 +45,28 @@ list: deps
 doctor: deps
 	npx kong-chaos doctor $(ARGS)
 
+catalog: deps
+	npx tsx scripts/catalog.ts
+
 typecheck: deps
 	npx tsc --noEmit
 
 system-deps:
 	@scripts/system-deps.sh
 
-test: deps system-deps typecheck
+# the upstream CRDs the manifest tests validate against: present, or one line saying how to get them
+test-crds: deps
+	@npx tsx scripts/test-crds.ts
+
+test: deps system-deps test-crds typecheck
 	npx mocha
 
 bench: deps system-deps
 	npx tsx bench/run.ts
 
+# only test/e2e (its own mocha config: the default one lists the offline suite); fails without Docker
 e2e: deps
-	KONG_CHAOS_E2E=1 npx mocha test/e2e
+	KONG_CHAOS_E2E=1 npx mocha --config test/e2e/mocharc.json
 
 clean:
 	rm -rf .cache runs

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { oneLine, quote, UserError } from '../errors.ts';
 import type { Versions } from './versions-types.ts';
 
@@ -86,7 +86,12 @@ const validate = new Ajv({ allErrors: true }).compile<Versions>(schema);
 export function parseVersions(text: string, file = 'versions.yaml'): Versions {
   let data: unknown;
   try {
-    data = parse(text);
+    const doc = parseDocument(text);
+    // yaml's parse() would print a warning (unknown directive, unresolved tag) to stderr and go
+    // on; a doubtful versions.yaml is refused in one line like a broken one instead
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) throw problem;
+    data = doc.toJS();
   } catch (error) {
     throw new UserError(`${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }

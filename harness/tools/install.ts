@@ -103,7 +103,7 @@ async function expectedDigest(pin: ToolPin, p: Platform, fetchImpl: typeof fetch
 }
 
 /** Streams the body to `dest` and returns its sha256, so large tools are never held in memory. */
-async function download(fetchImpl: typeof fetch, url: string, dest: string): Promise<string> {
+export async function download(fetchImpl: typeof fetch, url: string, dest: string): Promise<string> {
   const response = await request(fetchImpl, url);
   if (response.body === null) throw new EnvironmentError(`download of ${url} returned no body`);
   const hash = createHash('sha256');

@@ -7,8 +7,8 @@ import { reachable } from '../../harness/tools/docker.ts';
 
 /**
  * Real kind runs, end to end through the CLI. They need a Docker engine and the network (images,
- * charts, Gateway API CRDs), so they run only when asked with KONG_CHAOS_E2E=1 and Docker
- * answers; otherwise each is pending and its title says why.
+ * charts, Gateway API CRDs) and KONG_CHAOS_E2E=1 (`make e2e` sets it); without them the suite
+ * fails saying why, since a pending proof would pass as one. `make test` does not load this folder.
  */
 async function blocker(): Promise<string | undefined> {
   if (process.env['KONG_CHAOS_E2E'] !== '1') return 'set KONG_CHAOS_E2E=1 to run real kind clusters';
@@ -27,13 +27,11 @@ const cases: { argv: string[]; verdict: string; outcome: string[] }[] = [
 
 describe('e2e: real kind runs', function () {
   this.timeout(45 * 60_000);
+  before(() => {
+    if (why) throw new Error(`the end-to-end runs cannot start: ${why}`);
+  });
   for (const c of cases) {
-    const title = `run ${c.argv.join(' ')} → ${c.verdict} (${c.outcome.join(' or ')})`;
-    if (why) {
-      it(`${title} — pending: ${why}`);
-      continue;
-    }
-    it(title, async () => {
+    it(`run ${c.argv.join(' ')} → ${c.verdict} (${c.outcome.join(' or ')})`, async () => {
       const out = mkdtempSync(join(tmpdir(), 'kong-chaos-e2e-'));
       try {
         const code = await main(['run', ...c.argv, '--install-tools', '--out', out]);

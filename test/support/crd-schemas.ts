@@ -1,18 +1,15 @@
 /**
- * Validation of manifests against the official CRD schemas kept in ../shared/fixtures/crds
- * (see /work/shared/fixtures/README.md): the openAPIV3Schema of every served version, compiled
+ * Validation of manifests against the official CRD schemas (test/support/crd-files.ts: fetched
+ * by `make test`, or an offline copy): the openAPIV3Schema of every served version, compiled
  * with ajv, plus the unknown-field check that the API server applies under strict field
  * validation. CEL rules (x-kubernetes-validations) are not checked.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../harness/manifests/types.ts';
-
-const PROJECT_ROOT = new URL('../../', import.meta.url);
-export const CRD_DIR = fileURLToPath(new URL('../shared/fixtures/crds', PROJECT_ROOT));
+import { crdDir } from './crd-files.ts';
 
 interface JsonSchema {
   properties?: Record<string, JsonSchema>;
@@ -65,10 +62,10 @@ export class CrdSchemas {
 
 const key = (apiVersion: string, kind: string) => `${apiVersion} ${kind}`;
 
-/** Reads every CRD under CRD_DIR; throws, never skips, when the fixtures are not there. */
-export function loadCrdSchemas(dir = CRD_DIR): CrdSchemas {
+/** Reads every CRD under the CRD directory; throws, never skips, when the files are not there. */
+export function loadCrdSchemas(dir = crdDir()): CrdSchemas {
   if (!existsSync(dir)) {
-    throw new Error(`CRD fixtures missing: ${dir} does not exist. Manifest validation needs the upstream CRDs described in ../shared/fixtures/README.md.`);
+    throw new Error(`CRD fixtures missing: ${dir} does not exist. Run make test, which fetches them (test/support/crd-files.ts).`);
   }
   const ajv = new Ajv({ strict: false, validateFormats: false, unicodeRegExp: false, allErrors: true });
   const schemas = new Map<string, CompiledSchema>();

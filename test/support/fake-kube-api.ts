@@ -5,7 +5,7 @@
  * the failure cases (dropped watches, 410 Gone, broken log streams) and read every request back.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,6 +82,8 @@ export class FakeKubeApi {
   private readonly forwards = new Map<string, number>();
   private readonly upgraded = new Set<Socket>();
   private readonly closing = new AbortController();
+  /** the kubeconfigs' temp dirs, removed by close() */
+  private readonly scratch: string[] = [];
   private revision = 100;
   private uids = 0;
 
@@ -107,11 +109,13 @@ export class FakeKubeApi {
     for (const socket of this.upgraded) socket.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all(this.scratch.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   }
 
-  /** Writes a kubeconfig whose current context points here without auth; returns its path. */
+  /** Writes a kubeconfig whose current context points here without auth; returns its path, valid until close(). */
   async writeKubeconfig(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'fake-kube-'));
+    this.scratch.push(dir);
     const path = join(dir, 'kubeconfig');
     await writeFile(path, kubeconfigFor(this.url));
     return path;

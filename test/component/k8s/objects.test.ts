@@ -89,9 +89,8 @@ describe('k8s/objects against a fake API server', () => {
   });
 
   it('reports an unreachable API server as an EnvironmentError naming the request', async () => {
-    const path = await api.writeKubeconfig();
+    const unreachable = connect({ kubeconfigPath: await api.writeKubeconfig() });
     await api.close();
-    const unreachable = connect({ kubeconfigPath: path });
     const error = await get(unreachable, { apiVersion: 'v1', kind: 'Pod', namespace: 'kong', name: 'x' }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(EnvironmentError);
     expect((error as Error).message).to.match(/^get Pod kong\/x: .*ECONNREFUSED/);

@@ -12,8 +12,6 @@ import { describeJudged } from '../../../harness/runner/verdict.ts';
 import { launchChromium, type Browser } from '../../support/browser.ts';
 import { EVIL_LINE, fullRun, fullSteps, header, judged, OUTAGES_S, ROUTE_OUTAGE_S, routeOnlyRun, s, setupFailedRun } from '../../unit/report/run-fixtures.ts';
 
-const SCREENSHOT = '/tmp/report.png';
-
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 /** A computed CSS value, read in the page; tsconfig has no DOM lib, so the page's window is reached through the element. */
 const css = (locator: Locator, property: string): Promise<string> => locator.evaluate((e, p) => e.ownerDocument.defaultView.getComputedStyle(e).getPropertyValue(p), property);
@@ -126,7 +124,7 @@ describe('report.html in Chromium', function () {
     for (const l of links) expect(existsSync(fileURLToPath(l.href)), l.href).to.equal(true);
     expect(await page.locator('body').innerText()).not.to.contain('kubeconfig');
 
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.screenshot({ path: join(root, 'report.png'), fullPage: true });
     expect(requests.length).to.be.greaterThan(0);
     expect(requests.filter((u) => !u.startsWith('file:')), 'requests beyond the file itself').to.deep.equal([]);
   });

@@ -8,11 +8,11 @@ import { componentNames } from '../../../harness/kong/names.ts';
 import { helmReleases, merge, type Values } from '../../../harness/kong/values.ts';
 import { resolveTarget } from '../../../harness/targets/target.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
-import { CRD_DIR } from '../../support/crd-schemas.ts';
+import { crdDir, KONG_CRDS } from '../../support/crd-files.ts';
 
 const versions = loadVersions();
 const single = resolveTarget(versions, { modes: ['postgres'], topologies: ['single'] }, { topology: 'single', mode: 'postgres', kic: '3.4.3', gateway: '3.9.1' }, 'upgrade-test');
-const KONG_CRDS = join(CRD_DIR, 'kong-crds-kubernetes-configuration-v1.5.2.yaml');
+const KONG_CRDS_FILE = join(crdDir(), KONG_CRDS.path);
 
 interface Crd {
   kind: string;
@@ -51,7 +51,7 @@ describe('faults/upgrade withoutMigrations', () => {
 });
 
 describe('faults/crds kongCrd', () => {
-  const crds = parseAllDocuments(readFileSync(KONG_CRDS, 'utf8'))
+  const crds = parseAllDocuments(readFileSync(KONG_CRDS_FILE, 'utf8'))
     .map((d) => d.toJS() as Crd | null)
     .filter((d): d is Crd => d?.kind === 'CustomResourceDefinition');
 
@@ -66,7 +66,7 @@ describe('faults/crds kongCrd', () => {
   for (const plural of ['kongingresses', 'kongplugins', 'kongconsumers']) {
     it(`names a CRD the Kong chart installs: ${plural}`, () => {
       const crd = crds.find((c) => c.metadata.name === kongCrd(plural).metadata.name);
-      expect(crd, `${kongCrd(plural).metadata.name} in ${KONG_CRDS}`).to.not.equal(undefined);
+      expect(crd, `${kongCrd(plural).metadata.name} in ${KONG_CRDS_FILE}`).to.not.equal(undefined);
       expect(crd!.spec.names.plural).to.equal(plural);
       expect(crd!.spec.group).to.equal('configuration.konghq.com');
     });

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { execa } from 'execa';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** This process's environment without the e2e switch, with a Docker endpoint nothing answers on. */
+function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const { KONG_CHAOS_E2E: _ignored, ...rest } = process.env;
+  return { ...rest, DOCKER_HOST: 'unix:///nonexistent/docker.sock', ...extra };
+}
+
+describe('asking for the end-to-end proof without what it needs fails and says why', function () {
+  this.timeout(120_000);
+
+  it('make e2e without Docker: runs only test/e2e, fails, and names Docker', async () => {
+    // -o: treat the npm install stamp as up to date, so the test runs the e2e recipe alone
+    const r = await execa('make', ['--no-print-directory', '-o', 'node_modules/.package-lock.json', 'e2e'], { cwd: ROOT, reject: false, extendEnv: false, env: environment({}) });
+    expect(r.exitCode).to.not.equal(0);
+    expect(r.stdout).to.include('the end-to-end runs cannot start: Docker is not reachable');
+    expect(r.stdout).to.match(/\n\s+0 passing .*\n\s+1 failing/);
+    // the top-level suites mocha ran: only the e2e one
+    expect(r.stdout.match(/^ {2}[a-z].*$/gm)).to.deep.equal(['  e2e: real kind runs']);
+  });
+
+  it('the e2e suite without KONG_CHAOS_E2E=1 fails instead of passing as pending', async () => {
+    const r = await execa('npx', ['mocha', '--config', 'test/e2e/mocharc.json'], { cwd: ROOT, reject: false, extendEnv: false, env: environment({}) });
+    expect(r.exitCode).to.equal(1);
+    expect(r.stdout).to.include('the end-to-end runs cannot start: set KONG_CHAOS_E2E=1 to run real kind clusters');
+    expect(r.stdout).not.to.include('pending');
+  });
+});
