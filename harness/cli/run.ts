@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect } from 'chai';
 import Mocha from 'mocha';
 import { scenarioById } from '../../scenarios/index.ts';
 import { connect } from '../k8s/client.ts';
@@ -15,6 +14,7 @@ import { runOne, summaryOf, type RunResult } from '../runner/run.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { describeTarget, type Target, type TargetFlags } from '../targets/target.ts';
 import { loadVersions } from '../targets/versions.ts';
+import { isSuccess } from '../judge/verdict.ts';
 
 export interface RunFlags extends TargetFlags {
   variant?: string;
@@ -88,7 +88,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
           });
           results.push(r);
           const expected = r.expectation ? `${r.expectation.range} expects ${[r.expectation.accepted].flat().join(' or ')}` : 'no expectation';
-          expect(r.verdict, `verdict ${r.verdict}: outcome ${r.judgement.outcome} (${expected}) — ${r.judgement.reason}; evidence in ${r.runDir}`).to.be.oneOf(['pass', 'observed']);
+          if (!isSuccess(r.verdict)) throw new Error(`verdict ${r.verdict}: outcome ${r.judgement.outcome} (${expected}) — ${r.judgement.reason}; evidence in ${r.runDir}`);
         }),
       );
     }

@@ -234,7 +234,7 @@ describe('bad input: one line, exit 2, for every command', function () {
     });
   }
 
-  describe('replay of a truncated bundle: exit 0, a warning naming what is missing, a judgement of what is there', () => {
+  describe('replay of a truncated bundle: a warning naming what is missing, a judgement of what is there, the exit code of its verdict', () => {
     function bundle(name: string, observations: Observation[]): string {
       const runDir = f.file(name);
       const writer = new BundleWriter(runDir, HEADER);
@@ -245,7 +245,8 @@ describe('bad input: one line, exit 2, for every command', function () {
 
     it('cut at a line boundary during observe: says the run stopped during observe, judges inconclusive', async () => {
       const r = await cli('replay', bundle('stopped', stoppedDuringObserve));
-      expect(r.code, r.stderr).to.equal(0);
+      // an inconclusive run is verdict error: exit 1, as `run` gives it
+      expect(r.code, r.stderr).to.equal(1);
       expect(r.stderr).to.equal('warning: the run stops during observe: the phases after it and teardown are missing; judging what is there\n');
       expect(r.stdout.split('\n')[0]).to.equal('gateway-listener-stuck: error (outcome inconclusive) — the observation window did not complete');
     });
@@ -255,7 +256,7 @@ describe('bad input: one line, exit 2, for every command', function () {
       const file = join(runDir, EVIDENCE_FILE);
       truncateSync(file, readFileSync(file).length - 12);
       const r = await cli('replay', runDir, '--json');
-      expect(r.code, r.stderr).to.equal(0);
+      expect(r.code, r.stderr).to.equal(1);
       const out = JSON.parse(r.stdout) as { outcome: string; problems: string[] };
       expect(out.outcome).to.equal('inconclusive');
       expect(out.problems).to.deep.equal(['the last line is cut short (the run was interrupted)', 'the run stops during observe: the phases after it and teardown are missing']);

@@ -197,9 +197,22 @@ describe('cli contracts', () => {
       const healed = stuckRun().map((o) =>
         o.kind === 'condition' && o.at > T0 + 100_000 ? listener(o.at - T0, false) : o.kind === 'route' && o.at > T0 + 100_000 ? echo(o.at - T0, 200) : o,
       );
-      const out = json(await cli('replay', writeBundle(healed), '--json'));
+      const r = await cli('replay', writeBundle(healed), '--json');
+      const out = JSON.parse(r.stdout);
       expect(out.outcome).to.equal('recovered');
       expect(out.verdict).to.equal('fixed');
+      // the same exit-code rule as `run`: anything but pass or observed is 1
+      expect(r.code, r.stderr).to.equal(1);
+    });
+
+    it('exits 1 for a regression: the listener stuck on KIC 3.4.4, which should recover', async () => {
+      const runDir = join(dir, 'run-344');
+      const writer = new BundleWriter(runDir, { ...HEADER, target: { ...HEADER.target, kic: '3.4.4' } });
+      for (const o of stuckRun()) writer.append(o);
+      writer.close();
+      const r = await cli('replay', runDir);
+      expect(r.stdout).to.match(/^gateway-listener-stuck: regression \(outcome reproduced\)/);
+      expect(r.code, r.stderr).to.equal(1);
     });
 
     it('still judges a bundle cut short by a crash, and lists the problem', async () => {
