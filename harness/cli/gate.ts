@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.ts';
 import { readBundle } from '../evidence/bundle.ts';
-import { quote, UserError } from '../errors.ts';
+import { oneLine, quote, UserError } from '../errors.ts';
 import { expandMatrix, caseKey, scenarioLabel, targetLabel, type MatrixCase } from '../matrix/expand.ts';
 import { executeGroups } from '../matrix/execute.ts';
 import { decideGate, DEFAULT_MIN_SUCCESS_RATIO, type GateComponent, type GateInput, type GateRun, type UpgradeRun } from '../matrix/gate.ts';
@@ -13,6 +13,7 @@ import { gateMarkdown } from '../report/markdown.ts';
 import { requirementsOf } from '../runner/plan.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { MODES, resolveTarget, type Mode } from '../targets/target.ts';
+import { resolvePinned } from '../targets/pinned.ts';
 import { loadVersions } from '../targets/versions.ts';
 import type { Versions } from '../targets/versions-types.ts';
 
@@ -37,18 +38,20 @@ interface Side {
 
 /** `--from`/`--to` per component: a KIC version, a Kong version, or `KIC/KONG` for both. */
 export function parseSide(text: string, component: GateComponent, v: Versions, flag: string): Side {
-  const clean = (s: string) => s.trim().replace(/^v/, '');
   const check = (what: string, value: string, known: string[]) => {
-    if (!known.includes(value)) throw new UserError(`${flag}: unknown ${what} version ${quote(value)}; known: ${known.join(', ')}`);
-    return value;
+    try {
+      return resolvePinned(what, value, known);
+    } catch (error) {
+      throw new UserError(`${flag}: ${oneLine(error)}`);
+    }
   };
   if (component === 'both') {
     const parts = text.split('/');
     if (parts.length !== 2) throw new UserError(`${flag} with --component both takes KIC/KONG, e.g. 3.4.4/3.9.0; got ${quote(text)}`);
-    return { kic: check('KIC', clean(parts[0]!), v.kic.versions), gateway: check('Kong Gateway', clean(parts[1]!), v.gateway.versions) };
+    return { kic: check('KIC', parts[0]!, v.kic.versions), gateway: check('Kong Gateway', parts[1]!, v.gateway.versions) };
   }
-  if (component === 'kic') return { kic: check('KIC', clean(text), v.kic.versions), gateway: v.gateway.default };
-  return { kic: v.kic.default, gateway: check('Kong Gateway', clean(text), v.gateway.versions) };
+  if (component === 'kic') return { kic: check('KIC', text, v.kic.versions), gateway: v.gateway.default };
+  return { kic: v.kic.default, gateway: check('Kong Gateway', text, v.gateway.versions) };
 }
 
 /** The upgrade-gate scenario installing A first; its fault upgrades to the target's (B's) versions. */

@@ -8,6 +8,7 @@ import { scenarioById, scenarios } from '../../../scenarios/index.ts';
 import { BundleWriter, EVIDENCE_FILE } from '../../../harness/evidence/bundle.ts';
 import type { Observation } from '../../../harness/evidence/types.ts';
 import { UserError } from '../../../harness/errors.ts';
+import { lineOf, nodeImageVersion } from '../../../harness/targets/pinned.ts';
 import { loadVersions, VERSIONS_FILE, versionsFile } from '../../../harness/targets/versions.ts';
 import { cli, expectOneLineRefusal } from '../../support/capture.ts';
 import { RUN_HEADER, step, T0 } from '../../support/bundle-fixtures.ts';
@@ -30,11 +31,13 @@ interface BadInput {
 }
 
 const versions = loadVersions();
+/** A refusal lists the pinned releases and says that a line picks its newest. */
+const pinned = (list: string[]) => `${list.join(', ')} (or a line such as ${lineOf(list.at(-1)!)} for its newest)`;
 const known = {
   scenarios: scenarios.map((s) => s.id).join(', '),
-  kic: versions.kic.versions.join(', '),
-  gateway: versions.gateway.versions.join(', '),
-  k8s: versions.kind.nodeImages.map((n) => n.k8s).join(', '),
+  kic: pinned(versions.kic.versions),
+  gateway: pinned(versions.gateway.versions),
+  k8s: pinned(versions.kind.nodeImages.map(nodeImageVersion)),
 };
 const driftRange = scenarioById('plugin-id-drift').requires.kic!;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -49,6 +52,8 @@ const targetErrors = (cmd: 'plan' | 'run'): BadInput[] => {
     { input: 'unknown KIC version', argv: (f) => [cmd, 'gateway-listener-stuck', '--kic', '9.9.9', ...out(f)], message: () => `unknown KIC version "9.9.9"; known: ${known.kic}` },
     { input: 'unknown Kong version', argv: (f) => [cmd, 'gateway-listener-stuck', '--gateway', '9.9', ...out(f)], message: () => `unknown Kong Gateway version "9.9"; known: ${known.gateway}` },
     { input: 'unknown Kubernetes version', argv: (f) => [cmd, 'gateway-listener-stuck', '--k8s', '1.10', ...out(f)], message: () => `unknown Kubernetes version "1.10"; known: ${known.k8s}` },
+    { input: 'Kubernetes patch that is not pinned', argv: (f) => [cmd, 'gateway-listener-stuck', '--k8s', '1.33.1', ...out(f)], message: () => `unknown Kubernetes version "1.33.1"; known: ${known.k8s}` },
+    { input: 'Kubernetes patch beyond the pinned one', argv: (f) => [cmd, 'gateway-listener-stuck', '--k8s', '1.33.99', ...out(f)], message: () => `unknown Kubernetes version "1.33.99"; known: ${known.k8s}` },
     { input: 'unknown mode', argv: (f) => [cmd, 'gateway-listener-stuck', '--mode', 'mysql', ...out(f)], message: () => 'unknown mode "mysql"; known: dbless, postgres' },
     { input: 'unknown topology', argv: (f) => [cmd, 'gateway-listener-stuck', '--topology', 'ring', ...out(f)], message: () => 'unknown topology "ring"; known: single, split, hybrid' },
     { input: 'mode the scenario does not allow', argv: (f) => [cmd, 'plugin-id-drift', '--mode', 'dbless', ...out(f)], message: () => 'plugin-id-drift does not run with mode dbless; it needs postgres' },
@@ -130,6 +135,7 @@ const table: Record<string, BadInput[]> = {
   matrix: [
     { input: 'bad --shard', argv: (f) => ['matrix', '--shard', '5/4', '--out', f.file('runs')], message: () => 'bad shard "5/4": expected i/n with 1 <= i <= n, e.g. 2/4' },
     { input: 'unknown KIC version', argv: (f) => ['matrix', '--kic', '9.9.9', '--out', f.file('runs')], message: () => `unknown KIC version "9.9.9"; known: ${known.kic}` },
+    { input: 'Kubernetes patch that is not pinned', argv: (f) => ['matrix', '--k8s', '1.33,1.33.1', '--out', f.file('runs')], message: () => `unknown Kubernetes version "1.33.1"; known: ${known.k8s}` },
     { input: 'unknown mode', argv: (f) => ['matrix', '--modes', 'dbless,mysql', '--out', f.file('runs')], message: () => 'unknown mode "mysql"; known: dbless, postgres' },
     { input: 'unknown scenario', argv: (f) => ['matrix', '--scenarios', 'no-such-scenario', '--out', f.file('runs')], message: () => `unknown scenario "no-such-scenario"; known: ${known.scenarios}` },
     { input: 'bad --repeat', argv: (f) => ['matrix', '--repeat', '0', '--out', f.file('runs')], message: () => 'bad --repeat "0": expected a whole number from 1 to 20' },
