@@ -9,11 +9,12 @@ import type { MatrixFlags } from './matrix.ts';
 import type { RunFlags } from './run.ts';
 import { DEFAULT_TRAFFIC_RATE } from '../runner/defaults.ts';
 
-function targetOptions(cmd: Command): Command {
+/** The target flags; bisect picks the KIC versions itself, so it leaves out `--kic`. */
+function targetOptions(cmd: Command, { kic = true } = {}): Command {
+  if (kic) cmd.option('--kic <version>', 'Kong Ingress Controller version from versions.yaml, or a line (3.5) for its newest');
   return cmd
-    .option('--k8s <version>', 'Kubernetes version (minor, e.g. 1.33)')
-    .option('--kic <version>', 'Kong Ingress Controller version, from versions.yaml')
-    .option('--gateway <version>', 'Kong Gateway version, from versions.yaml')
+    .option('--k8s <version>', 'Kubernetes version: a pinned release (1.33.7) or a line (1.33)')
+    .option('--gateway <version>', 'Kong Gateway version from versions.yaml, or a line (3.9) for its newest')
     .addOption(new Option('--mode <mode>', 'database mode: dbless or postgres'))
     .addOption(new Option('--topology <topology>', 'single, split or hybrid'))
     .option('--feature-gates <gates>', 'KIC feature gates, e.g. FallbackConfiguration=true')
@@ -33,6 +34,18 @@ function runnerOptions(cmd: Command, outWhat: string): Command {
     .option('--out <dir>', `where ${outWhat} go`, 'runs')
     .option('--install-tools', 'install missing kind, kubectl and helm into .cache/bin (pinned, sha256-checked)')
     .option('--diagnostics', 'collect diagnostics even when the verdict is pass');
+}
+
+/**
+ * Commander checks required options before arguments, so `bisect` alone would name `--good`
+ * before the scenario it needs first; these options are checked once the arguments are in.
+ */
+function requiredAfterArguments(cmd: Command, ...flags: string[]): void {
+  cmd.hook('preAction', (c) => {
+    for (const option of c.options.filter((o) => o.long !== undefined && flags.includes(o.long))) {
+      if (c.getOptionValue(option.attributeName()) === undefined) c.error(`error: required option '${option.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
+    }
+  });
 }
 
 // Commands that need Docker, the network or the Kubernetes client load their modules only when
@@ -89,11 +102,12 @@ function program(setExit: (code: number) => void): Command {
     .option('--dry-run', 'print the plan; run nothing');
   runnerOptions(gate, 'run directories and gate.md').action(async (o: GateFlags) => setExit(await (await import('./gate.ts')).gate(o)));
 
-  const bisect = targetOptions(root.command('bisect').argument('<scenario>').description('the first KIC version between good and bad whose outcome differs'))
-    .requiredOption('--good <version>', 'KIC version with the reference outcome')
-    .requiredOption('--bad <version>', 'KIC version with the changed outcome')
+  const bisect = targetOptions(root.command('bisect').argument('<scenario>').description('the first KIC version between good and bad whose outcome differs'), { kic: false })
+    .option('--good <version>', 'KIC version with the reference outcome (required)')
+    .option('--bad <version>', 'KIC version with the changed outcome (required)')
     .option('--dry-run', 'print versions and first probes; run nothing')
     .option('--json', 'dry run as JSON');
+  requiredAfterArguments(bisect, '--good', '--bad');
   runnerOptions(bisect, 'run directories').action(async (id: string, o: BisectFlags) => setExit(await (await import('./bisect.ts')).bisect(id, o)));
 
   root

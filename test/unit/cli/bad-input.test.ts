@@ -156,6 +156,9 @@ const table: Record<string, BadInput[]> = {
     { input: 'unknown mode', argv: (f) => ['gate', '--from', '3.4.3', '--to', '3.4.4', '--mode', 'mysql', '--out', f.file('runs')], message: () => 'unknown mode "mysql"; known: dbless, postgres' },
   ],
   bisect: [
+    { input: 'no arguments: the scenario is named first', argv: () => ['bisect'], message: () => `missing required argument 'scenario'` },
+    { input: 'no --good', argv: () => ['bisect', 'gateway-listener-stuck', '--bad', '3.4.4'], message: () => `required option '--good <version>' not specified` },
+    { input: '--kic (bisect picks the KIC versions itself)', argv: () => ['bisect', 'gateway-listener-stuck', '--good', '3.4.3', '--bad', '3.4.4', '--kic', '3.4.3'], message: () => `unknown option '--kic'` },
     { input: 'no --bad', argv: () => ['bisect', 'gateway-listener-stuck', '--good', '3.4.3'], message: () => `required option '--bad <version>' not specified` },
     { input: 'good equals bad', argv: (f) => ['bisect', 'gateway-listener-stuck', '--good', '3.4.3', '--bad', '3.4.3', '--out', f.file('runs')], message: () => '--good and --bad name the same version; nothing to bisect' },
     { input: 'unknown version', argv: (f) => ['bisect', 'gateway-listener-stuck', '--good', '9.9.9', '--bad', '3.4.3', '--out', f.file('runs')], message: () => `unknown KIC version "9.9.9"; known: ${known.kic}` },
