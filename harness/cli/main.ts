@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EnvironmentError, oneLine, UserError } from '../errors.ts';
 import { list } from './list.ts';
@@ -48,11 +49,14 @@ function requiredAfterArguments(cmd: Command, ...flags: string[]): void {
   });
 }
 
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 // Commands that need Docker, the network or the Kubernetes client load their modules only when
 // they run, so that `list`, `plan` and `replay` start fast.
 function program(setExit: (code: number) => void): Command {
   const root = new Command('kong-chaos')
     .description('Chaos and regression harness for Kong Gateway and the Kong Ingress Controller')
+    .version(PACKAGE.version, '-V, --version', 'print the kong-chaos version')
     .exitOverride()
     .showHelpAfterError(false)
     // one line even when commander adds a suggestion line or echoes an argument with a newline in it
@@ -150,8 +154,28 @@ function program(setExit: (code: number) => void): Command {
     .option('--json', 'machine-readable output')
     .action(async (files: string[], o: { json?: boolean }) => setExit(await (await import('./diagnose.ts')).diagnose(files, Boolean(o.json))));
 
+  for (const cmd of [root, ...root.commands]) {
+    const examples = EXAMPLES[cmd === root ? '' : cmd.name()];
+    if (examples) cmd.addHelpText('after', `\nExample${examples.length === 1 ? '' : 's'}:\n${examples.map((e) => `  $ kong-chaos ${e}`).join('\n')}`);
+  }
   return root;
 }
+
+/** What each `--help` ends with: a command line that works as written (a test runs the offline ones). */
+export const EXAMPLES: Record<string, string[]> = {
+  '': ['list', 'plan gateway-listener-stuck --kic 3.4.3', 'run gateway-listener-stuck --kic 3.4.3 --install-tools'],
+  list: ['list', 'list --json'],
+  plan: ['plan gateway-listener-stuck --kic 3.4.3', 'plan plugin-id-drift --mode postgres --kic 3.4.5 --json'],
+  run: ['run gateway-listener-stuck --kic 3.4.3 --install-tools', 'run plugin-id-drift --mode postgres --kic 3.4 --k8s 1.33 --keep-cluster'],
+  matrix: ['matrix --dry-run --scenarios gateway-listener-stuck,plugin-id-drift --kic 3.4,3.5', 'matrix --shard 1/4 --install-tools --out runs'],
+  gate: ['gate --from 3.5.12 --to 3.5.13 --dry-run', `gate --component both --from 3.5.12/3.9.0 --to 3.5.13/3.9.1 --mode postgres`],
+  bisect: ['bisect gateway-listener-stuck --good 3.4.3 --bad 3.4.5 --dry-run', 'bisect gateway-listener-stuck --good 3.4.3 --bad 3.4.5'],
+  doctor: ['doctor', 'doctor --json'],
+  cleanup: ['cleanup --dry-run', 'cleanup --older-than 30m'],
+  replay: ['replay runs/20251123t0853-a1b2-gateway-listener-stuck', 'replay runs/20251123t0853-a1b2-gateway-listener-stuck --json'],
+  probe: [`probe --url http://127.0.0.1:8000/echo --rate 50 --duration 10`, 'probe --url https://127.0.0.1:8443/echo --host example.test --insecure --json'],
+  diagnose: ['diagnose kic.log kong.log events.json', 'diagnose gateway.yaml --json'],
+};
 
 /**
  * Runs the CLI and returns the exit code: 0 all pass or observed, 1 a verdict mismatch,
