@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { quote, UserError } from '../errors.ts';
+import { didYouMean, quote, UserError } from '../errors.ts';
 import { expectationFor, type ExpectationTable } from '../judge/expectations.ts';
 import { expectationsOf, requirementsOf, variantOf } from '../runner/plan.ts';
 import type { ClusterShape, Scenario } from '../runner/scenario.ts';
@@ -128,7 +128,7 @@ export function defaultKicVersions(versions: Versions, tables: readonly Expectat
 function pickScenarios(all: readonly Scenario[], ids: string[] | undefined): Scenario[] {
   if (!ids) return [...all];
   const unknown = ids.filter((id) => !all.some((s) => s.id === id));
-  if (unknown.length) throw new UserError(`unknown scenario ${quote(unknown[0]!)}; known: ${all.map((s) => s.id).join(', ')}`);
+  if (unknown.length) throw new UserError(`unknown scenario ${quote(unknown[0]!)}${didYouMean(unknown[0]!, all.map((s) => s.id))}; known: ${all.map((s) => s.id).join(', ')}`);
   return all.filter((s) => ids.includes(s.id));
 }
 

@@ -48,6 +48,7 @@ const targetErrors = (cmd: 'plan' | 'run'): BadInput[] => {
   return [
     { input: 'no scenario', argv: (f) => [cmd, ...out(f)], message: () => `missing required argument 'scenario'` },
     { input: 'unknown scenario', argv: (f) => [cmd, 'no-such-scenario', ...out(f)], message: () => `unknown scenario "no-such-scenario"; known: ${known.scenarios}` },
+    { input: 'misspelt scenario (with a suggestion)', argv: (f) => [cmd, 'gateway-listner-stuck', ...out(f)], message: () => `unknown scenario "gateway-listner-stuck" (Did you mean gateway-listener-stuck?); known: ${known.scenarios}` },
     { input: 'scenario id with a newline', argv: (f) => [cmd, 'a\nb', ...out(f)], message: () => `unknown scenario "a\\nb"; known: ${known.scenarios}` },
     { input: 'unknown KIC version', argv: (f) => [cmd, 'gateway-listener-stuck', '--kic', '9.9.9', ...out(f)], message: () => `unknown KIC version "9.9.9"; known: ${known.kic}` },
     { input: 'unknown Kong version', argv: (f) => [cmd, 'gateway-listener-stuck', '--gateway', '9.9', ...out(f)], message: () => `unknown Kong Gateway version "9.9"; known: ${known.gateway}` },
@@ -138,6 +139,7 @@ const table: Record<string, BadInput[]> = {
     { input: 'Kubernetes patch that is not pinned', argv: (f) => ['matrix', '--k8s', '1.33,1.33.1', '--out', f.file('runs')], message: () => `unknown Kubernetes version "1.33.1"; known: ${known.k8s}` },
     { input: 'unknown mode', argv: (f) => ['matrix', '--modes', 'dbless,mysql', '--out', f.file('runs')], message: () => 'unknown mode "mysql"; known: dbless, postgres' },
     { input: 'unknown scenario', argv: (f) => ['matrix', '--scenarios', 'no-such-scenario', '--out', f.file('runs')], message: () => `unknown scenario "no-such-scenario"; known: ${known.scenarios}` },
+    { input: 'misspelt scenario (with a suggestion)', argv: (f) => ['matrix', '--scenarios', 'plugin-id-drift,databse-outage', '--out', f.file('runs')], message: () => `unknown scenario "databse-outage" (Did you mean database-outage?); known: ${known.scenarios}` },
     { input: 'bad --repeat', argv: (f) => ['matrix', '--repeat', '0', '--out', f.file('runs')], message: () => 'bad --repeat "0": expected a whole number from 1 to 20' },
     { input: 'bad --shards', argv: () => ['matrix', '--emit-github-matrix', '--shards', 'many'], message: () => 'bad --shards "many": expected a whole number from 1 to 256' },
     { input: '--collect of a missing directory', argv: (f) => ['matrix', '--collect', f.file('gone')], message: (f) => `--collect needs a directory; "${f.file('gone')}" is not one` },
