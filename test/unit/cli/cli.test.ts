@@ -241,3 +241,17 @@ describe('cli contracts', () => {
     });
   });
 });
+
+describe('doctor --json', function () {
+  this.timeout(60_000);
+  it('gives a severity to failed checks only, so no line says ok and error at once', async () => {
+    const r = await cli('doctor', '--json');
+    const checks = JSON.parse(r.stdout) as { name: string; ok: boolean; severity?: string }[];
+    expect(checks.map((c) => c.name)).to.include.members(['docker', 'memory']);
+    for (const c of checks) {
+      if (c.ok) expect(c, c.name).not.to.have.property('severity');
+      else expect(c.severity, c.name).to.be.oneOf(['error', 'warning']);
+    }
+    expect(r.code).to.equal(checks.some((c) => c.severity === 'error') ? 3 : 0);
+  });
+});
