@@ -18,6 +18,12 @@ export function oneLine(error: unknown): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** Why a file the user named cannot be read, in words instead of an errno dump (`ENOENT: no such file or directory, open '…'`). */
+export function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : code === 'EACCES' ? 'permission denied' : oneLine(error);
+}
+
 /** User input inside a message, quoted and escaped, so a newline or control byte cannot break the one line. */
 export function quote(text: string): string {
   return JSON.stringify(text);

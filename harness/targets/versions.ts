@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { oneLine, quote, UserError } from '../errors.ts';
+import { fileProblem, quote, UserError } from '../errors.ts';
 import type { Versions } from './versions-types.ts';
 
 export const VERSIONS_FILE = fileURLToPath(new URL('../../versions.yaml', import.meta.url));
@@ -119,8 +119,7 @@ export function loadVersions(file = versionsFile()): Versions {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${quote(file)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : oneLine(error)}`);
+    throw new UserError(`cannot read ${quote(file)}: ${fileProblem(error)}`);
   }
   const versions = parseVersions(text, quote(file));
   if (file === VERSIONS_FILE) cached = versions;

@@ -86,6 +86,16 @@ const table: Record<string, BadInput[]> = {
       message: (f) => new RegExp(`^cannot load kubeconfig from ${escape(JSON.stringify(f.file('broken.kubeconfig')))}: [^|]+$`),
     },
     {
+      input: '--kubeconfig that does not exist',
+      argv: (f) => ['run', 'gateway-listener-stuck', '--kubeconfig', f.file('gone.kubeconfig'), '--out', f.file('runs')],
+      message: (f) => `cannot load kubeconfig from ${JSON.stringify(f.file('gone.kubeconfig'))}: no such file`,
+    },
+    {
+      input: '--kubeconfig that is a directory',
+      argv: (f) => ['run', 'gateway-listener-stuck', '--kubeconfig', f.file('not-a-bundle'), '--out', f.file('runs')],
+      message: (f) => `cannot load kubeconfig from ${JSON.stringify(f.file('not-a-bundle'))}: a directory`,
+    },
+    {
       input: '--kubeconfig with --reuse-cluster',
       argv: (f) => ['run', 'gateway-listener-stuck', '--kubeconfig', f.file('broken.kubeconfig'), '--reuse-cluster', 'kc-1', '--out', f.file('runs')],
       message: () => '--kubeconfig and --reuse-cluster exclude each other',
