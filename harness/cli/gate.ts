@@ -16,6 +16,7 @@ import { MODES, resolveTarget, type Mode } from '../targets/target.ts';
 import { resolvePinned } from '../targets/pinned.ts';
 import { loadVersions } from '../targets/versions.ts';
 import type { Versions } from '../targets/versions-types.ts';
+import { count } from '../words.ts';
 
 /** The catalog's scenario that upgrades A to B under traffic with a representative configuration. */
 export const UPGRADE_SCENARIO = 'upgrade-gate';
@@ -112,7 +113,7 @@ export async function gate(flags: GateFlags): Promise<number> {
     const lines = [
       `upgrade gate: ${p.component} ${from} → ${to} (mode ${p.mode})`,
       p.upgrade ? `  1. ${UPGRADE_SCENARIO}: install KIC ${p.component === 'gateway' ? p.to.kic : p.from.kic} / Kong ${p.component === 'kic' ? p.to.gateway : p.from.gateway} with the representative configuration under steady traffic, upgrade to ${targetLabel(p.upgrade.target)}` : `  1. no ${UPGRADE_SCENARIO} scenario is registered: the gate cannot pass without it`,
-      `  2. ${p.catalog.length} catalog case${p.catalog.length === 1 ? '' : 's'} that apply to ${to}:`,
+      `  2. ${count(p.catalog.length, 'catalog case')} that apply to ${to}:`,
       ...p.catalog.map((c) => `     ${scenarioLabel(c.scenario.id, c.variant)} · ${targetLabel(c.target)}`),
       ...(p.omitted.length ? ['  not applicable to B:', ...p.omitted.map((o) => `     ${o.scenario}: ${o.reason}`)] : []),
       `  fails on: any regression or inconclusive run, any catalog signature during or after the upgrade, traffic below ${(DEFAULT_MIN_SUCCESS_RATIO * 100).toFixed(0)}% success during it, Admin API entity drift`,

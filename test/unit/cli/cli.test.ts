@@ -1,5 +1,5 @@
 import { scenarios } from '../../../scenarios/index.ts';
-import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -253,5 +253,27 @@ describe('doctor --json', function () {
       else expect(c.severity, c.name).to.be.oneOf(['error', 'warning']);
     }
     expect(r.code).to.equal(checks.some((c) => c.severity === 'error') ? 3 : 0);
+  });
+});
+
+describe('counts in CLI output', () => {
+  const wrongPlural = /\b1 (cases|clusters|shards|lines|observations|runs|versions|KIC versions|catalog cases|shard reports)\b/;
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'kc-plural-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('matrix --dry-run of one case on one cluster says "1 case", "1 shard", "1 cluster"', async () => {
+    const r = await cli('matrix', '--dry-run', '--scenarios', 'gateway-listener-stuck', '--kic', '3.4.3', '--modes', 'dbless');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).not.to.match(wrongPlural);
+    expect(r.stdout).to.include('1 case in 1 shard').and.include('1 case, 1 cluster,');
+  });
+
+  it('diagnose of a one-line log says "1 line"', async () => {
+    const file = join(dir, 'one.log');
+    writeFileSync(file, '2025-05-19T12:43:10Z\tinfo\tsetup\tconfiguration synced\n');
+    const r = await cli('diagnose', file);
+    expect(r.stdout).not.to.match(wrongPlural);
+    expect(r.stdout).to.include(`${file} (1 line)`);
   });
 });
