@@ -23,9 +23,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 .PHONY: help deps system-deps scenario plan list doctor test typecheck e2e bench clean
 help:
 	@echo "make scenario SCENARIO=<id> [KIC=3.4.3] [MODE=dbless|postgres] [TOPOLOGY=...] [K8S=...] [VARIANT=...] [ARGS=...]"
+	@echo "                 run one scenario on a kind cluster (needs Docker)"
+	@echo "make plan SCENARIO=<id> [same flags]  show what a run would do, offline"
+	@echo "make list        the scenarios of the catalog, with their expectations"
+	@echo "make doctor      check Docker, tools, memory and ports"
 	@echo "make test        run the offline test suite (installs what it needs)"
+	@echo "make typecheck   tsc --noEmit"
 	@echo "make bench       benchmarks of the traffic probe and diagnose (needs nginx)"
 	@echo "make e2e         real kind runs (needs Docker and network; KONG_CHAOS_E2E=1)"
+	@echo "make system-deps install the system packages the tests need"
+	@echo "make deps        npm ci, when package-lock.json changed"
+	@echo "make clean       remove .cache and runs"
 
 deps: node_modules/.package-lock.json
 
