@@ -58,7 +58,11 @@ const schema = {
       },
     },
     tools: { type: 'object', required: ['kind', 'kubectl', 'helm'], properties: { kind: pin, kubectl: pin, helm: pin } },
-    kic: versionList,
+    kic: {
+      ...versionList,
+      required: ['versions', 'default', 'released'],
+      properties: { ...versionList.properties, released: { type: 'object', additionalProperties: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
+    },
     gateway: { ...versionList, required: ['versions', 'default', 'image'] },
     kicImage: { type: 'string' },
     charts: {
@@ -99,6 +103,8 @@ export function parseVersions(text: string, file = 'versions.yaml'): Versions {
       throw new UserError(`${file} is malformed: ${list}.default ${data[list].default} is not in ${list}.versions`);
     }
   }
+  const undated = data.kic.versions.find((v) => data.kic.released[v] === undefined);
+  if (undated !== undefined) throw new UserError(`${file} is malformed: kic.released has no date for ${undated}`);
   if (!data.kind.nodeImages.some((n) => n.k8s === data.kind.defaultK8s)) {
     throw new UserError(`${file} is malformed: kind.defaultK8s ${data.kind.defaultK8s} has no node image`);
   }
