@@ -14,6 +14,7 @@ import { requirementsOf } from '../runner/plan.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { MODES, resolveTarget, type Mode } from '../targets/target.ts';
 import { resolvePinned } from '../targets/pinned.ts';
+import { downgradeReason } from '../targets/upgrades.ts';
 import { loadVersions } from '../targets/versions.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { count } from '../words.ts';
@@ -81,6 +82,9 @@ export function planGate(flags: GateFlags, versions: Versions, all: readonly Sce
   const from = parseSide(flags.from, component, versions, '--from');
   const to = parseSide(flags.to, component, versions, '--to');
   if (from.kic === to.kic && from.gateway === to.gateway) throw new UserError('--from and --to are the same versions; there is no upgrade to check');
+  // the gate installs A and upgrades to B; going back in version or in build is a different question
+  const backwards = downgradeReason(from.kic, to.kic, versions.kic.released) ?? downgradeReason(from.gateway, to.gateway);
+  if (backwards) throw new UserError(`--from ${sideText(from, component)} --to ${sideText(to, component)} is a downgrade: ${backwards}; the gate checks upgrades only`);
   const gate = all.find((s) => s.id === UPGRADE_SCENARIO);
   const mode = (flags.mode ?? gate?.requires.modes[0] ?? 'dbless') as Mode;
   if (!MODES.includes(mode)) throw new UserError(`unknown mode ${quote(String(flags.mode))}; known: ${MODES.join(', ')}`);

@@ -159,6 +159,17 @@ const table: Record<string, BadInput[]> = {
     { input: 'no --to', argv: () => ['gate', '--from', '3.4.3'], message: () => `required option '--to <version>' not specified` },
     { input: 'same versions', argv: (f) => ['gate', '--from', '3.4.3', '--to', 'v3.4.3', '--out', f.file('runs')], message: () => '--from and --to are the same versions; there is no upgrade to check' },
     { input: 'unknown version', argv: (f) => ['gate', '--from', '9.9.9', '--to', '3.4.4', '--out', f.file('runs')], message: () => `--from: unknown KIC version "9.9.9"; known: ${known.kic}` },
+    { input: 'a downgrade', argv: (f) => ['gate', '--from', '3.4.4', '--to', '3.4.3', '--dry-run', '--out', f.file('runs')], message: () => '--from 3.4.4 --to 3.4.3 is a downgrade: 3.4.3 is older than 3.4.4; the gate checks upgrades only' },
+    {
+      input: 'a higher version that is an older build',
+      argv: (f) => ['gate', '--from', '3.4.20', '--to', '3.5.0', '--dry-run', '--out', f.file('runs')],
+      message: () => '--from 3.4.20 --to 3.5.0 is a downgrade: 3.5.0 (released 2025-07-02) is an older build than 3.4.20 (released 2026-08-07), though its version is higher; the gate checks upgrades only',
+    },
+    {
+      input: 'a Kong downgrade with --component both',
+      argv: (f) => ['gate', '--component', 'both', '--from', '3.4.3/3.9.1', '--to', '3.4.4/3.8.1', '--dry-run', '--out', f.file('runs')],
+      message: () => '--from 3.4.3/3.9.1 --to 3.4.4/3.8.1 is a downgrade: 3.8.1 is older than 3.9.1; the gate checks upgrades only',
+    },
     { input: 'unknown --component', argv: (f) => ['gate', '--from', '3.4.3', '--to', '3.4.4', '--component', 'kong', '--out', f.file('runs')], message: () => 'unknown --component "kong"; known: kic, gateway, both' },
     {
       input: '--component both without KIC/KONG',
