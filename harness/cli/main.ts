@@ -84,9 +84,9 @@ function program(setExit: (code: number) => void): Command {
     .command('matrix')
     .description('run scenarios × targets on kind, sharded, with shared clusters')
     .option('--scenarios <ids>', 'comma-separated scenario ids (default: all)')
-    .option('--kic <versions>', 'comma-separated KIC versions (default: newest per minor + expectation boundaries)')
+    .option('--kic <versions>', 'comma-separated KIC versions or lines (3.5: its newest) (default: newest per line + expectation boundaries)')
     .option('--modes <modes>', 'comma-separated: dbless,postgres')
-    .option('--k8s <versions>', 'comma-separated Kubernetes minors')
+    .option('--k8s <versions>', 'comma-separated Kubernetes versions: pinned releases (1.33.7) or lines (1.33)')
     .option('--shard <i/n>', 'run only shard i of n')
     .option('--shards <n>', 'shard count for --emit-github-matrix')
     .option('--repeat <n>', 'runs per case, for flake rates', '1')
@@ -99,8 +99,8 @@ function program(setExit: (code: number) => void): Command {
   const gate = root
     .command('gate')
     .description('upgrade gate: A → B under traffic, then the catalog scenarios on B')
-    .requiredOption('--from <version>', 'KIC, Kong, or KIC/KONG with --component both')
-    .requiredOption('--to <version>', 'same form as --from')
+    .requiredOption('--from <version>', 'KIC, Kong, or KIC/KONG with --component both; a line (3.4) means its newest')
+    .requiredOption('--to <version>', 'same form as --from; an older version or build is refused')
     .option('--component <c>', 'kic, gateway or both', 'kic')
     .option('--mode <mode>', 'dbless or postgres')
     .option('--dry-run', 'print the plan; run nothing');
