@@ -61,8 +61,9 @@ export function caseKey(id: string, variant: string | undefined, t: Target): str
 export function expandMatrix(all: readonly Scenario[], versions: Versions, selection: MatrixSelection): Expansion {
   const chosen = pickScenarios(all, selection.scenarios);
   const modes = pickModes(selection.modes);
-  const k8s = selection.k8s?.map((v) => resolvePinned('Kubernetes', v, versions.kind.nodeImages.map(nodeImageVersion))) ?? [versions.kind.defaultK8s];
-  const kicSelected = selection.kic?.map((v) => resolvePinned('KIC', v, versions.kic.versions));
+  // a line and its pinned patch are the same node image: one case, not two
+  const k8s = selection.k8s ? [...new Set(selection.k8s.map((v) => resolvePinned('Kubernetes', v, versions.kind.nodeImages.map(nodeImageVersion))))] : [versions.kind.defaultK8s];
+  const kicSelected = selection.kic && [...new Set(selection.kic.map((v) => resolvePinned('KIC', v, versions.kic.versions)))];
   const cases: MatrixCase[] = [];
   const omitted: Omission[] = [];
   for (const scenario of chosen) {

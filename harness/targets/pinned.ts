@@ -1,10 +1,22 @@
-import semver from 'semver';
 import { quote, UserError } from '../errors.ts';
 import type { NodeImage } from './versions-types.ts';
 
-/** `1.33` of `1.33.7`: the line a release belongs to, whose patches differ only in fixes. */
+/**
+ * `1.33` of `1.33.7`: the line a release belongs to, whose patches differ only in fixes. Plain
+ * dotted numbers rather than semver, so four-part versions (Kong Gateway Enterprise's 3.14.0.1)
+ * fit the same rule.
+ */
 export function lineOf(version: string): string {
-  return `${semver.major(version)}.${semver.minor(version)}`;
+  return version.split('.').slice(0, 2).join('.');
+}
+
+/** Dotted version numbers compared part by part, newest first; a missing part counts as 0. */
+function newestFirst(a: string, b: string): number {
+  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
+  for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (y[i] ?? 0) - (x[i] ?? 0);
+  }
+  return 0;
 }
 
 /** The Kubernetes release a kind node image runs, from its tag: kindest/node:v1.33.7 → 1.33.7. */
@@ -22,7 +34,7 @@ export function resolvePinned(what: string, wanted: string, known: readonly stri
   const clean = wanted.trim().replace(/^v/, '');
   if (known.includes(clean)) return clean;
   if (/^\d+\.\d+$/.test(clean)) {
-    const newest = known.filter((v) => lineOf(v) === clean).sort(semver.rcompare)[0];
+    const newest = known.filter((v) => lineOf(v) === clean).sort(newestFirst)[0];
     if (newest !== undefined) return newest;
   }
   const lines = [...new Set(known.map(lineOf))];

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { UserError } from '../../../harness/errors.ts';
 import { describeTarget, parseFeatureGates, resolveTarget, type Requirements, type TargetFlags } from '../../../harness/targets/target.ts';
+import { resolvePinned } from '../../../harness/targets/pinned.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
 
 const versions = loadVersions();
@@ -119,4 +120,13 @@ describe('targets/target parseFeatureGates', () => {
       expect(() => parseFeatureGates(bad)).to.throw(UserError, /bad feature gate ".*": expected Name=true\|false/);
     });
   }
+});
+
+describe('targets/pinned resolvePinned', () => {
+  it('orders patches numerically and takes four-part versions by the same rule', () => {
+    expect(resolvePinned('KIC', '3.4', ['3.4.9', '3.4.10', '3.4.2'])).to.equal('3.4.10');
+    expect(resolvePinned('Kong Gateway', '3.14', ['3.10.0.7', '3.14.0.2', '3.14.0.10', '3.9.1'])).to.equal('3.14.0.10');
+    expect(resolvePinned('Kong Gateway', '3.14.0.2', ['3.14.0.2', '3.14.0.10'])).to.equal('3.14.0.2');
+    expect(() => resolvePinned('Kong Gateway', '3.14.0.3', ['3.14.0.2', '3.14.0.10'])).to.throw(UserError, /unknown Kong Gateway version "3\.14\.0\.3"/);
+  });
 });
