@@ -23,11 +23,20 @@ node_modules/.package-lock.json: package.json package-lock.json
 .PHONY: help deps system-deps test-crds catalog scenario plan list doctor test typecheck e2e bench clean
 help:
 	@echo "make scenario SCENARIO=<id> [KIC=3.4.3] [MODE=dbless|postgres] [TOPOLOGY=...] [K8S=...] [VARIANT=...] [ARGS=...]"
+	@echo "                 run one scenario on a kind cluster (needs Docker)"
+	@echo "make plan SCENARIO=<id> [same flags]  show what a run would do, offline"
+	@echo "make list        the scenarios of the catalog, with their expectations"
+	@echo "make doctor      check Docker, tools, memory and ports"
 	@echo "make test        run the test suite (installs what it needs; fetches the CRDs it validates against"
 	@echo "                 into .cache/crds once, or reads them offline from KONG_CHAOS_CRDS_DIR)"
-	@echo "make bench       benchmarks of the traffic probe and diagnose (needs nginx)"
+	@echo "make test-crds   only the CRD check/fetch that make test runs first"
+	@echo "make typecheck   tsc --noEmit"
 	@echo "make catalog     regenerate docs/catalog.md from the scenario definitions (a test fails when it is stale)"
+	@echo "make bench       benchmarks of the traffic probe and diagnose (needs nginx)"
 	@echo "make e2e         only the real kind runs (needs Docker and network; fails without them)"
+	@echo "make system-deps install the system packages the tests need"
+	@echo "make deps        npm ci, when package-lock.json changed"
+	@echo "make clean       remove .cache and runs"
 
 deps: node_modules/.package-lock.json
 

@@ -4,6 +4,9 @@
 import { register } from 'tsx/esm/api';
 
 register();
+const { dropWritesAfterClosedPipe } = await import('../harness/cli/closed-pipe.ts');
+dropWritesAfterClosedPipe(process.stdout);
+dropWritesAfterClosedPipe(process.stderr);
 const { main } = await import('../harness/cli/main.ts');
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -1,4 +1,4 @@
-import { quote, UserError } from '../harness/errors.ts';
+import { didYouMean, quote, UserError } from '../harness/errors.ts';
 import type { Scenario } from '../harness/runner/scenario.ts';
 import adminApiPartition from './admin-api-partition.ts';
 import brokenObjectBlastRadius from './broken-object-blast-radius.ts';
@@ -33,6 +33,6 @@ export const scenarios: readonly Scenario[] = [
 
 export function scenarioById(id: string): Scenario {
   const found = scenarios.find((s) => s.id === id);
-  if (!found) throw new UserError(`unknown scenario ${quote(id)}; known: ${scenarios.map((s) => s.id).join(', ')}`);
+  if (!found) throw new UserError(`unknown scenario ${quote(id)}${didYouMean(id, scenarios.map((s) => s.id))}; known: ${scenarios.map((s) => s.id).join(', ')}`);
   return found;
 }

@@ -6,14 +6,15 @@ import { gateway, GATEWAY_API, gatewayClass, httpRoute } from '../harness/manife
 import { ingress, kongClusterPlugin, kongPlugin } from '../harness/manifests/kong.ts';
 import { defineScenario, type RouteProbe } from '../harness/runner/scenario.ts';
 import type { Signature } from '../harness/judge/signatures.ts';
+import { previousRelease } from '../harness/targets/upgrades.ts';
 import { loadVersions } from '../harness/targets/versions.ts';
 import { listenerUnsupportedProtocol } from './gateway-listener-stuck.ts';
 
 const NS = 'chaos-gate';
 
-/** The KIC release listed in versions.yaml just before `kic`: where an upgrade to `kic` starts. */
-export function previousKic(kic: string, known: readonly string[] = loadVersions().kic.versions): string | undefined {
-  return [...known].filter((v) => semver.lt(v, kic)).sort(semver.rcompare)[0];
+/** Where an upgrade to `kic` starts: the previous release in its line, never a newer build of another line. */
+export function previousKic(kic: string, { versions, released } = loadVersions().kic): string | undefined {
+  return previousRelease(kic, versions, released);
 }
 
 const OLDEST_KIC = [...loadVersions().kic.versions].sort(semver.compare)[0]!;

@@ -15,6 +15,7 @@ import { consoleProgress } from '../runner/progress.ts';
 import type { TargetFlags } from '../targets/target.ts';
 import { loadVersions } from '../targets/versions.ts';
 import semver from 'semver';
+import { count } from '../words.ts';
 
 export interface BisectFlags extends Omit<TargetFlags, 'kic'> {
   good: string;
@@ -50,11 +51,11 @@ export async function bisect(id: string, flags: BisectFlags): Promise<number> {
     const plan = { scenario: id, variant: flags.variant ?? null, target: targetLabel(targetAt(ordered[0]!)).replace(/KIC [^ ]+/, 'KIC <probe>'), versions: ordered, maxRuns: 2 + Math.ceil(Math.log2(Math.max(1, ordered.length - 1))), ...p };
     if (flags.json) console.log(JSON.stringify(plan, null, 2));
     else {
-      console.log(`bisect ${id}${flags.variant ? `[${flags.variant}]` : ''} over ${ordered.length} KIC versions: ${ordered.join(' → ')}`);
+      console.log(`bisect ${id}${flags.variant ? `[${flags.variant}]` : ''} over ${count(ordered.length, 'KIC version')}: ${ordered.join(' → ')}`);
       console.log(`  target: ${plan.target}`);
       console.log(`  runs first: ${p.first.join(' (good), ')} (bad)${p.middle ? `, then ${p.middle}` : ''}`);
       if (p.middle) console.log(`  then ${p.ifMatches ?? 'nothing more'} if ${p.middle} matches good, else ${p.ifDiffers ?? 'nothing more'}`);
-      console.log(`  at most ${plan.maxRuns} runs`);
+      console.log(`  at most ${count(plan.maxRuns, 'run')}`);
     }
     return 0;
   }
@@ -87,12 +88,12 @@ export async function bisect(id: string, flags: BisectFlags): Promise<number> {
     });
     writeFileSync(join(outDir, 'bisect.json'), JSON.stringify({ scenario: id, variant: flags.variant ?? null, versions: ordered, ...result, runs }, null, 2));
     if (!result.firstChanged) {
-      console.log(`${id}: the outcome is ${result.reference} at both ${ordered[0]} and ${ordered.at(-1)}; nothing to bisect (${runs.length} runs)`);
+      console.log(`${id}: the outcome is ${result.reference} at both ${ordered[0]} and ${ordered.at(-1)}; nothing to bisect (${count(runs.length, 'run')})`);
       return 1;
     }
     const maybe = result.ambiguous.length ? ` (or one of ${result.ambiguous.join(', ')}, whose runs were inconclusive)` : '';
     const changed = result.probes.find((p) => p.version === result.firstChanged)?.outcome;
-    console.log(`${id}: first KIC version whose outcome differs from ${ordered[0]}'s (${result.reference}) is ${result.firstChanged}${maybe}: ${changed}; ${runs.length} runs: ${result.probes.map((p) => `${p.version}=${p.outcome}`).join(', ')}`);
+    console.log(`${id}: first KIC version whose outcome differs from ${ordered[0]}'s (${result.reference}) is ${result.firstChanged}${maybe}: ${changed}; ${count(runs.length, 'run')}: ${result.probes.map((p) => `${p.version}=${p.outcome}`).join(', ')}`);
     return 0;
   } catch (error) {
     if (stop.signal.aborted) return 130;

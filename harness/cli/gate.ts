@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.ts';
 import { readBundle } from '../evidence/bundle.ts';
-import { quote, UserError } from '../errors.ts';
+import { oneLine, quote, UserError } from '../errors.ts';
 import { expandMatrix, caseKey, scenarioLabel, targetLabel, type MatrixCase } from '../matrix/expand.ts';
 import { executeGroups } from '../matrix/execute.ts';
 import { decideGate, DEFAULT_MIN_SUCCESS_RATIO, type GateComponent, type GateInput, type GateRun, type UpgradeRun } from '../matrix/gate.ts';
@@ -13,8 +13,11 @@ import { gateMarkdown } from '../report/markdown.ts';
 import { requirementsOf } from '../runner/plan.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { MODES, resolveTarget, type Mode } from '../targets/target.ts';
+import { resolvePinned } from '../targets/pinned.ts';
+import { downgradeReason } from '../targets/upgrades.ts';
 import { loadVersions } from '../targets/versions.ts';
 import type { Versions } from '../targets/versions-types.ts';
+import { count } from '../words.ts';
 
 /** The catalog's scenario that upgrades A to B under traffic with a representative configuration. */
 export const UPGRADE_SCENARIO = 'upgrade-gate';
@@ -37,18 +40,20 @@ interface Side {
 
 /** `--from`/`--to` per component: a KIC version, a Kong version, or `KIC/KONG` for both. */
 export function parseSide(text: string, component: GateComponent, v: Versions, flag: string): Side {
-  const clean = (s: string) => s.trim().replace(/^v/, '');
   const check = (what: string, value: string, known: string[]) => {
-    if (!known.includes(value)) throw new UserError(`${flag}: unknown ${what} version ${quote(value)}; known: ${known.join(', ')}`);
-    return value;
+    try {
+      return resolvePinned(what, value, known);
+    } catch (error) {
+      throw new UserError(`${flag}: ${oneLine(error)}`);
+    }
   };
   if (component === 'both') {
     const parts = text.split('/');
     if (parts.length !== 2) throw new UserError(`${flag} with --component both takes KIC/KONG, e.g. 3.4.4/3.9.0; got ${quote(text)}`);
-    return { kic: check('KIC', clean(parts[0]!), v.kic.versions), gateway: check('Kong Gateway', clean(parts[1]!), v.gateway.versions) };
+    return { kic: check('KIC', parts[0]!, v.kic.versions), gateway: check('Kong Gateway', parts[1]!, v.gateway.versions) };
   }
-  if (component === 'kic') return { kic: check('KIC', clean(text), v.kic.versions), gateway: v.gateway.default };
-  return { kic: v.kic.default, gateway: check('Kong Gateway', clean(text), v.gateway.versions) };
+  if (component === 'kic') return { kic: check('KIC', text, v.kic.versions), gateway: v.gateway.default };
+  return { kic: v.kic.default, gateway: check('Kong Gateway', text, v.gateway.versions) };
 }
 
 /** The upgrade-gate scenario installing A first; its fault upgrades to the target's (B's) versions. */
@@ -77,6 +82,9 @@ export function planGate(flags: GateFlags, versions: Versions, all: readonly Sce
   const from = parseSide(flags.from, component, versions, '--from');
   const to = parseSide(flags.to, component, versions, '--to');
   if (from.kic === to.kic && from.gateway === to.gateway) throw new UserError('--from and --to are the same versions; there is no upgrade to check');
+  // the gate installs A and upgrades to B; going back in version or in build is a different question
+  const backwards = downgradeReason(from.kic, to.kic, versions.kic.released) ?? downgradeReason(from.gateway, to.gateway);
+  if (backwards) throw new UserError(`--from ${sideText(from, component)} --to ${sideText(to, component)} is a downgrade: ${backwards}; the gate checks upgrades only`);
   const gate = all.find((s) => s.id === UPGRADE_SCENARIO);
   const mode = (flags.mode ?? gate?.requires.modes[0] ?? 'dbless') as Mode;
   if (!MODES.includes(mode)) throw new UserError(`unknown mode ${quote(String(flags.mode))}; known: ${MODES.join(', ')}`);
@@ -109,7 +117,7 @@ export async function gate(flags: GateFlags): Promise<number> {
     const lines = [
       `upgrade gate: ${p.component} ${from} → ${to} (mode ${p.mode})`,
       p.upgrade ? `  1. ${UPGRADE_SCENARIO}: install KIC ${p.component === 'gateway' ? p.to.kic : p.from.kic} / Kong ${p.component === 'kic' ? p.to.gateway : p.from.gateway} with the representative configuration under steady traffic, upgrade to ${targetLabel(p.upgrade.target)}` : `  1. no ${UPGRADE_SCENARIO} scenario is registered: the gate cannot pass without it`,
-      `  2. ${p.catalog.length} catalog case${p.catalog.length === 1 ? '' : 's'} that apply to ${to}:`,
+      `  2. ${count(p.catalog.length, 'catalog case')} that apply to ${to}:`,
       ...p.catalog.map((c) => `     ${scenarioLabel(c.scenario.id, c.variant)} · ${targetLabel(c.target)}`),
       ...(p.omitted.length ? ['  not applicable to B:', ...p.omitted.map((o) => `     ${o.scenario}: ${o.reason}`)] : []),
       `  fails on: any regression or inconclusive run, any catalog signature during or after the upgrade, traffic below ${(DEFAULT_MIN_SUCCESS_RATIO * 100).toFixed(0)}% success during it, Admin API entity drift`,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EnvironmentError, oneLine, UserError } from '../errors.ts';
 import { list } from './list.ts';
@@ -9,11 +10,12 @@ import type { MatrixFlags } from './matrix.ts';
 import type { RunFlags } from './run.ts';
 import { DEFAULT_TRAFFIC_RATE } from '../runner/defaults.ts';
 
-function targetOptions(cmd: Command): Command {
+/** The target flags; bisect picks the KIC versions itself, so it leaves out `--kic`. */
+function targetOptions(cmd: Command, { kic = true } = {}): Command {
+  if (kic) cmd.option('--kic <version>', 'Kong Ingress Controller version from versions.yaml, or a line (3.5) for its newest');
   return cmd
-    .option('--k8s <version>', 'Kubernetes version (minor, e.g. 1.33)')
-    .option('--kic <version>', 'Kong Ingress Controller version, from versions.yaml')
-    .option('--gateway <version>', 'Kong Gateway version, from versions.yaml')
+    .option('--k8s <version>', 'Kubernetes version: a pinned release (1.33.7) or a line (1.33)')
+    .option('--gateway <version>', 'Kong Gateway version from versions.yaml, or a line (3.9) for its newest')
     .addOption(new Option('--mode <mode>', 'database mode: dbless or postgres'))
     .addOption(new Option('--topology <topology>', 'single, split or hybrid'))
     .option('--feature-gates <gates>', 'KIC feature gates, e.g. FallbackConfiguration=true')
@@ -35,11 +37,26 @@ function runnerOptions(cmd: Command, outWhat: string): Command {
     .option('--diagnostics', 'collect diagnostics even when the verdict is pass');
 }
 
+/**
+ * Commander checks required options before arguments, so `bisect` alone would name `--good`
+ * before the scenario it needs first; these options are checked once the arguments are in.
+ */
+function requiredAfterArguments(cmd: Command, ...flags: string[]): void {
+  cmd.hook('preAction', (c) => {
+    for (const option of c.options.filter((o) => o.long !== undefined && flags.includes(o.long))) {
+      if (c.getOptionValue(option.attributeName()) === undefined) c.error(`error: required option '${option.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
+    }
+  });
+}
+
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 // Commands that need Docker, the network or the Kubernetes client load their modules only when
 // they run, so that `list`, `plan` and `replay` start fast.
 function program(setExit: (code: number) => void): Command {
   const root = new Command('kong-chaos')
     .description('Chaos and regression harness for Kong Gateway and the Kong Ingress Controller')
+    .version(PACKAGE.version, '-V, --version', 'print the kong-chaos version')
     .exitOverride()
     .showHelpAfterError(false)
     // one line even when commander adds a suggestion line or echoes an argument with a newline in it
@@ -67,9 +84,9 @@ function program(setExit: (code: number) => void): Command {
     .command('matrix')
     .description('run scenarios × targets on kind, sharded, with shared clusters')
     .option('--scenarios <ids>', 'comma-separated scenario ids (default: all)')
-    .option('--kic <versions>', 'comma-separated KIC versions (default: newest per minor + expectation boundaries)')
+    .option('--kic <versions>', 'comma-separated KIC versions or lines (3.5: its newest) (default: newest per line + expectation boundaries)')
     .option('--modes <modes>', 'comma-separated: dbless,postgres')
-    .option('--k8s <versions>', 'comma-separated Kubernetes minors')
+    .option('--k8s <versions>', 'comma-separated Kubernetes versions: pinned releases (1.33.7) or lines (1.33)')
     .option('--shard <i/n>', 'run only shard i of n')
     .option('--shards <n>', 'shard count for --emit-github-matrix')
     .option('--repeat <n>', 'runs per case, for flake rates', '1')
@@ -82,18 +99,19 @@ function program(setExit: (code: number) => void): Command {
   const gate = root
     .command('gate')
     .description('upgrade gate: A → B under traffic, then the catalog scenarios on B')
-    .requiredOption('--from <version>', 'KIC, Kong, or KIC/KONG with --component both')
-    .requiredOption('--to <version>', 'same form as --from')
+    .requiredOption('--from <version>', 'KIC, Kong, or KIC/KONG with --component both; a line (3.4) means its newest')
+    .requiredOption('--to <version>', 'same form as --from; an older version or build is refused')
     .option('--component <c>', 'kic, gateway or both', 'kic')
     .option('--mode <mode>', 'dbless or postgres')
     .option('--dry-run', 'print the plan; run nothing');
   runnerOptions(gate, 'run directories and gate.md').action(async (o: GateFlags) => setExit(await (await import('./gate.ts')).gate(o)));
 
-  const bisect = targetOptions(root.command('bisect').argument('<scenario>').description('the first KIC version between good and bad whose outcome differs'))
-    .requiredOption('--good <version>', 'KIC version with the reference outcome')
-    .requiredOption('--bad <version>', 'KIC version with the changed outcome')
+  const bisect = targetOptions(root.command('bisect').argument('<scenario>').description('the first KIC version between good and bad whose outcome differs'), { kic: false })
+    .option('--good <version>', 'KIC version with the reference outcome (required)')
+    .option('--bad <version>', 'KIC version with the changed outcome (required)')
     .option('--dry-run', 'print versions and first probes; run nothing')
     .option('--json', 'dry run as JSON');
+  requiredAfterArguments(bisect, '--good', '--bad');
   runnerOptions(bisect, 'run directories').action(async (id: string, o: BisectFlags) => setExit(await (await import('./bisect.ts')).bisect(id, o)));
 
   root
@@ -136,8 +154,28 @@ function program(setExit: (code: number) => void): Command {
     .option('--json', 'machine-readable output')
     .action(async (files: string[], o: { json?: boolean }) => setExit(await (await import('./diagnose.ts')).diagnose(files, Boolean(o.json))));
 
+  for (const cmd of [root, ...root.commands]) {
+    const examples = EXAMPLES[cmd === root ? '' : cmd.name()];
+    if (examples) cmd.addHelpText('after', `\nExample${examples.length === 1 ? '' : 's'}:\n${examples.map((e) => `  $ kong-chaos ${e}`).join('\n')}`);
+  }
   return root;
 }
+
+/** What each `--help` ends with: a command line that works as written (a test runs the offline ones). */
+export const EXAMPLES: Record<string, string[]> = {
+  '': ['list', 'plan gateway-listener-stuck --kic 3.4.3', 'run gateway-listener-stuck --kic 3.4.3 --install-tools'],
+  list: ['list', 'list --json'],
+  plan: ['plan gateway-listener-stuck --kic 3.4.3', 'plan plugin-id-drift --mode postgres --kic 3.4.5 --json'],
+  run: ['run gateway-listener-stuck --kic 3.4.3 --install-tools', 'run plugin-id-drift --mode postgres --kic 3.4 --k8s 1.33 --keep-cluster'],
+  matrix: ['matrix --dry-run --scenarios gateway-listener-stuck,plugin-id-drift --kic 3.4,3.5', 'matrix --shard 1/4 --install-tools --out runs'],
+  gate: ['gate --from 3.5.12 --to 3.5.13 --dry-run', `gate --component both --from 3.5.12/3.9.0 --to 3.5.13/3.9.1 --mode postgres`],
+  bisect: ['bisect gateway-listener-stuck --good 3.4.3 --bad 3.4.5 --dry-run', 'bisect gateway-listener-stuck --good 3.4.3 --bad 3.4.5'],
+  doctor: ['doctor', 'doctor --json'],
+  cleanup: ['cleanup --dry-run', 'cleanup --older-than 30m'],
+  replay: ['replay runs/20251123t0853-a1b2-gateway-listener-stuck', 'replay runs/20251123t0853-a1b2-gateway-listener-stuck --json'],
+  probe: [`probe --url http://127.0.0.1:8000/echo --rate 50 --duration 10`, 'probe --url https://127.0.0.1:8443/echo --host example.test --insecure --json'],
+  diagnose: ['diagnose kic.log kong.log events.json', 'diagnose gateway.yaml --json'],
+};
 
 /**
  * Runs the CLI and returns the exit code: 0 all pass or observed, 1 a verdict mismatch,

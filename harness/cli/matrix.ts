@@ -10,6 +10,8 @@ import type { CaseRecord, MatrixRecord } from '../matrix/results.ts';
 import { assignShards, formatShard, parseShard, shardCountFor, type Shard } from '../matrix/shard.ts';
 import { mergeJUnit } from '../report/junit-merge.ts';
 import { loadVersions } from '../targets/versions.ts';
+import { count } from '../words.ts';
+import { nodeImageVersion } from '../targets/pinned.ts';
 
 export interface MatrixFlags {
   scenarios?: string;
@@ -108,11 +110,11 @@ function planJson(e: Expansion, shards: readonly Shard[], only: Shard | undefine
 }
 
 function planText(e: Expansion, shards: readonly Shard[], only: Shard | undefined, repeat: number): string {
-  const lines = [`${e.cases.length} cases${repeat > 1 ? ` × ${repeat} repeats` : ''} in ${shards.length} shard${shards.length === 1 ? '' : 's'}`];
+  const lines = [`${count(e.cases.length, 'case')}${repeat > 1 ? ` × ${repeat} repeats` : ''} in ${count(shards.length, 'shard')}`];
   for (const s of only ? [only] : shards) {
-    lines.push('', `shard ${formatShard(s)}: ${s.cases.length} cases, ${s.groups.length} clusters, about ${Math.ceil(s.estimateSeconds / 60)} min`);
+    lines.push('', `shard ${formatShard(s)}: ${count(s.cases.length, 'case')}, ${count(s.groups.length, 'cluster')}, about ${Math.ceil(s.estimateSeconds / 60)} min`);
     for (const g of s.groups) {
-      lines.push(`  cluster k8s ${g.k8s.k8s} ${g.shape}${g.cold ? ' (its own: the case damages its nodes)' : ` (shared by ${g.cases.length})`}`);
+      lines.push(`  cluster k8s ${nodeImageVersion(g.k8s)} ${g.shape}${g.cold ? ' (its own: the case damages its nodes)' : ` (shared by ${g.cases.length})`}`);
       for (const c of g.cases) lines.push(`    ${scenarioLabel(c.scenario.id, c.variant)} · ${targetLabel(c.target)}`);
     }
   }
@@ -157,7 +159,7 @@ function collect(dir: string, out: string): number {
   const record: MatrixRecord = { kind: 'kong-chaos-matrix', shard: null, cases, savedSeconds: saved };
   writeReports(outDir, record);
   writeFileSync(join(outDir, 'junit.xml'), mergeJUnit(junit));
-  console.log(`merged ${files.length} shard report${files.length === 1 ? '' : 's'} (${cases.length} cases) into ${outDir}`);
+  console.log(`merged ${count(files.length, 'shard report')} (${count(cases.length, 'case')}) into ${outDir}`);
   return cases.every((c) => isCaseSuccess(c.verdict)) ? 0 : 1;
 }
 

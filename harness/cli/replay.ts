@@ -4,6 +4,7 @@ import { readBundle, type Bundle } from '../evidence/bundle.ts';
 import { quote, UserError } from '../errors.ts';
 import { reportBundle } from '../runner/report.ts';
 import { describeJudged } from '../runner/verdict.ts';
+import { isSuccess } from '../judge/verdict.ts';
 
 /**
  * Every finished run records a teardown step, so a bundle without one was cut off — possibly at
@@ -17,7 +18,10 @@ function unfinished(bundle: Bundle): string[] {
   return [`the run stops ${where}: the phases after it and teardown are missing`];
 }
 
-/** Re-judges a run directory offline with the current scenario definitions, and redraws its report.html. */
+/**
+ * Re-judges a run directory offline with the current scenario definitions, and redraws its
+ * report.html. Exit codes as `run`: 0 for pass or observed, 1 for any other verdict.
+ */
 export function replay(dir: string, json: boolean): number {
   if (!existsSync(dir)) throw new UserError(`no run directory at ${quote(dir)}`);
   const bundle = readBundle(dir);
@@ -38,5 +42,5 @@ export function replay(dir: string, json: boolean): number {
     console.log(`${scenario.id}: ${result.verdict} (outcome ${out.outcome}) — ${out.reason}`);
     for (const s of out.symptoms) console.log(`  ${s.signature} ${s.subject}: ${s.summary}${s.clearedAt ? ' (cleared)' : ''}`);
   }
-  return 0;
+  return isSuccess(result.verdict) ? 0 : 1;
 }

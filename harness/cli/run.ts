@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect } from 'chai';
 import Mocha from 'mocha';
 import { scenarioById } from '../../scenarios/index.ts';
 import { connect } from '../k8s/client.ts';
-import { quote, UserError } from '../errors.ts';
+import { fileProblem, quote, UserError } from '../errors.ts';
 import { ConsoleAndJUnitReporter } from '../report/mocha-reporter.ts';
 import type { Cleaner } from '../runner/cleanup.ts';
 import { targetFor } from '../runner/plan.ts';
@@ -15,6 +14,7 @@ import { runOne, summaryOf, type RunResult } from '../runner/run.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { describeTarget, type Target, type TargetFlags } from '../targets/target.ts';
 import { loadVersions } from '../targets/versions.ts';
+import { isSuccess } from '../judge/verdict.ts';
 
 export interface RunFlags extends TargetFlags {
   variant?: string;
@@ -47,8 +47,15 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   });
   const trafficRate = Number(flags.trafficRate);
   if (!Number.isFinite(trafficRate) || trafficRate < 0) throw new UserError(`bad --traffic-rate ${quote(flags.trafficRate)}: expected requests per second, 0 for none`);
-  // a kubeconfig that does not parse is bad input (exit 2), found before the machine is checked
-  if (flags.kubeconfig) connect({ kubeconfigPath: flags.kubeconfig, ...(flags.context ? { context: flags.context } : {}) });
+  // a kubeconfig that is missing or does not parse is bad input (exit 2), found before the machine is checked
+  if (flags.kubeconfig) {
+    try {
+      readFileSync(flags.kubeconfig);
+    } catch (error) {
+      throw new UserError(`cannot load kubeconfig from ${quote(flags.kubeconfig)}: ${fileProblem(error)}`);
+    }
+    connect({ kubeconfigPath: flags.kubeconfig, ...(flags.context ? { context: flags.context } : {}) });
+  }
   await preflight({
     // kind needs Docker; on a cluster the user brings, only Postgres (DB mode) does
     needsDocker: !flags.kubeconfig || cases.some((c) => c.target.mode === 'postgres'),
@@ -88,7 +95,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
           });
           results.push(r);
           const expected = r.expectation ? `${r.expectation.range} expects ${[r.expectation.accepted].flat().join(' or ')}` : 'no expectation';
-          expect(r.verdict, `verdict ${r.verdict}: outcome ${r.judgement.outcome} (${expected}) — ${r.judgement.reason}; evidence in ${r.runDir}`).to.be.oneOf(['pass', 'observed']);
+          if (!isSuccess(r.verdict)) throw new Error(`verdict ${r.verdict}: outcome ${r.judgement.outcome} (${expected}) — ${r.judgement.reason}; evidence in ${r.runDir}`);
         }),
       );
     }

@@ -1,6 +1,7 @@
 import { describeSignature } from '../judge/signatures.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { readableFromFiles, type Evidence, type Hit, type Matcher } from './match.ts';
+import { count } from '../words.ts';
 
 export interface ScannedFile {
   file: string;
@@ -82,7 +83,7 @@ export function formatReport(report: DiagnoseReport): string {
       out.push(...m.distinguish.split('\n').map((l) => `  ${l}`));
     }
   }
-  const read = report.files.map((f) => `${f.file} (${f.count} ${f.kind === 'log' ? 'lines' : 'observations'})`).join(', ');
+  const read = report.files.map((f) => `${f.file} (${count(f.count, f.kind === 'log' ? 'line' : 'observation')})`).join(', ');
   out.push(report.matches.length === 0 ? `no catalog failure mode matched in ${read}` : `read ${read}`);
   return out.join('\n');
 }

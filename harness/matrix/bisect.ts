@@ -1,5 +1,6 @@
 import semver from 'semver';
-import { quote, UserError } from '../errors.ts';
+import { UserError } from '../errors.ts';
+import { resolvePinned } from '../targets/pinned.ts';
 import type { Outcome } from '../judge/outcome.ts';
 
 export interface Probe {
@@ -23,9 +24,7 @@ export interface BisectResult {
  * good is older ("which release broke it?"), descending when good is newer ("which fixed it?").
  */
 export function versionsBetween(known: readonly string[], good: string, bad: string): string[] {
-  const clean = (v: string) => v.replace(/^v/, '');
-  const [g, b] = [clean(good), clean(bad)];
-  for (const v of [g, b]) if (!known.includes(v)) throw new UserError(`unknown KIC version ${quote(v)}; known: ${known.join(', ')}`);
+  const [g, b] = [resolvePinned('KIC', good, known), resolvePinned('KIC', bad, known)];
   if (g === b) throw new UserError('--good and --bad name the same version; nothing to bisect');
   const ordered = [...known].sort(semver.compare);
   const [lo, hi] = [ordered.indexOf(g), ordered.indexOf(b)];

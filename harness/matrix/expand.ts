@@ -1,9 +1,10 @@
 import semver from 'semver';
-import { quote, UserError } from '../errors.ts';
+import { didYouMean, quote, UserError } from '../errors.ts';
 import { expectationFor, type ExpectationTable } from '../judge/expectations.ts';
 import { expectationsOf, requirementsOf, variantOf } from '../runner/plan.ts';
 import type { ClusterShape, Scenario } from '../runner/scenario.ts';
 import { describeTarget, MODES, resolveTarget, type Mode, type Target } from '../targets/target.ts';
+import { nodeImageVersion, resolvePinned } from '../targets/pinned.ts';
 import type { Versions } from '../targets/versions-types.ts';
 
 /** One scenario (or one of its variants) against one target: a cell of the matrix. */
@@ -60,9 +61,9 @@ export function caseKey(id: string, variant: string | undefined, t: Target): str
 export function expandMatrix(all: readonly Scenario[], versions: Versions, selection: MatrixSelection): Expansion {
   const chosen = pickScenarios(all, selection.scenarios);
   const modes = pickModes(selection.modes);
-  const k8s = selection.k8s?.map((v) => v.replace(/^v/, '').split('.').slice(0, 2).join('.')) ?? [versions.kind.defaultK8s];
-  checkKnown('Kubernetes version', k8s, versions.kind.nodeImages.map((n) => n.k8s));
-  checkKnown('KIC version', selection.kic?.map((v) => v.replace(/^v/, '')), versions.kic.versions);
+  // a line and its pinned patch are the same node image: one case, not two
+  const k8s = selection.k8s ? [...new Set(selection.k8s.map((v) => resolvePinned('Kubernetes', v, versions.kind.nodeImages.map(nodeImageVersion))))] : [versions.kind.defaultK8s];
+  const kicSelected = selection.kic && [...new Set(selection.kic.map((v) => resolvePinned('KIC', v, versions.kic.versions)))];
   const cases: MatrixCase[] = [];
   const omitted: Omission[] = [];
   for (const scenario of chosen) {
@@ -74,7 +75,7 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
         omitted.push({ scenario: scenario.id, variant, reason: `needs mode ${req.modes.join(' or ')}; selected ${modes.join(', ')}` });
         continue;
       }
-      const kics = (selection.kic?.map((v) => v.replace(/^v/, '')) ?? defaultKicVersions(versions, expectationTables(scenario))).filter((v) => !req.kic || semver.satisfies(v, req.kic));
+      const kics = (kicSelected ?? defaultKicVersions(versions, expectationTables(scenario))).filter((v) => !req.kic || semver.satisfies(v, req.kic));
       if (kics.length === 0) {
         omitted.push({ scenario: scenario.id, variant, reason: `needs KIC ${req.kic}; none of ${selection.kic?.join(', ')} qualifies` });
         continue;
@@ -128,7 +129,7 @@ export function defaultKicVersions(versions: Versions, tables: readonly Expectat
 function pickScenarios(all: readonly Scenario[], ids: string[] | undefined): Scenario[] {
   if (!ids) return [...all];
   const unknown = ids.filter((id) => !all.some((s) => s.id === id));
-  if (unknown.length) throw new UserError(`unknown scenario ${quote(unknown[0]!)}; known: ${all.map((s) => s.id).join(', ')}`);
+  if (unknown.length) throw new UserError(`unknown scenario ${quote(unknown[0]!)}${didYouMean(unknown[0]!, all.map((s) => s.id))}; known: ${all.map((s) => s.id).join(', ')}`);
   return all.filter((s) => ids.includes(s.id));
 }
 

@@ -8,6 +8,7 @@ import { scenarioLabel, targetLabel, type MatrixCase } from './expand.ts';
 import type { ClusterGroup } from './groups.ts';
 import { caseRecord, type AttemptRecord, type CaseRecord } from './results.ts';
 import { oneLine } from '../errors.ts';
+import { count } from '../words.ts';
 
 /** What the matrix needs of one finished run. */
 export type ExecutedRun = Pick<RunResult, 'runId' | 'runDir' | 'judgement' | 'verdict'> & {
@@ -49,7 +50,7 @@ export interface MatrixOutcome {
 export function addMatrixSuite(root: Mocha.Suite, groups: readonly ClusterGroup[], d: MatrixRunDeps): MatrixOutcome {
   const out: MatrixOutcome = { cases: [], runs: new Map(), savedSeconds: 0 };
   for (const group of groups) {
-    const suite = Mocha.Suite.create(root, group.cold ? `own cluster k8s ${group.k8s.k8s} ${group.shape}` : `shared cluster k8s ${group.k8s.k8s} ${group.shape} (${group.cases.length} cases)`);
+    const suite = Mocha.Suite.create(root, group.cold ? `own cluster k8s ${group.k8s.k8s} ${group.shape}` : `shared cluster k8s ${group.k8s.k8s} ${group.shape} (${count(group.cases.length, 'case')})`);
     let shared: { name: string; seconds: number } | undefined;
     if (!group.cold) {
       suite.beforeAll(`create the shared ${group.shape} cluster`, async () => {

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { quote, UserError } from '../errors.ts';
+import { nodeImageVersion, resolvePinned } from './pinned.ts';
 import type { NodeImage, Versions } from './versions-types.ts';
 
 export const MODES = ['dbless', 'postgres'] as const;
@@ -56,19 +57,14 @@ export function resolveTarget(versions: Versions, requires: Requirements, flags:
 }
 
 function pickVersion(what: string, wanted: string | undefined, known: string[], fallback: string): string {
-  if (wanted === undefined) return fallback;
-  const clean = wanted.replace(/^v/, '');
-  if (!known.includes(clean)) throw new UserError(`unknown ${what} version ${quote(wanted)}; known: ${known.join(', ')}`);
-  return clean;
+  return wanted === undefined ? fallback : resolvePinned(what, wanted, known);
 }
 
+/** Node images are pinned one per Kubernetes line; the version a user names must be that image's. */
 function pickNodeImage(versions: Versions, wanted: string | undefined): NodeImage {
-  const minor = wanted === undefined ? versions.kind.defaultK8s : wanted.replace(/^v/, '').split('.').slice(0, 2).join('.');
-  const image = versions.kind.nodeImages.find((n) => n.k8s === minor);
-  if (!image) {
-    throw new UserError(`unknown Kubernetes version ${quote(wanted ?? "")}; known: ${versions.kind.nodeImages.map((n) => n.k8s).join(', ')}`);
-  }
-  return image;
+  if (wanted === undefined) return versions.kind.nodeImages.find((n) => n.k8s === versions.kind.defaultK8s)!;
+  const version = resolvePinned('Kubernetes', wanted, versions.kind.nodeImages.map(nodeImageVersion));
+  return versions.kind.nodeImages.find((n) => nodeImageVersion(n) === version)!;
 }
 
 function pickChoice<T extends string>(what: string, wanted: string | undefined, all: readonly T[], allowed: readonly T[], scenarioId: string): T {
@@ -93,5 +89,5 @@ export function parseFeatureGates(text: string | undefined): string[] {
 
 export function describeTarget(t: Target): string {
   const gates = t.featureGates.length ? ` gates=${t.featureGates.join(',')}` : '';
-  return `k8s ${t.k8s.k8s} · KIC ${t.kic} · Kong ${t.gateway} · ${t.mode} · ${t.topology}${gates}`;
+  return `k8s ${nodeImageVersion(t.k8s)} · KIC ${t.kic} · Kong ${t.gateway} · ${t.mode} · ${t.topology}${gates}`;
 }

@@ -30,7 +30,8 @@ export interface NodeImage {
 export interface Versions {
   kind: { version: string; nodeImages: NodeImage[]; defaultK8s: string };
   tools: Record<ToolName, ToolPin>;
-  kic: { versions: string[]; default: string };
+  /** `released`: each version's release date (YYYY-MM-DD), to tell which of two builds on different lines is newer */
+  kic: { versions: string[]; default: string; released: Record<string, string> };
   gateway: { versions: string[]; default: string; image: string };
   kicImage: string;
   charts: {

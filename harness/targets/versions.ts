@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
-import { oneLine, quote, UserError } from '../errors.ts';
+import { fileProblem, quote, UserError } from '../errors.ts';
 import type { Versions } from './versions-types.ts';
 
 export const VERSIONS_FILE = fileURLToPath(new URL('../../versions.yaml', import.meta.url));
@@ -58,7 +58,11 @@ const schema = {
       },
     },
     tools: { type: 'object', required: ['kind', 'kubectl', 'helm'], properties: { kind: pin, kubectl: pin, helm: pin } },
-    kic: versionList,
+    kic: {
+      ...versionList,
+      required: ['versions', 'default', 'released'],
+      properties: { ...versionList.properties, released: { type: 'object', additionalProperties: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
+    },
     gateway: { ...versionList, required: ['versions', 'default', 'image'] },
     kicImage: { type: 'string' },
     charts: {
@@ -104,6 +108,8 @@ export function parseVersions(text: string, file = 'versions.yaml'): Versions {
       throw new UserError(`${file} is malformed: ${list}.default ${data[list].default} is not in ${list}.versions`);
     }
   }
+  const undated = data.kic.versions.find((v) => data.kic.released[v] === undefined);
+  if (undated !== undefined) throw new UserError(`${file} is malformed: kic.released has no date for ${undated}`);
   if (!data.kind.nodeImages.some((n) => n.k8s === data.kind.defaultK8s)) {
     throw new UserError(`${file} is malformed: kind.defaultK8s ${data.kind.defaultK8s} has no node image`);
   }
@@ -124,8 +130,7 @@ export function loadVersions(file = versionsFile()): Versions {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${quote(file)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : oneLine(error)}`);
+    throw new UserError(`cannot read ${quote(file)}: ${fileProblem(error)}`);
   }
   const versions = parseVersions(text, quote(file));
   if (file === VERSIONS_FILE) cached = versions;

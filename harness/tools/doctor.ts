@@ -9,12 +9,11 @@ import { reachable, type Reachability } from './docker.ts';
 import { resolveBinary, toolBinDir } from './exec.ts';
 import { readToolVersion, sameVersion, type VersionReading } from './install.ts';
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  severity: 'error' | 'warning';
-  message: string;
-}
+/**
+ * One line of the doctor's report. Only a failed check has a severity: an error stops a run, a
+ * warning does not (`doctor --json` must never say `"ok": true` and `"severity": "error"` at once).
+ */
+export type Check = { name: string; ok: true; message: string } | { name: string; ok: false; severity: 'error' | 'warning'; message: string };
 
 export interface DoctorOptions {
   pins: readonly ToolPin[];
@@ -29,10 +28,10 @@ export type PortProbe = { host: string; free: true } | { host: string; free: fal
 export const PROBE_HOSTS = ['127.0.0.1', '0.0.0.0'] as const;
 
 function pass(name: string, message: string): Check {
-  return { name, ok: true, severity: 'error', message };
+  return { name, ok: true, message };
 }
 
-function fail(name: string, severity: Check['severity'], message: string): Check {
+function fail(name: string, severity: 'error' | 'warning', message: string): Check {
   return { name, ok: false, severity, message };
 }
 

@@ -54,13 +54,14 @@ function system({ breaks = false, blipMs }: Upgrade = {}): Pick<FakeRunOptions, 
 }
 
 describe('scenario upgrade-gate', () => {
-  it('upgrades from the KIC listed just before the target', () => {
+  it('upgrades from the previous release of the target, never from a newer build of another line', () => {
     expect(previousKic('3.5.13')).to.equal('3.5.12');
-    expect(previousKic('3.5.0')).to.equal('3.4.20');
+    // 3.4.20 (2026-08-07) is newer than 3.5.0 (2025-07-02); 3.4.7 (2025-06-20) came out just before it
+    expect(previousKic('3.5.0')).to.equal('3.4.7');
     expect(previousKic('3.4.10')).to.equal('3.4.9');
     expect(previousKic('3.4.1')).to.equal(undefined);
     const target = resolveTarget(loadVersions(), scenario.requires, { kic: '3.5.0', ...TARGET }, scenario.id);
-    expect(scenario.install(target, undefined)).to.deep.equal({ initialKic: '3.4.20', gatewayApi: true });
+    expect(scenario.install(target, undefined)).to.deep.equal({ initialKic: '3.4.7', gatewayApi: true });
   });
 
   it('refuses the oldest KIC in versions.yaml: there is nothing to upgrade from', () => {

@@ -8,6 +8,7 @@ import { scenarioById, scenarios } from '../../../scenarios/index.ts';
 import { BundleWriter, EVIDENCE_FILE } from '../../../harness/evidence/bundle.ts';
 import type { Observation } from '../../../harness/evidence/types.ts';
 import { UserError } from '../../../harness/errors.ts';
+import { lineOf, nodeImageVersion } from '../../../harness/targets/pinned.ts';
 import { loadVersions, VERSIONS_FILE, versionsFile } from '../../../harness/targets/versions.ts';
 import { cli, expectOneLineRefusal } from '../../support/capture.ts';
 import { RUN_HEADER, step, T0 } from '../../support/bundle-fixtures.ts';
@@ -30,11 +31,13 @@ interface BadInput {
 }
 
 const versions = loadVersions();
+/** A refusal lists the pinned releases and says that a line picks its newest. */
+const pinned = (list: string[]) => `${list.join(', ')} (or a line such as ${lineOf(list.at(-1)!)} for its newest)`;
 const known = {
   scenarios: scenarios.map((s) => s.id).join(', '),
-  kic: versions.kic.versions.join(', '),
-  gateway: versions.gateway.versions.join(', '),
-  k8s: versions.kind.nodeImages.map((n) => n.k8s).join(', '),
+  kic: pinned(versions.kic.versions),
+  gateway: pinned(versions.gateway.versions),
+  k8s: pinned(versions.kind.nodeImages.map(nodeImageVersion)),
 };
 const driftRange = scenarioById('plugin-id-drift').requires.kic!;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -45,10 +48,13 @@ const targetErrors = (cmd: 'plan' | 'run'): BadInput[] => {
   return [
     { input: 'no scenario', argv: (f) => [cmd, ...out(f)], message: () => `missing required argument 'scenario'` },
     { input: 'unknown scenario', argv: (f) => [cmd, 'no-such-scenario', ...out(f)], message: () => `unknown scenario "no-such-scenario"; known: ${known.scenarios}` },
+    { input: 'misspelt scenario (with a suggestion)', argv: (f) => [cmd, 'gateway-listner-stuck', ...out(f)], message: () => `unknown scenario "gateway-listner-stuck" (Did you mean gateway-listener-stuck?); known: ${known.scenarios}` },
     { input: 'scenario id with a newline', argv: (f) => [cmd, 'a\nb', ...out(f)], message: () => `unknown scenario "a\\nb"; known: ${known.scenarios}` },
     { input: 'unknown KIC version', argv: (f) => [cmd, 'gateway-listener-stuck', '--kic', '9.9.9', ...out(f)], message: () => `unknown KIC version "9.9.9"; known: ${known.kic}` },
     { input: 'unknown Kong version', argv: (f) => [cmd, 'gateway-listener-stuck', '--gateway', '9.9', ...out(f)], message: () => `unknown Kong Gateway version "9.9"; known: ${known.gateway}` },
     { input: 'unknown Kubernetes version', argv: (f) => [cmd, 'gateway-listener-stuck', '--k8s', '1.10', ...out(f)], message: () => `unknown Kubernetes version "1.10"; known: ${known.k8s}` },
+    { input: 'Kubernetes patch that is not pinned', argv: (f) => [cmd, 'gateway-listener-stuck', '--k8s', '1.33.1', ...out(f)], message: () => `unknown Kubernetes version "1.33.1"; known: ${known.k8s}` },
+    { input: 'Kubernetes patch beyond the pinned one', argv: (f) => [cmd, 'gateway-listener-stuck', '--k8s', '1.33.99', ...out(f)], message: () => `unknown Kubernetes version "1.33.99"; known: ${known.k8s}` },
     { input: 'unknown mode', argv: (f) => [cmd, 'gateway-listener-stuck', '--mode', 'mysql', ...out(f)], message: () => 'unknown mode "mysql"; known: dbless, postgres' },
     { input: 'unknown topology', argv: (f) => [cmd, 'gateway-listener-stuck', '--topology', 'ring', ...out(f)], message: () => 'unknown topology "ring"; known: single, split, hybrid' },
     { input: 'mode the scenario does not allow', argv: (f) => [cmd, 'plugin-id-drift', '--mode', 'dbless', ...out(f)], message: () => 'plugin-id-drift does not run with mode dbless; it needs postgres' },
@@ -78,6 +84,16 @@ const table: Record<string, BadInput[]> = {
       input: '--kubeconfig that does not parse',
       argv: (f) => ['run', 'gateway-listener-stuck', '--kubeconfig', f.file('broken.kubeconfig'), '--out', f.file('runs')],
       message: (f) => new RegExp(`^cannot load kubeconfig from ${escape(JSON.stringify(f.file('broken.kubeconfig')))}: [^|]+$`),
+    },
+    {
+      input: '--kubeconfig that does not exist',
+      argv: (f) => ['run', 'gateway-listener-stuck', '--kubeconfig', f.file('gone.kubeconfig'), '--out', f.file('runs')],
+      message: (f) => `cannot load kubeconfig from ${JSON.stringify(f.file('gone.kubeconfig'))}: no such file`,
+    },
+    {
+      input: '--kubeconfig that is a directory',
+      argv: (f) => ['run', 'gateway-listener-stuck', '--kubeconfig', f.file('not-a-bundle'), '--out', f.file('runs')],
+      message: (f) => `cannot load kubeconfig from ${JSON.stringify(f.file('not-a-bundle'))}: a directory`,
     },
     {
       input: '--kubeconfig with --reuse-cluster',
@@ -130,8 +146,10 @@ const table: Record<string, BadInput[]> = {
   matrix: [
     { input: 'bad --shard', argv: (f) => ['matrix', '--shard', '5/4', '--out', f.file('runs')], message: () => 'bad shard "5/4": expected i/n with 1 <= i <= n, e.g. 2/4' },
     { input: 'unknown KIC version', argv: (f) => ['matrix', '--kic', '9.9.9', '--out', f.file('runs')], message: () => `unknown KIC version "9.9.9"; known: ${known.kic}` },
+    { input: 'Kubernetes patch that is not pinned', argv: (f) => ['matrix', '--k8s', '1.33,1.33.1', '--out', f.file('runs')], message: () => `unknown Kubernetes version "1.33.1"; known: ${known.k8s}` },
     { input: 'unknown mode', argv: (f) => ['matrix', '--modes', 'dbless,mysql', '--out', f.file('runs')], message: () => 'unknown mode "mysql"; known: dbless, postgres' },
     { input: 'unknown scenario', argv: (f) => ['matrix', '--scenarios', 'no-such-scenario', '--out', f.file('runs')], message: () => `unknown scenario "no-such-scenario"; known: ${known.scenarios}` },
+    { input: 'misspelt scenario (with a suggestion)', argv: (f) => ['matrix', '--scenarios', 'plugin-id-drift,databse-outage', '--out', f.file('runs')], message: () => `unknown scenario "databse-outage" (Did you mean database-outage?); known: ${known.scenarios}` },
     { input: 'bad --repeat', argv: (f) => ['matrix', '--repeat', '0', '--out', f.file('runs')], message: () => 'bad --repeat "0": expected a whole number from 1 to 20' },
     { input: 'bad --shards', argv: () => ['matrix', '--emit-github-matrix', '--shards', 'many'], message: () => 'bad --shards "many": expected a whole number from 1 to 256' },
     { input: '--collect of a missing directory', argv: (f) => ['matrix', '--collect', f.file('gone')], message: (f) => `--collect needs a directory; "${f.file('gone')}" is not one` },
@@ -141,6 +159,17 @@ const table: Record<string, BadInput[]> = {
     { input: 'no --to', argv: () => ['gate', '--from', '3.4.3'], message: () => `required option '--to <version>' not specified` },
     { input: 'same versions', argv: (f) => ['gate', '--from', '3.4.3', '--to', 'v3.4.3', '--out', f.file('runs')], message: () => '--from and --to are the same versions; there is no upgrade to check' },
     { input: 'unknown version', argv: (f) => ['gate', '--from', '9.9.9', '--to', '3.4.4', '--out', f.file('runs')], message: () => `--from: unknown KIC version "9.9.9"; known: ${known.kic}` },
+    { input: 'a downgrade', argv: (f) => ['gate', '--from', '3.4.4', '--to', '3.4.3', '--dry-run', '--out', f.file('runs')], message: () => '--from 3.4.4 --to 3.4.3 is a downgrade: 3.4.3 is older than 3.4.4; the gate checks upgrades only' },
+    {
+      input: 'a higher version that is an older build',
+      argv: (f) => ['gate', '--from', '3.4.20', '--to', '3.5.0', '--dry-run', '--out', f.file('runs')],
+      message: () => '--from 3.4.20 --to 3.5.0 is a downgrade: 3.5.0 (released 2025-07-02) is an older build than 3.4.20 (released 2026-08-07), though its version is higher; the gate checks upgrades only',
+    },
+    {
+      input: 'a Kong downgrade with --component both',
+      argv: (f) => ['gate', '--component', 'both', '--from', '3.4.3/3.9.1', '--to', '3.4.4/3.8.1', '--dry-run', '--out', f.file('runs')],
+      message: () => '--from 3.4.3/3.9.1 --to 3.4.4/3.8.1 is a downgrade: 3.8.1 is older than 3.9.1; the gate checks upgrades only',
+    },
     { input: 'unknown --component', argv: (f) => ['gate', '--from', '3.4.3', '--to', '3.4.4', '--component', 'kong', '--out', f.file('runs')], message: () => 'unknown --component "kong"; known: kic, gateway, both' },
     {
       input: '--component both without KIC/KONG',
@@ -150,6 +179,9 @@ const table: Record<string, BadInput[]> = {
     { input: 'unknown mode', argv: (f) => ['gate', '--from', '3.4.3', '--to', '3.4.4', '--mode', 'mysql', '--out', f.file('runs')], message: () => 'unknown mode "mysql"; known: dbless, postgres' },
   ],
   bisect: [
+    { input: 'no arguments: the scenario is named first', argv: () => ['bisect'], message: () => `missing required argument 'scenario'` },
+    { input: 'no --good', argv: () => ['bisect', 'gateway-listener-stuck', '--bad', '3.4.4'], message: () => `required option '--good <version>' not specified` },
+    { input: '--kic (bisect picks the KIC versions itself)', argv: () => ['bisect', 'gateway-listener-stuck', '--good', '3.4.3', '--bad', '3.4.4', '--kic', '3.4.3'], message: () => `unknown option '--kic'` },
     { input: 'no --bad', argv: () => ['bisect', 'gateway-listener-stuck', '--good', '3.4.3'], message: () => `required option '--bad <version>' not specified` },
     { input: 'good equals bad', argv: (f) => ['bisect', 'gateway-listener-stuck', '--good', '3.4.3', '--bad', '3.4.3', '--out', f.file('runs')], message: () => '--good and --bad name the same version; nothing to bisect' },
     { input: 'unknown version', argv: (f) => ['bisect', 'gateway-listener-stuck', '--good', '9.9.9', '--bad', '3.4.3', '--out', f.file('runs')], message: () => `unknown KIC version "9.9.9"; known: ${known.kic}` },
@@ -234,7 +266,7 @@ describe('bad input: one line, exit 2, for every command', function () {
     });
   }
 
-  describe('replay of a truncated bundle: exit 0, a warning naming what is missing, a judgement of what is there', () => {
+  describe('replay of a truncated bundle: a warning naming what is missing, a judgement of what is there, the exit code of its verdict', () => {
     function bundle(name: string, observations: Observation[]): string {
       const runDir = f.file(name);
       const writer = new BundleWriter(runDir, HEADER);
@@ -245,7 +277,8 @@ describe('bad input: one line, exit 2, for every command', function () {
 
     it('cut at a line boundary during observe: says the run stopped during observe, judges inconclusive', async () => {
       const r = await cli('replay', bundle('stopped', stoppedDuringObserve));
-      expect(r.code, r.stderr).to.equal(0);
+      // an inconclusive run is verdict error: exit 1, as `run` gives it
+      expect(r.code, r.stderr).to.equal(1);
       expect(r.stderr).to.equal('warning: the run stops during observe: the phases after it and teardown are missing; judging what is there\n');
       expect(r.stdout.split('\n')[0]).to.equal('gateway-listener-stuck: error (outcome inconclusive) — the observation window did not complete');
     });
@@ -255,7 +288,7 @@ describe('bad input: one line, exit 2, for every command', function () {
       const file = join(runDir, EVIDENCE_FILE);
       truncateSync(file, readFileSync(file).length - 12);
       const r = await cli('replay', runDir, '--json');
-      expect(r.code, r.stderr).to.equal(0);
+      expect(r.code, r.stderr).to.equal(1);
       const out = JSON.parse(r.stdout) as { outcome: string; problems: string[] };
       expect(out.outcome).to.equal('inconclusive');
       expect(out.problems).to.deep.equal(['the last line is cut short (the run was interrupted)', 'the run stops during observe: the phases after it and teardown are missing']);

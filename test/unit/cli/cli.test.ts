@@ -1,5 +1,5 @@
 import { scenarios } from '../../../scenarios/index.ts';
-import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -197,9 +197,22 @@ describe('cli contracts', () => {
       const healed = stuckRun().map((o) =>
         o.kind === 'condition' && o.at > T0 + 100_000 ? listener(o.at - T0, false) : o.kind === 'route' && o.at > T0 + 100_000 ? echo(o.at - T0, 200) : o,
       );
-      const out = json(await cli('replay', writeBundle(healed), '--json'));
+      const r = await cli('replay', writeBundle(healed), '--json');
+      const out = JSON.parse(r.stdout);
       expect(out.outcome).to.equal('recovered');
       expect(out.verdict).to.equal('fixed');
+      // the same exit-code rule as `run`: anything but pass or observed is 1
+      expect(r.code, r.stderr).to.equal(1);
+    });
+
+    it('exits 1 for a regression: the listener stuck on KIC 3.4.4, which should recover', async () => {
+      const runDir = join(dir, 'run-344');
+      const writer = new BundleWriter(runDir, { ...HEADER, target: { ...HEADER.target, kic: '3.4.4' } });
+      for (const o of stuckRun()) writer.append(o);
+      writer.close();
+      const r = await cli('replay', runDir);
+      expect(r.stdout).to.match(/^gateway-listener-stuck: regression \(outcome reproduced\)/);
+      expect(r.code, r.stderr).to.equal(1);
     });
 
     it('still judges a bundle cut short by a crash, and lists the problem', async () => {
@@ -226,5 +239,41 @@ describe('cli contracts', () => {
     it('refuses a directory that is not a run directory with exit 2 and one line', async () => {
       expectOneLineRefusal(await cli('replay', dir, '--json'), /is not a run directory/);
     });
+  });
+});
+
+describe('doctor --json', function () {
+  this.timeout(60_000);
+  it('gives a severity to failed checks only, so no line says ok and error at once', async () => {
+    const r = await cli('doctor', '--json');
+    const checks = JSON.parse(r.stdout) as { name: string; ok: boolean; severity?: string }[];
+    expect(checks.map((c) => c.name)).to.include.members(['docker', 'memory']);
+    for (const c of checks) {
+      if (c.ok) expect(c, c.name).not.to.have.property('severity');
+      else expect(c.severity, c.name).to.be.oneOf(['error', 'warning']);
+    }
+    expect(r.code).to.equal(checks.some((c) => c.severity === 'error') ? 3 : 0);
+  });
+});
+
+describe('counts in CLI output', () => {
+  const wrongPlural = /\b1 (cases|clusters|shards|lines|observations|runs|versions|KIC versions|catalog cases|shard reports)\b/;
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'kc-plural-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('matrix --dry-run of one case on one cluster says "1 case", "1 shard", "1 cluster"', async () => {
+    const r = await cli('matrix', '--dry-run', '--scenarios', 'gateway-listener-stuck', '--kic', '3.4.3', '--modes', 'dbless');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).not.to.match(wrongPlural);
+    expect(r.stdout).to.include('1 case in 1 shard').and.include('1 case, 1 cluster,');
+  });
+
+  it('diagnose of a one-line log says "1 line"', async () => {
+    const file = join(dir, 'one.log');
+    writeFileSync(file, '2025-05-19T12:43:10Z\tinfo\tsetup\tconfiguration synced\n');
+    const r = await cli('diagnose', file);
+    expect(r.stdout).not.to.match(wrongPlural);
+    expect(r.stdout).to.include(`${file} (1 line)`);
   });
 });

@@ -33,6 +33,16 @@ describe('matrix, gate and bisect offline (dry runs)', () => {
     for (const g of whole.shards[0].groups) expect(g.cluster).to.match(/^k8s1\.\d+\//);
   });
 
+  it('matrix --k8s/--kic: a line and its pinned patch are one target, not two; an unpinned patch is refused', async () => {
+    const keys = async (flags: { k8s?: string; kic?: string }) => {
+      const p = JSON.parse((await captured(() => matrix({ out: 'runs', dryRun: true, json: true, scenarios: 'gateway-listener-stuck', modes: 'dbless', ...flags }))).out);
+      return p.shards.flatMap((s: any) => s.groups.flatMap((g: any) => g.cases.map((c: any) => c.key))) as string[];
+    };
+    expect(await keys({ k8s: '1.33,1.33.7', kic: '3.4.3,v3.4.3' })).to.deep.equal(await keys({ k8s: '1.33', kic: '3.4.3' }));
+    expect(await keys({ kic: '3.4' })).to.deep.equal(await keys({ kic: '3.4.20' }));
+    await matrix({ out: 'runs', dryRun: true, k8s: '1.33.1' }).then(() => expect.fail('1.33.1 is not pinned'), (e) => expect(e).to.be.instanceOf(UserError));
+  });
+
   it('refuses bad input with a UserError', async () => {
     for (const flags of [{ shard: '3/2' }, { repeat: '0' }, { modes: 'mysql' }, { kic: '1.0.0' }]) {
       await matrix({ out: 'runs', dryRun: true, ...flags }).then(() => expect.fail(JSON.stringify(flags)), (e) => expect(e, JSON.stringify(flags)).to.be.instanceOf(UserError));

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { parseAge } from '../../../harness/cluster/leaks.ts';
-import { UserError } from '../../../harness/errors.ts';
+import { didYouMean, UserError } from '../../../harness/errors.ts';
 import { parseBundle } from '../../../harness/evidence/bundle.ts';
 import { logMessage } from '../../../harness/judge/log-message.ts';
 import { connect } from '../../../harness/k8s/client.ts';
 import { parseFeatureGates } from '../../../harness/targets/target.ts';
-import { parseVersions } from '../../../harness/targets/versions.ts';
+import { lineOf, resolvePinned } from '../../../harness/targets/pinned.ts';
+import { loadVersions, parseVersions } from '../../../harness/targets/versions.ts';
+import semver from 'semver';
+import { scenarios } from '../../../scenarios/index.ts';
 
 /**
  * Every parser of user input either returns a value or throws a UserError (exit 2, one line):
@@ -99,5 +102,29 @@ describe('parsers under arbitrary input (fast-check)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('pinned versions: any text resolves to a pinned release or is a one-line UserError; a line is its newest, an unpinned patch is refused', () => {
+    const known = loadVersions().kic.versions;
+    fc.assert(fc.property(fc.oneof(junk, fc.tuple(fc.nat(5), fc.nat(8), fc.option(fc.nat(30))).map(([a, b, c]) => `${a}.${b}${c === null ? '' : `.${c}`}`)), (text) => {
+      let got: string | undefined;
+      onlyUserErrors(() => (got = resolvePinned('KIC', text, known)));
+      if (got === undefined) return;
+      expect(known).to.include(got);
+      const clean = text.trim().replace(/^v/, '');
+      if (/^\d+\.\d+\.\d+$/.test(clean)) expect(got).to.equal(clean);
+      else expect(got).to.equal(known.filter((v) => lineOf(v) === clean).sort(semver.rcompare)[0]);
+    }));
+  });
+
+  it('did you mean: a scenario id with one letter dropped or two swapped suggests that id', () => {
+    const ids = scenarios.map((s) => s.id);
+    fc.assert(fc.property(fc.constantFrom(...ids), fc.nat(), fc.boolean(), (id, at, swap) => {
+      const i = at % (id.length - 1);
+      const typo = swap ? `${id.slice(0, i)}${id[i + 1]}${id[i]}${id.slice(i + 2)}` : `${id.slice(0, i)}${id.slice(i + 1)}`;
+      if (typo === id) return;
+      expect(didYouMean(typo, ids)).to.equal(` (Did you mean ${id}?)`);
+    }));
+    expect(didYouMean('xyz', ids)).to.equal('');
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { UserError } from '../../../harness/errors.ts';
 import { describeTarget, parseFeatureGates, resolveTarget, type Requirements, type TargetFlags } from '../../../harness/targets/target.ts';
+import { resolvePinned } from '../../../harness/targets/pinned.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
 
 const versions = loadVersions();
@@ -37,16 +38,29 @@ describe('targets/target resolveTarget', () => {
     expect(t.gateway).to.equal('3.8.1');
   });
 
-  it('matches a Kubernetes version by its minor, with or without patch and v prefix', () => {
-    for (const k8s of ['1.33', 'v1.33', '1.33.7', 'v1.33.7', '1.33.0']) {
+  it('takes a Kubernetes line to its pinned patch, and the pinned patch itself, with or without v prefix', () => {
+    for (const k8s of ['1.33', 'v1.33', '1.33.7', 'v1.33.7']) {
       expect(resolveTarget(versions, ANY, { k8s }, 's').k8s.image, k8s).to.equal('kindest/node:v1.33.7');
     }
     expect(resolveTarget(versions, ANY, { k8s: '1.31' }, 's').k8s.image).to.equal('kindest/node:v1.31.14');
   });
 
-  it('refuses an unknown Kubernetes version and lists the known minors', () => {
-    expect(refusal({ k8s: '1.20' })).to.equal('unknown Kubernetes version "1.20"; known: 1.35, 1.34, 1.33, 1.32, 1.31');
+  it('refuses a Kubernetes patch that is not the pinned one, instead of running the pinned one under its name', () => {
+    for (const k8s of ['1.33.0', '1.33.1', '1.33.99', '1.31.7']) {
+      expect(refusal({ k8s }), k8s).to.equal(`unknown Kubernetes version "${k8s}"; known: 1.35.0, 1.34.3, 1.33.7, 1.32.11, 1.31.14 (or a line such as 1.31 for its newest)`);
+    }
+  });
+
+  it('refuses an unknown Kubernetes version and lists the pinned ones', () => {
+    expect(refusal({ k8s: '1.20' })).to.match(/^unknown Kubernetes version "1\.20"; known: 1\.35\.0, /);
     expect(refusal({ k8s: '2' })).to.match(/unknown Kubernetes version "2"/);
+  });
+
+  it('takes a KIC or Kong line to its newest pinned patch; an exact version stays exact', () => {
+    expect(resolveTarget(versions, ANY, { kic: '3.4', gateway: '3.9' }, 's')).to.include({ kic: '3.4.20', gateway: '3.9.1' });
+    expect(resolveTarget(versions, ANY, { kic: 'v3.5' }, 's').kic).to.equal('3.5.13');
+    expect(resolveTarget(versions, ANY, { kic: '3.4.2', gateway: '3.9.0' }, 's')).to.include({ kic: '3.4.2', gateway: '3.9.0' });
+    expect(refusal({ kic: '3.6' })).to.match(/^unknown KIC version "3\.6"; known: /);
   });
 
   it('refuses an unknown KIC version and lists the known ones', () => {
@@ -57,7 +71,7 @@ describe('targets/target resolveTarget', () => {
   });
 
   it('refuses an unknown Kong Gateway version and lists the known ones', () => {
-    expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1');
+    expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1 (or a line such as 3.9 for its newest)');
   });
 
   it('refuses a KIC version outside the scenario range and lists those that qualify', () => {
@@ -90,7 +104,8 @@ describe('targets/target resolveTarget', () => {
 
   it('describes a target on one line', () => {
     const t = resolveTarget(versions, ANY, { kic: '3.4.3', featureGates: 'A=true' }, 's');
-    expect(describeTarget(t)).to.equal('k8s 1.33 · KIC 3.4.3 · Kong 3.9.1 · dbless · single gates=A=true');
+    // the Kubernetes patch that runs, not only its line
+    expect(describeTarget(t)).to.equal('k8s 1.33.7 · KIC 3.4.3 · Kong 3.9.1 · dbless · single gates=A=true');
   });
 });
 
@@ -105,4 +120,13 @@ describe('targets/target parseFeatureGates', () => {
       expect(() => parseFeatureGates(bad)).to.throw(UserError, /bad feature gate ".*": expected Name=true\|false/);
     });
   }
+});
+
+describe('targets/pinned resolvePinned', () => {
+  it('orders patches numerically and takes four-part versions by the same rule', () => {
+    expect(resolvePinned('KIC', '3.4', ['3.4.9', '3.4.10', '3.4.2'])).to.equal('3.4.10');
+    expect(resolvePinned('Kong Gateway', '3.14', ['3.10.0.7', '3.14.0.2', '3.14.0.10', '3.9.1'])).to.equal('3.14.0.10');
+    expect(resolvePinned('Kong Gateway', '3.14.0.2', ['3.14.0.2', '3.14.0.10'])).to.equal('3.14.0.2');
+    expect(() => resolvePinned('Kong Gateway', '3.14.0.3', ['3.14.0.2', '3.14.0.10'])).to.throw(UserError, /unknown Kong Gateway version "3\.14\.0\.3"/);
+  });
 });

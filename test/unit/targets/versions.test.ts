@@ -78,6 +78,11 @@ describe('targets/versions', () => {
     expect(refusal(edited((d) => (d.gateway.default = '3.7.0')))).to.match(/gateway\.default 3\.7\.0 is not in gateway\.versions/);
   });
 
+  it('refuses a KIC version without a release date, since upgrades across lines are ordered by it', () => {
+    expect(refusal(edited((d) => delete d.kic.released['3.5.0']))).to.match(/malformed: kic\.released has no date for 3\.5\.0$/);
+    expect(refusal(edited((d) => (d.kic.released['3.5.0'] = 'July 2025')))).to.match(/malformed: \/kic\/released\/3\.5\.0 must match pattern/);
+  });
+
   it('refuses a default Kubernetes minor with no node image', () => {
     expect(refusal(edited((d) => (d.kind.defaultK8s = '1.20')))).to.match(/kind\.defaultK8s 1\.20 has no node image/);
   });

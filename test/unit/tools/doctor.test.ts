@@ -29,8 +29,9 @@ describe('tools/doctor', () => {
   });
 
   it('judges memory: enough, low free (warning), too little in total (error)', () => {
+    // a passing check carries no severity: "ok" and "error" together would contradict each other
     expect(evaluateMemory({ freeBytes: 8 * GiB, totalBytes: 16 * GiB }, 4 * GiB)).to.deep.equal({
-      name: 'memory', ok: true, severity: 'error', message: '8.0 GiB free of 16.0 GiB, 4.0 GiB needed',
+      name: 'memory', ok: true, message: '8.0 GiB free of 16.0 GiB, 4.0 GiB needed',
     });
     expect(evaluateMemory({ freeBytes: 2 * GiB, totalBytes: 16 * GiB }, 4 * GiB)).to.deep.include({ ok: false, severity: 'warning' });
     expect(evaluateMemory({ freeBytes: 1 * GiB, totalBytes: 2 * GiB }, 4 * GiB)).to.deep.include({
@@ -47,7 +48,7 @@ describe('tools/doctor', () => {
 
   it('formats checks one per line and tells errors from warnings', () => {
     const checks: Check[] = [
-      { name: 'docker', ok: true, severity: 'error', message: 'Docker reachable (server 27.3.1)' },
+      { name: 'docker', ok: true, message: 'Docker reachable (server 27.3.1)' },
       { name: 'tool:kind', ok: false, severity: 'warning', message: 'kind missing' },
       { name: 'port:80', ok: false, severity: 'error', message: 'busy' },
     ];
@@ -84,6 +85,7 @@ describe('tools/doctor', () => {
       expect(portCheck).to.deep.include({ ok: false, severity: 'error' });
       expect(portCheck?.message).to.include('127.0.0.1 in use');
       expect(checks.find((check) => check.name === 'memory')).to.deep.include({ ok: true });
+      for (const check of checks) expect('severity' in check, check.name).to.equal(!check.ok);
     });
   });
 
