@@ -10,6 +10,7 @@ import { componentNames, KONG_NAMESPACE } from '../kong/names.ts';
 import type { KubeObject } from '../manifests/types.ts';
 import { runAdminQuery } from '../probes/admin-queries.ts';
 import { readConditions, readIngressPublished } from '../probes/conditions.ts';
+import { lastTermination, type ContainerStatus } from '../probes/container-state.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
 import { describeNodeStep, nodeFaultSteps, runNodeStep } from '../faults/node.ts';
 import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
@@ -150,6 +151,7 @@ export class RealContext implements ScenarioContext {
       ...(scenario.probes.routes ?? []).map(async (r) => [await this.d.routes.check(r)]),
       ...(scenario.probes.conditions ?? []).map((c) => this.attempt(`conditions of ${c.kind} ${c.name}`, () => readConditions(this.d.kube, c))),
       ...(scenario.probes.ingresses ?? []).map((i) => this.attempt(`status of Ingress ${i.name}`, () => readIngressPublished(this.d.kube, i))),
+      ...(scenario.probes.containers ?? []).map((c) => this.attempt(`containers of the ${c}`, () => this.readContainers(c))),
       ...(scenario.probes.admin ?? []).map((q) => this.attempt(`Admin API ${q}`, async () => [await runAdminQuery(q, this.d.admin, this.d.kube, scenario.namespace)])),
     ];
     const round = (await Promise.all(jobs)).flat();
@@ -165,6 +167,16 @@ export class RealContext implements ScenarioContext {
       this.record({ kind: 'note', at: Date.now(), message: `${what} unavailable: ${oneLine(error)}` });
       return [];
     }
+  }
+
+  private async readContainers(component: Component): Promise<Observation[]> {
+    const container = this.names[component].container;
+    const pods = await this.podsOf(component);
+    const at = Date.now();
+    return pods.flatMap((pod) => {
+      const statuses = ((pod['status'] as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []).filter((s) => s.name === container);
+      return statuses.map((s) => lastTermination(at, { kind: 'Pod', name: pod.metadata.name, namespace: KONG_NAMESPACE }, s));
+    });
   }
 
   private podsOf(component: Component): Promise<KubeObject[]> {

@@ -37,6 +37,8 @@ export interface IngressProbe {
 
 export interface Probes {
   routes?: RouteProbe[];
+  /** the components whose container restarts are read (probes/container-state.ts `LastTermination`) */
+  containers?: Component[];
   conditions?: ConditionProbe[];
   ingresses?: IngressProbe[];
   admin?: AdminQueryName[];
