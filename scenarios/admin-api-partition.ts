@@ -1,7 +1,6 @@
-import { ADMIN_TLS_PORT, adminPartitionPolicy } from '../harness/faults/partition.ts';
+import { ADMIN_TLS_PORT, adminPartitionOf, POLICY_SETTLE_MS } from '../harness/faults/partition.ts';
 import type { LogSignature } from '../harness/judge/signatures.ts';
 import { echoBackend, namespace } from '../harness/manifests/backend.ts';
-import { gatewayPods } from '../harness/manifests/gateway-pods.ts';
 import { ingress } from '../harness/manifests/kong.ts';
 import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
 import type { Target } from '../harness/targets/target.ts';
@@ -12,10 +11,7 @@ const NS = 'chaos-partition';
 const echoIngress = () => ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo' });
 /** the route changed while KIC cannot reach the gateway */
 const changedIngress = () => ingress({ namespace: NS, name: 'changed', path: '/changed', service: 'echo' });
-const partition = (target: Target) => {
-  const pods = gatewayPods(target.topology);
-  return adminPartitionPolicy({ namespace: pods.namespace, gatewaySelector: pods.labels });
-};
+const partition = (target: Target) => adminPartitionOf(target.topology);
 
 /**
  * KIC's two ways of saying it cannot push: the sync loop's failed update (after the 30 s
@@ -40,8 +36,6 @@ const kicCannotPush: LogSignature = {
   ],
 };
 
-/** kube-network-policies reads the new policy from its informer: let it land before connections are dropped. */
-const POLICY_SETTLE_MS = 5_000;
 /** the slower of KIC's two failure paths (30 s update timeout, 15 s readiness), twice over */
 export const CUT_EVIDENCE_MS = 60_000;
 

@@ -1,4 +1,6 @@
+import { gatewayPods } from '../manifests/gateway-pods.ts';
 import type { KubeObject } from '../manifests/types.ts';
+import type { Topology } from '../targets/target.ts';
 
 /** Kong's TLS Admin API port, the one KIC's gateway discovery talks to (chart `admin.tls`). */
 export const ADMIN_TLS_PORT = 8444;
@@ -23,6 +25,15 @@ export function adminPartitionPolicy(opts: { namespace: string; gatewaySelector:
       ingress: [{ ports: (opts.openPorts ?? OPEN_GATEWAY_PORTS).map((port) => ({ protocol: 'TCP', port })) }],
     },
   };
+}
+
+/** kube-network-policies reads a new policy from its informer: time for it to land before the cut is relied on. */
+export const POLICY_SETTLE_MS = 5_000;
+
+/** The partition policy for the gateway pods of a topology. */
+export function adminPartitionOf(topology: Topology): KubeObject {
+  const pods = gatewayPods(topology);
+  return adminPartitionPolicy({ namespace: pods.namespace, gatewaySelector: pods.labels });
 }
 
 /**
