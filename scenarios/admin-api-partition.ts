@@ -41,15 +41,20 @@ export const CUT_EVIDENCE_MS = 60_000;
 
 async function cutAndChange(ctx: ScenarioContext): Promise<void> {
   await ctx.apply([partition(ctx.target)]);
-  await ctx.wait(POLICY_SETTLE_MS);
-  // the policy spares established connections, and KIC's is long-lived (faults/partition.ts)
-  const nodes = await ctx.dropConnections(ADMIN_TLS_PORT);
-  ctx.progress(`NetworkPolicy applied and connections to ${ADMIN_TLS_PORT} dropped on ${nodes.join(', ')}: the controller can no longer reach the gateway Admin API`);
-  await ctx.apply([changedIngress()]);
-  // without proof that the cut took, silence would read `not-reproduced` for the wrong reason
-  if (!(await ctx.waitForSignature(kicCannotPush, CUT_EVIDENCE_MS))) {
+  try {
+    await ctx.wait(POLICY_SETTLE_MS);
+    // the policy spares established connections, and KIC's is long-lived (faults/partition.ts)
+    const nodes = await ctx.dropConnections(ADMIN_TLS_PORT);
+    ctx.progress(`NetworkPolicy applied and connections to ${ADMIN_TLS_PORT} dropped on ${nodes.join(', ')}: the controller can no longer reach the gateway Admin API`);
+    await ctx.apply([changedIngress()]);
+    // without proof that the cut took, silence would read `not-reproduced` for the wrong reason
+    if (!(await ctx.waitForSignature(kicCannotPush, CUT_EVIDENCE_MS))) {
+      throw new Error(`the partition did not take: KIC logged no failed push within ${CUT_EVIDENCE_MS / 1000} s of the NetworkPolicy (a CNI that does not enforce NetworkPolicy?)`);
+    }
+  } catch (error) {
+    // a failed fault runs no cleanup step: the policy must not outlive it
     await heal(ctx);
-    throw new Error(`the partition did not take: KIC logged no failed push within ${CUT_EVIDENCE_MS / 1000} s of the NetworkPolicy (a CNI that does not enforce NetworkPolicy?)`);
+    throw error;
   }
 }
 

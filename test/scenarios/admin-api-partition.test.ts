@@ -96,6 +96,14 @@ describe('scenario admin-api-partition', () => {
     expect(callsIn(run, 'remediate')).to.deep.equal([]);
   });
 
+  it('removes the policy when connections cannot be dropped (no kind nodes), and is inconclusive', async () => {
+    const noKind = new Error('dropping connections needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
+    const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system(), fail: { dropConnections: noKind } });
+
+    expectJudged(run, { outcome: 'inconclusive', verdict: 'error' });
+    expect(callsIn(run, 'fault')).to.deep.equal([`apply NetworkPolicy/kong/${POLICY}`, 'dropConnections 8444', `remove NetworkPolicy/kong/${POLICY}`]);
+  });
+
   it('drops the open connections to the TLS Admin API after the policy landed, and waits for the proof the cut took', async () => {
     const run = await runFake(scenario, { kic: '3.4.1', ...TARGET, ...system() });
     const fault = run.calls.filter((c) => c.phase === 'fault');
