@@ -1,6 +1,6 @@
-import { adminPartitionPolicy } from '../harness/faults/partition.ts';
+import { ADMIN_TLS_PORT, adminPartitionOf, POLICY_SETTLE_MS } from '../harness/faults/partition.ts';
+import type { LogSignature } from '../harness/judge/signatures.ts';
 import { echoBackend, namespace } from '../harness/manifests/backend.ts';
-import { gatewayPods } from '../harness/manifests/gateway-pods.ts';
 import { ingress } from '../harness/manifests/kong.ts';
 import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
 import type { Target } from '../harness/targets/target.ts';
@@ -11,15 +11,51 @@ const NS = 'chaos-partition';
 const echoIngress = () => ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo' });
 /** the route changed while KIC cannot reach the gateway */
 const changedIngress = () => ingress({ namespace: NS, name: 'changed', path: '/changed', service: 'echo' });
-const partition = (target: Target) => {
-  const pods = gatewayPods(target.topology);
-  return adminPartitionPolicy({ namespace: pods.namespace, gatewaySelector: pods.labels });
+const partition = (target: Target) => adminPartitionOf(target.topology);
+
+/**
+ * KIC's two ways of saying it cannot push: the sync loop's failed update (after the 30 s
+ * `--proxy-timeout-seconds` default, internal/dataplane/synchronizer.go, client.go@v3.5.13 and
+ * @v3.4.1), and the send with no ready client left once the readiness check (every 10 s, 5 s
+ * timeout, pkg/manager/config/consts.go@v3.5.13, internal/clients/manager.go@v3.4.1) moved the
+ * gateway to pending (internal/dataplane/kong_client.go@v3.5.13 and @v3.4.1, error
+ * `no ready gateway clients`).
+ */
+const kicCannotPush: LogSignature = {
+  // expected while partitioned; it counts only if it outlives the healing by more than its hold
+  id: 'kic-cannot-push',
+  kind: 'log',
+  component: 'controller',
+  description: 'KIC cannot push configuration to the gateway (Admin API unreachable, or no ready gateway client)',
+  pattern: /Could not update kong admin|Could not send configuration to gateways/,
+  provenance: [
+    'internal/dataplane/synchronizer.go@v3.5.13',
+    'internal/dataplane/synchronizer.go@v3.4.1',
+    'internal/dataplane/kong_client.go@v3.5.13',
+    'internal/dataplane/kong_client.go@v3.4.1',
+  ],
 };
+
+/** the slower of KIC's two failure paths (30 s update timeout, 15 s readiness), twice over */
+export const CUT_EVIDENCE_MS = 60_000;
 
 async function cutAndChange(ctx: ScenarioContext): Promise<void> {
   await ctx.apply([partition(ctx.target)]);
-  ctx.progress('NetworkPolicy applied: the controller can no longer reach the gateway Admin API (TLS 8444)');
-  await ctx.apply([changedIngress()]);
+  try {
+    await ctx.wait(POLICY_SETTLE_MS);
+    // the policy spares established connections, and KIC's is long-lived (faults/partition.ts)
+    const nodes = await ctx.dropConnections(ADMIN_TLS_PORT);
+    ctx.progress(`NetworkPolicy applied and connections to ${ADMIN_TLS_PORT} dropped on ${nodes.join(', ')}: the controller can no longer reach the gateway Admin API`);
+    await ctx.apply([changedIngress()]);
+    // without proof that the cut took, silence would read `not-reproduced` for the wrong reason
+    if (!(await ctx.waitForSignature(kicCannotPush, CUT_EVIDENCE_MS))) {
+      throw new Error(`the partition did not take: KIC logged no failed push within ${CUT_EVIDENCE_MS / 1000} s of the NetworkPolicy (a CNI that does not enforce NetworkPolicy?)`);
+    }
+  } catch (error) {
+    // a failed fault runs no cleanup step: the policy must not outlive it
+    await heal(ctx);
+    throw error;
+  }
 }
 
 /**
@@ -31,8 +67,10 @@ async function cutAndChange(ctx: ScenarioContext): Promise<void> {
  * partition took hold. What the scenario asks is the remediation's result: `cleared` means the
  * change was applied and every symptom went away after healing (the catalog's `recovered`);
  * `not-cleared` means stale configuration or a stuck status outlived the partition (#861, #7685).
- * A `not-reproduced` outcome says the policy never cut KIC off (a CNI that does not enforce
- * NetworkPolicy, or connections it let live), and the remediation does not run.
+ * The fault proves the cut before it lets the window judge: KIC must log a failed push within
+ * CUT_EVIDENCE_MS, or the fault fails, the policy is removed and the run is `inconclusive` (a
+ * CNI that does not enforce NetworkPolicy, or a connection that survived), never a
+ * `not-reproduced` that would only mean nothing was cut.
  *
  * The change is judged by the new Ingress's status: KIC publishes an Ingress's address only once
  * Kong holds its configuration. A route check of /changed cannot stand in for it: the route does
@@ -56,23 +94,26 @@ export default defineScenario({
   // in `single` KIC reaches Kong on localhost, which no NetworkPolicy can cut
   requires: { modes: ['dbless', 'postgres'], topologies: ['split'] },
   signatures: [
-    ingressUnpublished('change-not-applied', 'Ingress /changed, applied during the partition, not configured in Kong (status.loadBalancer empty)'),
-    { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo, routed before the partition, not answering 200', route: '/echo' },
     {
-      // expected while partitioned; it counts only if it outlives the healing by more than its hold
-      id: 'kic-cannot-push',
-      kind: 'log',
-      component: 'controller',
-      description: 'KIC cannot push configuration to the gateway (Admin API unreachable, or no ready gateway client)',
-      pattern: /Could not update kong admin|no ready gateway clients/,
+      ...ingressUnpublished('change-not-applied', 'Ingress /changed, applied during the partition, not configured in Kong (status.loadBalancer empty)'),
+      // KIC publishes an Ingress address once its configuration reached Kong
+      provenance: ['internal/controllers/configuration/zz_generated.controllers.go@v3.5.13', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
     },
+    {
+      id: 'route-unreachable',
+      kind: 'route',
+      description: 'Ingress /echo, routed before the partition, not answering 200',
+      route: '/echo',
+      provenance: ['https://github.com/Kong/kubernetes-ingress-controller/issues/861'],
+    },
+    kicCannotPush,
   ],
   expectations: { '*': 'observe' },
   variants: {
     'with-gateway-restart': {
       description: 'also delete the gateway pods during the partition: the new pods must get the configuration once KIC reaches them',
       fault: {
-        describe: 'apply the Admin API partition NetworkPolicy, apply Ingress /changed, then delete the gateway pods',
+        describe: 'apply the Admin API partition NetworkPolicy, drop the open connections, apply Ingress /changed, wait for a failed push, then delete the gateway pods',
         async run(ctx) {
           await cutAndChange(ctx);
           await deleteGatewayPods(ctx);
@@ -88,7 +129,7 @@ export default defineScenario({
     run: (ctx) => ctx.apply([namespace(NS), ...echoBackend(NS), echoIngress()]),
   },
   fault: {
-    describe: 'apply a NetworkPolicy that closes the gateway Admin API (TLS 8444) to the controller, then apply Ingress /changed',
+    describe: 'apply a NetworkPolicy that closes the gateway Admin API (TLS 8444) to the controller, drop the open connections to it on every node, apply Ingress /changed, and wait for KIC to log a failed push',
     run: cutAndChange,
   },
   remediation: {

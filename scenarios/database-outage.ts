@@ -30,8 +30,8 @@ async function cut(ctx: ScenarioContext): Promise<void> {
 /**
  * How this reads. The outage lasts the whole observation window: the ScenarioContext has no
  * clock to hold a fault for a while, so the database comes back in the remediation, and the
- * recovery window shows whether the system catches up. Kong logs its failed Postgres connections
- * throughout the outage, so the outcome at the end of the window is `reproduced` whenever Kong
+ * recovery window shows whether the system catches up. A running Kong logs its failed reads of
+ * Postgres (cluster events, every db_update_frequency) throughout the outage, so the outcome at the end of the window is `reproduced` whenever Kong
  * noticed the outage at all; what tells the variants apart is which other signatures fired and
  * whether the remediation (the database returning) cleared them. Should Kong log nothing and
  * every route keep serving, the outcome is `not-reproduced`, no remediation runs, and the
@@ -59,16 +59,46 @@ export default defineScenario({
   requires: { modes: ['postgres'], topologies: ['single', 'split'] },
   install: () => ({ databaseProxy: true }),
   signatures: [
-    { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo, routed before the outage, not answering 200', route: '/echo' },
-    { id: 'traffic-slo', kind: 'slo', description: 'traffic success below 99% during the outage', minSuccessRatio: 0.99 },
     {
+      id: 'route-unreachable',
+      kind: 'route',
+      description: 'Ingress /echo, routed before the outage, not answering 200',
+      route: '/echo',
+      // DB mode keeps proxying with the router and entities it already holds (stale router used)
+      provenance: ['kong/runloop/handler.lua@3.9.1'],
+    },
+    {
+      id: 'traffic-slo',
+      kind: 'slo',
+      description: 'traffic success below 99% during the outage',
+      minSuccessRatio: 0.99,
+      provenance: ['kong/runloop/handler.lua@3.9.1'],
+    },
+    {
+      // A running Kong reports a lost database only through what it polls or rebuilds: cluster
+      // events every db_update_frequency (3.9.1 logs the error as is, 3.8.1 after `failed to
+      // poll: `), the upstreams list (CRIT) and the router (only with worker_consistency=strict).
+      // `server_version_num` is queried once, when `kong start` initialises the connector: it
+      // fires only for a Kong that starts during the outage (variant pod-restart).
       id: 'kong-database-unreachable',
       kind: 'log',
       component: 'gateway',
-      description: 'Kong cannot reach Postgres (connect, server version query or timeout)',
-      pattern: /failed to retrieve PostgreSQL server_version_num|could not retrieve server_version|\[postgres\] timeout/,
+      description: 'Kong cannot reach Postgres: cluster events, upstreams or router read fails (running Kong), or the connector cannot start (starting Kong)',
+      pattern:
+        /\[cluster_events\] (failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|failed to retrieve PostgreSQL server_version_num: /,
+      provenance: [
+        'kong/cluster_events/init.lua@3.9.1',
+        'kong/cluster_events/init.lua@3.8.1',
+        'kong/runloop/balancer/upstreams.lua@3.9.1',
+        'kong/runloop/handler.lua@3.9.1',
+        'kong/db/strategies/postgres/connector.lua@3.9.1',
+        'kong/cmd/start.lua@3.9.1',
+      ],
     },
-    ingressUnpublished('change-not-applied', 'an Ingress whose configuration KIC has not pushed to Kong (status.loadBalancer empty)'),
+    {
+      ...ingressUnpublished('change-not-applied', 'an Ingress whose configuration KIC has not pushed to Kong (status.loadBalancer empty)'),
+      provenance: ['internal/controllers/configuration/zz_generated.controllers.go@v3.5.13'],
+    },
   ],
   expectations: { '*': 'observe' },
   variants: {

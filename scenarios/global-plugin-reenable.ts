@@ -58,6 +58,7 @@ export default defineScenario({
       kind: 'route',
       description: 'Ingress /echo without credentials answers other than 401: the global key-auth is not enforced',
       route: '/echo',
+      provenance: ['https://github.com/Kong/kong/issues/8436', 'https://github.com/Kong/kubernetes-ingress-controller/issues/899'],
     },
   ],
   expectations: { '*': 'observe' },

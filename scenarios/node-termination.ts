@@ -46,8 +46,21 @@ export default defineScenario({
   shape: 'multi-node',
   install: (target) => ({ gatewayReplicas: 2, values: tolerationValues(target.topology, evictionTolerations(EVICTION_S)) }),
   signatures: [
-    { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo not answering 200 through the proxy', route: '/echo' },
-    { id: 'traffic-slo', kind: 'slo', description: 'a traffic error window longer than 10 s', maxOutageMs: 10_000 },
+    {
+      id: 'route-unreachable',
+      kind: 'route',
+      description: 'Ingress /echo not answering 200 through the proxy',
+      route: '/echo',
+      provenance: ['https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions'],
+    },
+    {
+      id: 'traffic-slo',
+      kind: 'slo',
+      description: 'a traffic error window longer than 10 s',
+      maxOutageMs: 10_000,
+      // a dead node's endpoints stay until its pods are evicted (the tolerations above) or deleted
+      provenance: ['https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions', 'https://karpenter.sh/docs/concepts/disruption/'],
+    },
     // the route signature above already covers /echo
     ...pluginIdDrift.signatures.filter((s) => s.kind !== 'route'),
   ],

@@ -56,12 +56,20 @@ export default defineScenario({
   install: () => ({ initialGateway: INITIAL_GATEWAY }),
   signatures: [
     {
+      // `kong start` (the chart's wait-for-db loop, then the proxy) checks the schema and stops
+      // with this error (kong/cmd/utils/migrations.lua `check_state`), printed as `Error: ...` by
+      // kong/cmd/init.lua; an empty database says it needs bootstrapping instead
       id: 'kong-pending-migrations',
       kind: 'log',
       component: 'gateway',
       description: 'Kong refuses to start on a schema older than its own',
-      pattern:
-        /New migrations available; run 'kong migrations up' to proceed|Database needs bootstrapping or is older than Kong 1\.0|the current database schema does not match this version of Kong/,
+      pattern: /New migrations available; run 'kong migrations up' to proceed|Database needs bootstrapping or is older than Kong 1\.0/,
+      provenance: [
+        'kong/cmd/utils/migrations.lua@3.9.1',
+        'kong/cmd/start.lua@3.9.1',
+        'kong/cmd/init.lua@3.9.1',
+        'https://github.com/Kong/charts/blob/kong-3.4.1/charts/kong/templates/_helpers.tpl',
+      ],
     },
     {
       id: 'rollout-stuck',
@@ -70,8 +78,16 @@ export default defineScenario({
       objectKind: 'Deployment',
       type: 'Progressing',
       reason: 'ProgressDeadlineExceeded',
+      provenance: ['https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#failed-deployment', 'kong/db/migrations/core/024_380_to_390.lua@3.9.1'],
     },
-    { id: 'route-unreachable', kind: 'route', description: 'Ingress /echo not answering 200 through the proxy', route: '/echo' },
+    {
+      id: 'route-unreachable',
+      kind: 'route',
+      description: 'Ingress /echo not answering 200 through the proxy',
+      route: '/echo',
+      // the old pod keeps serving while the new ones loop in wait-for-db: a failing route is a worse outcome
+      provenance: ['https://github.com/Kong/charts/blob/kong-3.4.1/charts/kong/templates/_helpers.tpl'],
+    },
   ],
   expectations: { '*': 'reproduced' },
   variants: {

@@ -10,13 +10,18 @@ import { componentNames, KONG_NAMESPACE } from '../kong/names.ts';
 import type { KubeObject } from '../manifests/types.ts';
 import { runAdminQuery } from '../probes/admin-queries.ts';
 import { readConditions, readIngressPublished } from '../probes/conditions.ts';
+import { lastTermination, type ContainerStatus } from '../probes/container-state.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
 import { describeNodeStep, nodeFaultSteps, runNodeStep } from '../faults/node.ts';
+import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
+import type { Signature } from '../judge/signatures.ts';
+import * as docker from '../tools/docker.ts';
+import { ToolError } from '../tools/exec.ts';
 import type { RouteChecker } from '../probes/route.ts';
 import type { Target } from '../targets/target.ts';
 import { timeout } from '../timeouts.ts';
 import { realClock } from './clock.ts';
-import { DEFAULT_INTERVAL_MS, observeFor } from './lifecycle.ts';
+import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature } from './lifecycle.ts';
 import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
 
 export interface RealContextDeps {
@@ -31,6 +36,8 @@ export interface RealContextDeps {
   routes: RouteChecker;
   labels: Record<string, string>;
   record: (o: Observation) => void;
+  /** everything on the run's timeline so far, streamed evidence included */
+  entries: () => readonly Observation[];
   progress: (message: string) => void;
   signal: AbortSignal;
 }
@@ -61,6 +68,27 @@ export class RealContext implements ScenarioContext {
 
   wait(ms: number): Promise<void> {
     return observeFor(ms, { ctx: this, clock: realClock, signal: this.d.signal }, this.d.scenario.probes.intervalMs ?? DEFAULT_INTERVAL_MS);
+  }
+
+  waitForSignature(signature: Signature, withinMs: number): Promise<boolean> {
+    const entries = this.d.entries;
+    const timeline = { record: (o: Observation) => this.record(o), get entries() { return entries(); } };
+    return observeUntilSignature(signature, withinMs, { ctx: this, clock: realClock, signal: this.d.signal, timeline }, this.d.scenario.probes.intervalMs ?? DEFAULT_INTERVAL_MS);
+  }
+
+  async dropConnections(port: number): Promise<string[]> {
+    if (!this.d.cluster.kindName) throw new EnvironmentError('dropping connections needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
+    const nodes = (await list(this.d.kube, { apiVersion: 'v1', kind: 'Node' })).map((n) => n.metadata.name);
+    const command = dropConnectionsCommand(port);
+    for (const node of nodes) {
+      try {
+        await docker.exec(node, command, { signal: this.d.signal });
+      } catch (error) {
+        if (!(error instanceof ToolError && nothingToDrop(error.stderrTail))) throw error;
+      }
+    }
+    this.record({ kind: 'fault', at: Date.now(), name: 'drop-connections', detail: `${command.join(' ')} on ${nodes.join(', ')}` });
+    return nodes;
   }
 
   async apply(objects: KubeObject[]): Promise<void> {
@@ -123,6 +151,7 @@ export class RealContext implements ScenarioContext {
       ...(scenario.probes.routes ?? []).map(async (r) => [await this.d.routes.check(r)]),
       ...(scenario.probes.conditions ?? []).map((c) => this.attempt(`conditions of ${c.kind} ${c.name}`, () => readConditions(this.d.kube, c))),
       ...(scenario.probes.ingresses ?? []).map((i) => this.attempt(`status of Ingress ${i.name}`, () => readIngressPublished(this.d.kube, i))),
+      ...(scenario.probes.containers ?? []).map((c) => this.attempt(`containers of the ${c}`, () => this.readContainers(c))),
       ...(scenario.probes.admin ?? []).map((q) => this.attempt(`Admin API ${q}`, async () => [await runAdminQuery(q, this.d.admin, this.d.kube, scenario.namespace)])),
     ];
     const round = (await Promise.all(jobs)).flat();
@@ -138,6 +167,16 @@ export class RealContext implements ScenarioContext {
       this.record({ kind: 'note', at: Date.now(), message: `${what} unavailable: ${oneLine(error)}` });
       return [];
     }
+  }
+
+  private async readContainers(component: Component): Promise<Observation[]> {
+    const container = this.names[component].container;
+    const pods = await this.podsOf(component);
+    const at = Date.now();
+    return pods.flatMap((pod) => {
+      const statuses = ((pod['status'] as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []).filter((s) => s.name === container);
+      return statuses.map((s) => lastTermination(at, { kind: 'Pod', name: pod.metadata.name, namespace: KONG_NAMESPACE }, s));
+    });
   }
 
   private podsOf(component: Component): Promise<KubeObject[]> {

@@ -135,3 +135,25 @@ export async function observeFor(durationMs: number, deps: Pick<LifecycleDeps, '
     await deps.clock.sleep(Math.min(interval, Math.max(0, end - deps.clock.now())), deps.signal);
   }
 }
+
+/**
+ * Probe rounds as observeFor does, until something recorded from now on reads bad on `signature`
+ * (true) or `withinMs` has passed (false): `ctx.waitForSignature`, for a scenario that must know
+ * its fault took before it lets the observation window judge it.
+ */
+export async function observeUntilSignature(
+  signature: Signature,
+  withinMs: number,
+  deps: Pick<LifecycleDeps, 'ctx' | 'clock' | 'signal' | 'timeline'>,
+  interval: number,
+): Promise<boolean> {
+  const from = deps.timeline.entries.length;
+  const seen = () => deps.timeline.entries.slice(from).some((o) => read(signature, o)?.state === 'bad');
+  const end = deps.clock.now() + withinMs;
+  while (deps.clock.now() < end) {
+    await deps.ctx.probe();
+    if (seen()) return true;
+    await deps.clock.sleep(Math.min(interval, Math.max(0, end - deps.clock.now())), deps.signal);
+  }
+  return seen();
+}

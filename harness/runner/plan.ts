@@ -104,6 +104,7 @@ function probeSummary(s: Scenario): string {
     ...(s.probes.routes ?? []).map((r) => `GET ${r.path} -> ${r.expectStatus ?? 200}`),
     ...(s.probes.conditions ?? []).map((c) => `${c.kind} ${c.namespace}/${c.name} conditions`),
     ...(s.probes.ingresses ?? []).map((i) => `Ingress ${i.namespace}/${i.name} address published`),
+    ...(s.probes.containers ?? []).map((c) => `${c} container restarts`),
     ...(s.probes.admin ?? []).map((q) => `Admin API ${q}`),
   ];
   return parts.join(', ');

@@ -164,7 +164,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   if (installed && trafficRate > 0 && trafficTargets.length > 0) traffic = new TrafficMonitor(trafficTargets, trafficRate, timeline.record);
   if (installed) {
     const database = new PostgresFaults(postgres, toxiproxy);
-    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, labels, record: timeline.record, progress, signal: o.signal });
+    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, labels, record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
     await runScenarioPhases(scenario, { ...deps, ctx });
   }
   await traffic?.close();

@@ -37,6 +37,8 @@ export interface IngressProbe {
 
 export interface Probes {
   routes?: RouteProbe[];
+  /** the components whose container restarts are read (probes/container-state.ts `LastTermination`) */
+  containers?: Component[];
   conditions?: ConditionProbe[];
   ingresses?: IngressProbe[];
   admin?: AdminQueryName[];
@@ -74,6 +76,16 @@ export interface ScenarioContext {
   probe(): Promise<Observation[]>;
   /** lets `ms` pass while the scenario's probes keep running, e.g. to hold a fault for a while */
   wait(ms: number): Promise<void>;
+  /**
+   * lets up to `withinMs` pass as wait() does, and resolves true as soon as evidence recorded
+   * from now on (a log line, an Event, a probe) reads bad on `signature`: proof that a fault took
+   */
+  waitForSignature(signature: Signature, withinMs: number): Promise<boolean>;
+  /**
+   * deletes the conntrack entries of TCP connections to `port` on every kind node, so that a
+   * NetworkPolicy applies to connections opened before it too; resolves with the node names
+   */
+  dropConnections(port: number): Promise<string[]>;
   record(entry: Observation): void;
 }
 

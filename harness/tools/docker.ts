@@ -31,6 +31,11 @@ export function containerArgs(action: 'kill' | 'stop' | 'start', container: stri
   return [action, container];
 }
 
+/** A command inside a running container, e.g. a kind node. */
+export function execArgs(container: string, command: readonly string[]): string[] {
+  return ['exec', container, ...command];
+}
+
 export function inspectArgs(container: string): string[] {
   return ['inspect', '--type', 'container', container];
 }
@@ -116,6 +121,11 @@ export async function inspect(container: string, call: CallOptions = {}): Promis
   const [first] = JSON.parse(stdout) as ContainerInspect[];
   if (first === undefined) throw new EnvironmentError(`docker inspect ${container} returned nothing`);
   return first;
+}
+
+export async function exec(container: string, command: readonly string[], call: CallOptions = {}): Promise<string> {
+  const { stdout } = await runTool(DOCKER, execArgs(container, command), { timeoutMs: timeout('toolQuick'), ...call });
+  return stdout;
 }
 
 export async function listContainers(filter: { label: string }, call: CallOptions = {}): Promise<LabelledResource[]> {

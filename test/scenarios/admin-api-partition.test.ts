@@ -18,8 +18,18 @@ const cannotUpdate = (at: number) =>
   kicJson(at, {
     logger: 'dataplane-synchronizer',
     msg: 'Could not update kong admin',
-    error: 'performing update for https://10.244.0.14:8444 failed: failed pushing configuration: Post "https://10.244.0.14:8444/config?check_hash=1": dial tcp 10.244.0.14:8444: i/o timeout',
+    error: 'performing update for https://10.244.0.14:8444 failed: config update failed: failed to reload declarative configuration: Post "https://10.244.0.14:8444/config?check_hash=1&flatten_errors=1": context deadline exceeded',
   });
+
+/**
+ * Whether the policy cuts KIC: kube-network-policies accepts `ct state established,related`
+ * before any policy, so KIC's open keep-alive connection survives the policy unless its conntrack
+ * entries are dropped after the policy landed.
+ */
+function cutTakes(calls: WorldView['calls']): boolean {
+  const policyAt = calls.findLastIndex((c) => c.op === 'apply' && c.objects.some((o) => o.kind === 'NetworkPolicy'));
+  return holds(calls, 'NetworkPolicy', POLICY) && calls.some((c, i) => i > policyAt && c.op === 'dropConnections');
+}
 
 interface Kic {
   /** the NetworkPolicy cuts KIC off (false: a CNI that does not enforce it) */
@@ -36,7 +46,7 @@ interface Kic {
 function system({ bites = true, heals = true }: Kic = {}): Pick<FakeRunOptions, 'world'> {
   return {
     world: ({ now, calls, since }: WorldView) => {
-      const cut = bites && holds(calls, 'NetworkPolicy', POLICY);
+      const cut = bites && cutTakes(calls);
       const healedFor = since('remove');
       const synced = cut ? false : bites && healedFor !== undefined ? heals && healedFor >= RESYNC_MS : true;
       const restarted = since('deletePods') !== undefined;
@@ -55,7 +65,7 @@ describe('scenario admin-api-partition', () => {
     const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system() });
 
     expectJudged(run, { outcome: 'reproduced', verdict: 'observed' });
-    expect(callsIn(run, 'fault')).to.deep.equal([`apply NetworkPolicy/kong/${POLICY}`, `apply Ingress/${NS}/changed`]);
+    expect(callsIn(run, 'fault')).to.deep.equal([`apply NetworkPolicy/kong/${POLICY}`, 'dropConnections 8444', `apply Ingress/${NS}/changed`]);
     expect(callsIn(run, 'remediate')).to.deep.equal([`remove NetworkPolicy/kong/${POLICY}`]);
     expect(run.judgement.remediation).to.equal('cleared');
     expect(run.judgement.symptoms.map((s) => s.signature)).to.have.members(['change-not-applied', 'kic-cannot-push']);
@@ -77,17 +87,53 @@ describe('scenario admin-api-partition', () => {
     expect(run.judgement.remediation).to.equal('not-cleared');
   });
 
-  it('is not reproduced when the policy never cuts KIC off, and then does not heal anything', async () => {
+  it('is inconclusive, never not-reproduced, when the policy never cuts KIC off; the policy is removed at once', async () => {
     const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system({ bites: false }) });
 
-    expectJudged(run, { outcome: 'not-reproduced', verdict: 'observed' });
+    expectJudged(run, { outcome: 'inconclusive', verdict: 'error' });
+    expect(run.judgement.reason).to.match(/^fault failed: the partition did not take: KIC logged no failed push within 60 s/);
+    expect(callsIn(run, 'fault')).to.deep.equal([`apply NetworkPolicy/kong/${POLICY}`, 'dropConnections 8444', `apply Ingress/${NS}/changed`, `remove NetworkPolicy/kong/${POLICY}`]);
     expect(callsIn(run, 'remediate')).to.deep.equal([]);
+  });
+
+  it('removes the policy when connections cannot be dropped (no kind nodes), and is inconclusive', async () => {
+    const noKind = new Error('dropping connections needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
+    const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system(), fail: { dropConnections: noKind } });
+
+    expectJudged(run, { outcome: 'inconclusive', verdict: 'error' });
+    expect(callsIn(run, 'fault')).to.deep.equal([`apply NetworkPolicy/kong/${POLICY}`, 'dropConnections 8444', `remove NetworkPolicy/kong/${POLICY}`]);
+  });
+
+  it('drops the open connections to the TLS Admin API after the policy landed, and waits for the proof the cut took', async () => {
+    const run = await runFake(scenario, { kic: '3.4.1', ...TARGET, ...system() });
+    const fault = run.calls.filter((c) => c.phase === 'fault');
+    const policy = fault.find((c) => c.op === 'apply' && c.objects.some((o) => o.kind === 'NetworkPolicy'))!;
+    const drop = fault.find((c) => c.op === 'dropConnections')!;
+
+    expect(drop.at - policy.at).to.be.at.least(5_000);
+    // the observation window starts once KIC said it cannot push, not before
+    const observeStart = run.entries.find((e) => e.kind === 'step' && e.phase === 'observe' && e.state === 'start')!;
+    const firstFailure = run.entries.find((e) => e.kind === 'log' && e.line.includes('Could not update kong admin'))!;
+    expect(observeStart.at).to.be.at.least(firstFailure.at);
+    expectJudged(run, { outcome: 'reproduced', verdict: 'observed' });
+  });
+
+  it('takes KIC 3.4 and 3.5 "no ready gateway clients" line as proof too', async () => {
+    const noClients = (at: number) => kicJson(at, { msg: 'Could not send configuration to gateways', error: 'no ready gateway clients' });
+    const world: FakeRunOptions['world'] = (view) => {
+      const out = system().world(view).filter((o) => o.kind !== 'log');
+      return cutTakes(view.calls) ? [...out, logLine('controller', noClients(view.now), CONTROLLER_POD)] : out;
+    };
+    const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, world });
+
+    expect(callsIn(run, 'fault')).to.not.include(`remove NetworkPolicy/kong/${POLICY}`);
+    expectJudged(run, { outcome: 'reproduced', verdict: 'observed' });
   });
 
   it('deletes the gateway pods during the partition in with-gateway-restart; /echo must come back after healing', async () => {
     const run = await runFake(scenario, { kic: '3.4.20', ...TARGET, variant: 'with-gateway-restart', ...system() });
 
-    expect(callsIn(run, 'fault')).to.deep.equal([`apply NetworkPolicy/kong/${POLICY}`, `apply Ingress/${NS}/changed`, 'deletePods gateway']);
+    expect(callsIn(run, 'fault')).to.deep.equal([`apply NetworkPolicy/kong/${POLICY}`, 'dropConnections 8444', `apply Ingress/${NS}/changed`, 'deletePods gateway']);
     expectJudged(run, { outcome: 'reproduced', verdict: 'observed' });
     expect(run.judgement.symptoms.map((s) => s.signature)).to.include('route-unreachable');
     expect(run.judgement.remediation).to.equal('cleared');

@@ -11,13 +11,13 @@ import { databaseDown, ingressStatus, kongErrorLine, sinceDatabaseBack, trafficS
 const TARGET = { kic: '3.5.13', mode: 'postgres', topology: 'single' };
 const NS = 'chaos-database';
 
-// Kong's Postgres connector fails its first query on a new connection (cluster events poll every
-// db_update_frequency); the wording is Kong's, the call site and line numbers are illustrative.
-const REFUSED = kongErrorLine(
-  'cluster_events.lua:388: [cluster_events] failed to poll: failed to retrieve events from DB: [PostgreSQL error] failed to retrieve PostgreSQL server_version_num: connection refused, context: ngx.timer',
-);
-// Kong/kong#13597
-const TIMEOUT = kongErrorLine('balancer.lua:276: could not obtain list of upstreams: [postgres] timeout, context: ngx.timer');
+// A running Kong's cluster-events poll with Postgres refused: ngx.log through the module's log()
+// wrapper (kong/cluster_events/init.lua@3.9.1 line 362), in a timer
+const REFUSED = kongErrorLine('init.lua:362: [cluster_events] failed to retrieve events from DB: connection refused, context: ngx.timer');
+// the same poll on 3.8.1 (kong/cluster_events/init.lua@3.8.1 line 395)
+const REFUSED_381 = kongErrorLine('init.lua:395: [cluster_events] failed to poll: failed to retrieve events from DB: connection refused, context: ngx.timer');
+// kong/runloop/balancer/upstreams.lua@3.9.1 line 98, a DAO error (kong/db/errors.lua `[strategy] message`); Kong/kong#13597
+const TIMEOUT = kongErrorLine('upstreams.lua:98: load_upstreams_dict_into_memory(): could not obtain list of upstreams: [postgres] timeout, context: ngx.timer', 'crit');
 
 interface Behaviour {
   /** Kong logs its lost database connections while it is down */
@@ -147,16 +147,26 @@ describe('scenario database-outage', () => {
     const signature = scenario.signatures.find((s) => s.id === 'kong-database-unreachable') as Signature;
     const bad = (line: string) => read(signature, { ...logLine('gateway', line), at: 0 } as Observation)?.state;
 
-    it('matches the connection, version-query and timeout forms', () => {
+    it('matches what a running Kong logs during the outage, on 3.9.1 and 3.8.1', () => {
       expect(bad(REFUSED)).to.equal('bad');
+      expect(bad(REFUSED_381)).to.equal('bad');
       expect(bad(TIMEOUT)).to.equal('bad');
+      // kong/runloop/handler.lua@3.9.1 line 500 (worker_consistency = strict)
+      expect(bad(kongErrorLine('handler.lua:500: get_updated_router(): could not rebuild router: [postgres] connection refused (stale router will be used), client: 10.244.0.1, server: kong, request: "GET /echo HTTP/1.1", host: "localhost"'))).to.equal('bad');
+    });
+
+    it('matches the connector failing at `kong start` (a pod started during the outage)', () => {
+      // kong/db/init.lua@3.9.1 prefixes the connector's error; kong/cmd/start.lua asserts it
       expect(bad('Error: [PostgreSQL error] failed to retrieve PostgreSQL server_version_num: connection refused')).to.equal('bad');
-      expect(bad(kongErrorLine('init.lua:401: could not retrieve server_version: timeout', 'crit'))).to.equal('bad');
     });
 
     it('stays silent on a healthy Kong', () => {
       expect(bad('2026/11/23 10:00:01 [notice] 1#0: start worker process 1408')).to.equal(undefined);
       expect(bad(kongErrorLine('init.lua:750: [postgres] connected to 172.18.0.5:5432', 'notice'))).to.equal(undefined);
+      // the routine debug line of the same poll
+      expect(bad('2026/11/23 10:00:01 [debug] 1408#0: *12 [lua] init.lua:273: [cluster_events] polling events from: 1763892000.1, context: ngx.timer')).to.equal(undefined);
+      // a timer failing for another reason
+      expect(bad(kongErrorLine('init.lua:362: [cluster_events] failed to start recurring polling timer: process exiting', 'crit'))).to.equal(undefined);
     });
   });
 });

@@ -132,10 +132,13 @@ describe('scenario pending-migrations', () => {
     const signature = scenario.signatures.find((s) => s.id === 'kong-pending-migrations') as Signature;
     const bad = (line: string) => read(signature, { ...logLine('gateway', line), at: 0 } as Observation)?.state;
 
-    it('matches the current and the old wording', () => {
+    it('matches what `kong start` prints at 3.8.1 and 3.9.1 (kong/cmd/utils/migrations.lua `check_state`)', () => {
       expect(bad(NEW_MIGRATIONS)).to.equal('bad');
-      expect(bad('2026/11/23 10:01:39 [error] 1#0: init_by_lua error: /usr/local/share/lua/5.1/kong/cmd/utils/migrations.lua:16: Database needs bootstrapping or is older than Kong 1.0.')).to.equal('bad');
-      expect(bad('2026/11/23 10:01:39 [error] 1#0: init_by_lua error: the current database schema does not match this version of Kong. Please run `kong migrations up` to update/initialize the database schema.')).to.equal('bad');
+      expect(bad('Error: /usr/local/share/lua/5.1/kong/cmd/utils/migrations.lua:16: Database needs bootstrapping or is older than Kong 1.0.')).to.equal('bad');
+    });
+
+    it('does not match the wording no pinned Kong emits (only in a pending spec of 02-start_stop_spec.lua)', () => {
+      expect(bad('Error: the current database schema does not match this version of Kong. Please run `kong migrations up` to update/initialize the database schema.')).to.equal(undefined);
     });
 
     it('stays silent on a migrated database', () => {

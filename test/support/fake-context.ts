@@ -15,7 +15,8 @@ import { verdictOf, type Verdict } from '../../harness/judge/verdict.ts';
 import { componentNames } from '../../harness/kong/names.ts';
 import type { KubeObject } from '../../harness/manifests/types.ts';
 import type { Clock } from '../../harness/runner/clock.ts';
-import { DEFAULT_INTERVAL_MS, observeFor, runScenarioPhases, type Timeline } from '../../harness/runner/lifecycle.ts';
+import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature, runScenarioPhases, type Timeline } from '../../harness/runner/lifecycle.ts';
+import type { Signature } from '../../harness/judge/signatures.ts';
 import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from '../../harness/runner/scenario.ts';
 import { resolveTarget, type Target } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
@@ -59,7 +60,8 @@ type CallDetail =
   | { op: 'deletePlugin'; id: string }
   | { op: 'createPlugin'; scope: string; name: string }
   | { op: 'list'; path: string }
-  | { op: 'database'; action: 'cut' | 'restore' | 'stop' | 'start' | 'latency'; ms?: number };
+  | { op: 'database'; action: 'cut' | 'restore' | 'stop' | 'start' | 'latency'; ms?: number }
+  | { op: 'dropConnections'; port: number };
 /** A call the scenario made through its context, with when and in which phase it made it. */
 export type Call = CallDetail & { at: number; phase: Phase | undefined };
 export type Operation = Call['op'];
@@ -212,6 +214,16 @@ export class FakeContext implements ScenarioContext {
     return observeFor(ms, { ctx: this, clock: this.clock }, this.probeIntervalMs);
   }
 
+  /** Virtual time passes with probe rounds until the signature reads bad on something new. */
+  waitForSignature(signature: Signature, withinMs: number): Promise<boolean> {
+    return observeUntilSignature(signature, withinMs, { ctx: this, clock: this.clock, timeline: this.timeline }, this.probeIntervalMs);
+  }
+
+  async dropConnections(port: number): Promise<string[]> {
+    this.#call({ op: 'dropConnections', port });
+    return ['kong-chaos-control-plane', 'kong-chaos-worker', 'kong-chaos-worker2'];
+  }
+
   #call(call: CallDetail): void {
     const phase = this.timeline.entries.findLast((e) => e.kind === 'step' && e.state === 'start');
     this.calls.push({ ...call, at: this.clock.now(), phase: phase?.kind === 'step' ? phase.phase : undefined });
@@ -333,6 +345,8 @@ export function show(call: Call): string {
       return `${call.op} ${call.path}`;
     case 'database':
       return `database ${call.action}${call.ms === undefined ? '' : ` ${call.ms}ms`}`;
+    case 'dropConnections':
+      return `${call.op} ${call.port}`;
   }
 }
 

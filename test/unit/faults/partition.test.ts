@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
-import { adminPartitionPolicy, OPEN_GATEWAY_PORTS } from '../../../harness/faults/partition.ts';
+import { ADMIN_TLS_PORT, adminPartitionPolicy, dropConnectionsCommand, nothingToDrop, OPEN_GATEWAY_PORTS } from '../../../harness/faults/partition.ts';
+import { execArgs } from '../../../harness/tools/docker.ts';
 import { componentNames, KONG_NAMESPACE } from '../../../harness/kong/names.ts';
 
 /** The TLS Admin API port KIC's gateway discovery talks to (kong/ingress chart, `admin-tls`). */
@@ -111,5 +112,29 @@ describe('faults/partition', () => {
       { protocol: 'TCP', port: 8100 },
     ]);
     expect(validate(custom)).to.equal(true);
+  });
+
+  describe('dropping the connections the policy would spare', () => {
+    it('deletes the TCP conntrack entries whose original destination port is the TLS Admin API, inside the kind node', () => {
+      expect(ADMIN_TLS_PORT).to.equal(KIC_ADMIN_TLS_PORT);
+      expect(execArgs('kong-chaos-worker', dropConnectionsCommand(ADMIN_TLS_PORT))).to.deep.equal([
+        'exec',
+        'kong-chaos-worker',
+        'conntrack',
+        '-D',
+        '-p',
+        'tcp',
+        '--orig-port-dst',
+        '8444',
+      ]);
+    });
+
+    it('takes conntrack\'s "nothing matched" exit for success, and nothing else', () => {
+      // conntrack-tools' stderr on a node that carried none of the connections
+      expect(nothingToDrop('conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.')).to.equal(true);
+      expect(nothingToDrop('conntrack v1.4.7 (conntrack-tools): 10 flow entries have been deleted.')).to.equal(false);
+      expect(nothingToDrop('conntrack v1.4.7 (conntrack-tools): Operation failed: Operation not permitted')).to.equal(false);
+      expect(nothingToDrop('OCI runtime exec failed: exec failed: unable to start container process: exec: "conntrack": executable file not found in $PATH')).to.equal(false);
+    });
   });
 });
