@@ -31,6 +31,9 @@ function observationOf(s: Signature, line: string): Observation {
 const matches = (s: Signature, line: string) => read(s, observationOf(s, line))?.state === 'bad';
 
 describe('signature provenance and real-shaped lines', () => {
+  // a signature that several scenarios share (node-termination rides on plugin-id-drift's) has
+  // its lines in the file of the first scenario that declares it, in catalog order
+  const owned = new Set<Signature>();
   for (const scenario of scenarios) {
     describe(scenario.id, () => {
       const corpus = corpusOf(scenario.id);
@@ -39,7 +42,8 @@ describe('signature provenance and real-shaped lines', () => {
           expect(s.provenance ?? [], `${scenario.id}/${s.id} has no provenance`).to.not.be.empty;
           for (const p of s.provenance ?? []) expect(p, `${scenario.id}/${s.id}`).to.match(/^(https:\/\/\S+|\S+@v?\d[\w.-]*|.*CHANGELOG \S+)/);
         });
-        if (!isPointSignature(s)) continue;
+        if (!isPointSignature(s) || owned.has(s)) continue;
+        owned.add(s);
         it(`${s.id} matches its real lines and none of its near-misses`, () => {
           const samples = corpus[s.id];
           expect(samples?.matches ?? [], `no lines for ${scenario.id}/${s.id} in test/fixtures/signatures/${scenario.id}.yaml`).to.not.be.empty;
