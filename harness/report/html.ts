@@ -353,9 +353,9 @@ svg .marker-fail line{stroke:#6e7781;stroke-dasharray:none}svg .marker-fail text
 svg .strip rect{fill:#eaeef2;stroke:#fff}svg .strip text{fill:var(--muted);font-size:10px}
 svg .strip.phase-fault rect{fill:#ffd8d3}svg .strip.phase-remediate rect,svg .strip.phase-recover rect{fill:#ddf4ff}svg .strip.failed rect{fill:#d0d7de}
 svg .lane-bg{fill:#f6f8fa}svg .symptom.present .lane-bar{fill:#cf222e;fill-opacity:.55}svg .symptom.cleared .lane-bar{fill:#bf8700;fill-opacity:.5}
-svg .lane text{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:10.5px;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+svg .lane text{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:10.5px}svg .strip-label{fill:var(--muted);font-size:10px}
 .caption{color:var(--muted);font-size:.85rem;margin:.3rem 0 0}
-.symptoms .signature{font-weight:600}.subject{color:var(--muted);font-size:.85rem}.present,span.failed,tr.failed th{color:#cf222e;font-weight:600}
+.symptoms .signature{font-weight:600}.subject{color:var(--muted);font-size:.85rem}span.present,span.failed,tr.failed th{color:#cf222e;font-weight:600}
 .summary{margin:0 0 .3rem}
 ul.evidence{margin:0;padding-left:1rem;font-size:.85rem}ul.evidence li{margin:.1rem 0}
 ul.evidence code{white-space:pre-wrap;word-break:break-all}ul.evidence time{color:var(--muted);font-variant-numeric:tabular-nums}

@@ -43,7 +43,7 @@ interface Box {
 }
 
 /** Labels against labels, marker lines and bars (symptom lanes, outages): none may cover another. */
-const timelineOverlaps = (page: Page) => svgOverlaps(page.locator('svg.timeline'), 'rect.lane-bar, .band', 'g.marker line');
+const timelineOverlaps = (page: Page) => svgOverlaps(page.locator('svg.timeline'), 'rect.lane-bar, .band rect', 'g.marker line');
 
 /** How many lines a cell's text takes on screen. */
 const linesOf = (cell: Locator): Promise<number> =>
@@ -104,7 +104,7 @@ describe('report.html in Chromium', function () {
 
     // the chart spans the scenario's phases: from the steady-state check to the end of recovery
     const [from, to] = [stepAt('steady-state', 'start'), stepAt('recover', 'end')];
-    const outages = await page.locator('svg.timeline rect.band.outage').all();
+    const outages = await page.locator('svg.timeline g.band.outage').all();
     expect(outages).to.have.length(OUTAGES_S.length);
     for (const [i, [a, b]] of OUTAGES_S.entries()) {
       const box = (await outages[i]!.boundingBox())!;
@@ -116,7 +116,7 @@ describe('report.html in Chromium', function () {
     for (const [label, at] of [['fault', stepAt('fault', 'start')], ['fault done', stepAt('fault', 'end')], ['remediation', stepAt('remediate', 'start')], ['remediation done', stepAt('remediate', 'end')]] as const) {
       const marker = page.locator('svg.timeline g.marker', { has: page.locator('text', { hasText: new RegExp(`^${label}$`) }) });
       expect(await marker.count(), label).to.equal(1);
-      const line = (await marker.locator('line').boundingBox())!;
+      const line = (await marker.locator('line').first().boundingBox())!;
       expect(line.x + line.width / 2, `${label} marker`).to.be.closeTo(expectedX(axis, from, to, at), 1.5);
       expect(await marker.locator('text').isVisible()).to.equal(true);
     }
@@ -149,7 +149,7 @@ describe('report.html in Chromium', function () {
     expect(await css(page.locator('.verdict-badge'), 'background-color')).to.equal(rgb(VERDICT_COLOUR.fixed));
     const axis = await axisBox();
     const [from, to] = [stepAt('steady-state', 'start'), stepAt('recover', 'end')];
-    const box = (await page.locator('svg.timeline rect.band.outage').boundingBox())!;
+    const box = (await page.locator('svg.timeline g.band.outage').boundingBox())!;
     expect(box.x).to.be.closeTo(expectedX(axis, from, to, s(ROUTE_OUTAGE_S[0])), 1.5);
     expect(box.x + box.width).to.be.closeTo(expectedX(axis, from, to, s(ROUTE_OUTAGE_S[1])), 1.5);
     expect(await page.locator('svg.timeline path.series.success').count()).to.equal(1);
@@ -181,7 +181,7 @@ describe('report.html in Chromium', function () {
     await open(runDir(root, 'strip', fullRun()));
     for (const phase of ['steady-state', 'fault', 'observe', 'remediate', 'recover']) {
       const span = (await page.locator(`svg.timeline g.strip.phase-${phase} rect`).boundingBox())!;
-      const label = page.locator('svg.timeline text', { hasText: new RegExp(`^${phase}$`) });
+      const label = page.locator('svg.timeline text:not(g.marker > text)', { hasText: new RegExp(`^${phase}$`) });
       expect(await label.count(), phase).to.equal(1);
       expect(await label.isVisible(), phase).to.equal(true);
       const box = (await label.boundingBox())!;
