@@ -106,8 +106,11 @@ function cellHtml(c: CaseRecord | undefined, group: boolean): string {
   return `<td class="v-${c.verdict}${cls}" style="background:${VERDICT_COLOUR[c.verdict]}" title="${escapeHtml(c.verdict)}">${runs.join(' ')}${flake}</td>`;
 }
 
-function legendHtml(): string {
-  const chips = (Object.keys(VERDICT_COLOUR) as CaseVerdict[]).map((v) => `<span class="v-${v}" style="background:${VERDICT_COLOUR[v]}">${SYMBOL[v]} ${v}</span>`);
+function legendHtml(cases: readonly CaseRecord[]): string {
+  const chips = (Object.keys(VERDICT_COLOUR) as CaseVerdict[]).map((v) => {
+    const n = cases.filter((c) => c.verdict === v).length;
+    return `<span class="v-${v}" style="background:${VERDICT_COLOUR[v]}">${SYMBOL[v]} ${v} <b>${n}</b></span>`;
+  });
   return `<p class="legend">${chips.join(' ')}</p>`;
 }
 
@@ -143,7 +146,7 @@ export function matrixHtml(m: MatrixRecord): string {
 <style>${STYLE}</style>
 </head><body>
 <h1>${heading}</h1>
-${legendHtml()}
+${legendHtml(m.cases)}
 <p>${m.cases.length} cases; cluster reuse saved ${Math.round(m.savedSeconds)} s.${shared ? ` <span class="shared">Every case: ${escapeHtml(shared)}.</span>` : ''} Rows are scenarios (with their variant); hover a symbol for the outcome and reason, click it for the run's report.</p>
 <div class="scroll"><table><thead>
 ${headerRows(cols, groupStarts).join('\n')}
