@@ -123,9 +123,14 @@ const STRIP_H = 18;
 const PANEL_H = 130;
 const PANEL_GAP = 22;
 const AXIS_H = 40;
-const LANE_H = 20;
+/** a lane is its label on a line of its own, then its bar: nothing is drawn over the label */
+const LANE_LABEL_H = 14;
+const LANE_BAR_H = 12;
+const LANE_H = LANE_LABEL_H + LANE_BAR_H + 6;
 const MIN_BAND_PX = 2;
-const MARKER_LABEL_PX = 96;
+/** Widths per character, generous for wide fonts (DejaVu Sans, Chromium's fallback on Linux): labels are placed on them. */
+const MARKER_CHAR_PX = 7.4;
+const STRIP_CHAR_PX = 6.4;
 
 /** Seconds relative to the axis zero: `-12s`, `45s`, `2m05s`. */
 export function formatOffset(ms: number): string {
@@ -135,77 +140,121 @@ export function formatOffset(ms: number): string {
   return abs < 120 ? `${sign}${abs}s` : `${sign}${Math.floor(abs / 60)}m${String(abs % 60).padStart(2, '0')}s`;
 }
 
-interface MarkerPlace {
+/** A label in the rows above the chart: a marker's, or a phase name too long for its span on the strip. */
+interface Callout {
+  x: number;
+  width: number;
+  /** a marker's dashed line runs down from under its label, through the rows below */
+  line: boolean;
+}
+
+interface CalloutPlace {
   row: number;
-  /** labels near the right edge end at their line instead of starting there */
+  /** labels near the right edge end at their x instead of starting there */
   anchorEnd: boolean;
 }
 
-/** Marker labels go on the first row where they do not run into a label placed before. */
-function placeMarkers(markers: readonly Marker[], x: Scale, right: number): MarkerPlace[] {
-  const taken: [number, number][][] = [];
-  return markers.map((m) => {
-    const px = x(m.at);
-    const anchorEnd = px + MARKER_LABEL_PX > right;
-    const span: [number, number] = anchorEnd ? [px - MARKER_LABEL_PX, px] : [px, px + MARKER_LABEL_PX];
-    let row = taken.findIndex((spans) => spans.every(([a, b]) => span[1] <= a || span[0] >= b));
-    if (row === -1) row = taken.push([]) - 1;
-    taken[row]!.push(span);
-    return { row, anchorEnd };
-  });
+/**
+ * Each label goes on the first row where it runs into no label of that row, no marker line
+ * coming down from a row above crosses it, and its own line crosses no label on a row below.
+ * A label near the right edge ends at its x instead of starting there. When two labels near the
+ * right edge leave no such row, the later one goes on a row of its own below the others.
+ */
+function placeCallouts(callouts: readonly Callout[], right: number): CalloutPlace[] {
+  type Placed = { span: [number, number]; x: number; row: number; line: boolean };
+  const placed: Placed[] = [];
+  // a start-anchored label begins 2 px right of its x, an end-anchored one stops 2 px left: its own line never crosses it
+  const inside = (x: number, [a, b]: [number, number]) => x > a && x < b;
+  const clash = (p: Placed, q: Placed) =>
+    (p.row === q.row && p.span[0] < q.span[1] + 4 && q.span[0] < p.span[1] + 4) || (p.line && p.row < q.row && inside(p.x, q.span)) || (q.line && q.row < p.row && inside(q.x, p.span));
+  const out: CalloutPlace[] = [];
+  const order = callouts.map((_, i) => i).sort((a, b) => callouts[a]!.x - callouts[b]!.x);
+  for (const i of order) {
+    const { x, width, line } = callouts[i]!;
+    const anchorEnd = x + width > right;
+    const span: [number, number] = anchorEnd ? [x - width, x - 2] : [x + 2, x + width];
+    const at = (row: number): Placed => ({ span, x, row, line });
+    let row = 0;
+    while (row < placed.length && placed.some((p) => clash(p, at(row)))) row += 1;
+    placed.push(at(row));
+    out[i] = { row, anchorEnd };
+  }
+  return out;
 }
 
 export function timelineSvg(spec: TimelineSpec): string {
   const plotRight = WIDTH - RIGHT;
   const x = linearScale([spec.from, spec.to], [LEFT, plotRight]);
+  const clampX = (t: number) => Math.min(plotRight, Math.max(LEFT, x(t)));
+  const spanX = (s: Span) => ({ x0: clampX(s.start), w: Math.max(MIN_BAND_PX, clampX(s.end) - clampX(s.start)) });
   const sortedMarkers = [...spec.markers].sort((a, b) => a.at - b.at);
-  const places = placeMarkers(sortedMarkers, x, WIDTH);
-  const markerRowsCount = Math.max(1, ...places.map((p) => p.row + 1));
-  const stripTop = LEGEND_H + markerRowsCount * MARKER_ROW_H + 4;
+  const stripFits = spec.strip.map((s) => spanX(s).w > s.label.length * STRIP_CHAR_PX + 6);
+  const overflowing = spec.strip.filter((_, i) => !stripFits[i]);
+  const places = placeCallouts(
+    [
+      ...sortedMarkers.map((m): Callout => ({ x: x(m.at), width: m.label.length * MARKER_CHAR_PX + 6, line: true })),
+      ...overflowing.map((s): Callout => ({ x: spanX(s).x0, width: s.label.length * STRIP_CHAR_PX + 6, line: false })),
+    ],
+    WIDTH,
+  );
+  const rowY = (row: number) => LEGEND_H + (row + 1) * MARKER_ROW_H - 3;
+  const calloutRows = Math.max(1, ...places.map((p) => p.row + 1));
+  const stripTop = LEGEND_H + calloutRows * MARKER_ROW_H + 4;
   const plotTop = stripTop + (spec.strip.length ? STRIP_H : 0) + PANEL_GAP;
   const panelTops = spec.panels.map((_, i) => plotTop + i * (PANEL_H + PANEL_GAP));
   const plotBottom = plotTop + spec.panels.length * PANEL_H + Math.max(0, spec.panels.length - 1) * PANEL_GAP;
   const lanesTop = plotBottom + AXIS_H + (spec.lanes.length ? 18 : 0);
+  const laneBarTop = (i: number) => lanesTop + i * LANE_H + LANE_LABEL_H;
   const height = lanesTop + spec.lanes.length * LANE_H + 8;
-  const clampX = (t: number) => Math.min(plotRight, Math.max(LEFT, x(t)));
   const out: string[] = [];
 
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="timeline">`);
   out.push(legend(spec));
 
-  for (const s of spec.strip) {
-    const x0 = clampX(s.start);
-    const w = Math.max(MIN_BAND_PX, clampX(s.end) - x0);
-    const label = w > s.label.length * 6.5 + 6 ? `<text x="${fmt(x0 + w / 2)}" y="${stripTop + 13}" text-anchor="middle">${escapeHtml(s.label)}</text>` : '';
+  spec.strip.forEach((s, i) => {
+    const { x0, w } = spanX(s);
+    const label = stripFits[i] ? `<text x="${fmt(x0 + w / 2)}" y="${stripTop + 13}" text-anchor="middle">${escapeHtml(s.label)}</text>` : '';
     out.push(`<g class="strip ${escapeHtml(s.className)}"><rect x="${fmt(x0)}" y="${stripTop}" width="${fmt(w)}" height="${STRIP_H}"><title>${escapeHtml(s.title ?? s.label)}</title></rect>${label}</g>`);
-  }
+  });
+  overflowing.forEach((s, i) => {
+    const { row, anchorEnd } = places[sortedMarkers.length + i]!;
+    const { x0 } = spanX(s);
+    const text = anchorEnd ? `x="${fmt(x0 + spanX(s).w)}" dx="-3" text-anchor="end"` : `x="${fmt(x0)}" dx="3"`;
+    out.push(`<text class="strip-label" ${text} y="${rowY(row)}">${escapeHtml(s.label)}</text>`);
+  });
 
   spec.panels.forEach((panel, i) => out.push(panelSvg(panel, panelTops[i]!, x, spec)));
 
+  // a band per panel, not one across them all: the panel titles between stay readable
   for (const b of spec.bands) {
-    const x0 = clampX(b.start);
-    const w = Math.max(MIN_BAND_PX, clampX(b.end) - x0);
-    out.push(`<rect class="band ${escapeHtml(b.className)}" x="${fmt(x0)}" y="${plotTop}" width="${fmt(w)}" height="${plotBottom - plotTop}" data-start="${b.start}" data-end="${b.end}"><title>${escapeHtml(b.title ?? b.label)}</title></rect>`);
+    const { x0, w } = spanX(b);
+    const rects = panelTops.map((top) => `<rect x="${fmt(x0)}" y="${top}" width="${fmt(w)}" height="${PANEL_H}"/>`).join('');
+    out.push(`<g class="band ${escapeHtml(b.className)}" data-start="${b.start}" data-end="${b.end}"><title>${escapeHtml(b.title ?? b.label)}</title>${rects}</g>`);
   }
 
   out.push(axisSvg(spec, x, plotBottom));
 
   if (spec.lanes.length) out.push(`<text class="lanes-title" x="${LEFT}" y="${lanesTop - 6}">${escapeHtml(spec.lanesTitle)}</text>`);
   spec.lanes.forEach((lane, i) => {
-    const top = lanesTop + i * LANE_H;
-    const x0 = clampX(lane.start);
-    const w = Math.max(MIN_BAND_PX, clampX(lane.end) - x0);
+    const top = laneBarTop(i);
+    const { x0, w } = spanX(lane);
     out.push(
-      `<g class="lane ${escapeHtml(lane.className)}" data-start="${lane.start}" data-end="${lane.end}"><rect class="lane-bg" x="${LEFT}" y="${top + 2}" width="${plotRight - LEFT}" height="${LANE_H - 4}"/><rect class="lane-bar" x="${fmt(x0)}" y="${top + 2}" width="${fmt(w)}" height="${LANE_H - 4}"><title>${escapeHtml(lane.title ?? lane.label)}</title></rect><text x="${LEFT + 4}" y="${top + 14}">${escapeHtml(lane.label)}</text></g>`,
+      `<g class="lane ${escapeHtml(lane.className)}" data-start="${lane.start}" data-end="${lane.end}"><text x="${LEFT}" y="${top - 4}">${escapeHtml(lane.label)}</text><rect class="lane-bg" x="${LEFT}" y="${top}" width="${plotRight - LEFT}" height="${LANE_BAR_H}"/><rect class="lane-bar" x="${fmt(x0)}" y="${top}" width="${fmt(w)}" height="${LANE_BAR_H}"><title>${escapeHtml(lane.title ?? lane.label)}</title></rect></g>`,
     );
   });
 
+  // a marker crosses only what is drawn against time (the strip, the panels, the lane bars), never a label
+  const crossed: [number, number][] = [
+    ...panelTops.map((top): [number, number] => [top, top + PANEL_H]),
+    ...spec.lanes.map((_, i): [number, number] => [laneBarTop(i), laneBarTop(i) + LANE_BAR_H]),
+  ];
   for (const [i, m] of sortedMarkers.entries()) {
     const px = fmt(x(m.at));
     const { row, anchorEnd } = places[i]!;
-    const y = LEGEND_H + (row + 1) * MARKER_ROW_H - 3;
+    const y = rowY(row);
     const text = anchorEnd ? `dx="-3" text-anchor="end"` : `dx="3"`;
-    out.push(`<g class="marker ${escapeHtml(m.className)}" data-at="${m.at}"><line x1="${px}" x2="${px}" y1="${y + 3}" y2="${lanesTop + spec.lanes.length * LANE_H}"/><text x="${px}" y="${y}" ${text}>${escapeHtml(m.label)}</text></g>`);
+    const lines = [[y + 4, spec.strip.length ? stripTop + STRIP_H : stripTop], ...crossed].map(([y1, y2]) => `<line x1="${px}" x2="${px}" y1="${y1}" y2="${y2}"/>`);
+    out.push(`<g class="marker ${escapeHtml(m.className)}" data-at="${m.at}">${lines.join('')}<text x="${px}" y="${y}" ${text}>${escapeHtml(m.label)}</text></g>`);
   }
 
   out.push('</svg>');

@@ -120,7 +120,7 @@ function phasesHtml(steps: readonly StepEntry[], zero: number): string {
   const rows = spans.map((p) => {
     const took = p.end === undefined ? 'did not end' : `${((p.end - p.start) / 1000).toFixed(1)} s`;
     const state = p.failed ? `<span class="failed">failed</span>${p.message ? `: ${escapeHtml(p.message)}` : ''}` : p.end === undefined ? 'unfinished' : 'ok';
-    return `<tr class="phase-row${p.failed ? ' failed' : ''}"><th>${escapeHtml(p.phase)}</th><td>${formatOffset(p.start - zero)}</td><td>${took}</td><td>${state}</td></tr>`;
+    return `<tr class="phase-row${p.failed ? ' failed' : ''}"><th>${escapeHtml(p.phase)}</th><td class="time">${formatOffset(p.start - zero)}</td><td class="time">${took}</td><td>${state}</td></tr>`;
   });
   return `<section class="phases"><h2>Phases</h2><table><thead><tr><th>phase</th><th>start</th><th>took</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
@@ -333,7 +333,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:1.6rem 0 .5rem;border-bottom:1px solid var(--line);padding-bottom:.2rem}
 .subtitle{color:var(--muted);margin:0}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}
+table{border-collapse:collapse;width:100%}td.time{white-space:nowrap;font-variant-numeric:tabular-nums}th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}
 .target table{width:auto}.target th{background:#f6f8fa;font-weight:600}
 .verdict{display:flex;gap:1rem;align-items:stretch;margin-top:1rem;border:2px solid var(--verdict);border-radius:.5rem;overflow:hidden}
 .verdict-badge{background:var(--verdict);color:#fff;font-size:1.6rem;font-weight:700;padding:1rem 1.4rem;display:flex;align-items:center;text-transform:uppercase;letter-spacing:.04em}
@@ -353,9 +353,9 @@ svg .marker-fail line{stroke:#6e7781;stroke-dasharray:none}svg .marker-fail text
 svg .strip rect{fill:#eaeef2;stroke:#fff}svg .strip text{fill:var(--muted);font-size:10px}
 svg .strip.phase-fault rect{fill:#ffd8d3}svg .strip.phase-remediate rect,svg .strip.phase-recover rect{fill:#ddf4ff}svg .strip.failed rect{fill:#d0d7de}
 svg .lane-bg{fill:#f6f8fa}svg .symptom.present .lane-bar{fill:#cf222e;fill-opacity:.55}svg .symptom.cleared .lane-bar{fill:#bf8700;fill-opacity:.5}
-svg .lane text{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:10.5px;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+svg .lane text{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:10.5px}svg .strip-label{fill:var(--muted);font-size:10px}
 .caption{color:var(--muted);font-size:.85rem;margin:.3rem 0 0}
-.symptoms .signature{font-weight:600}.subject{color:var(--muted);font-size:.85rem}.present,span.failed,tr.failed th{color:#cf222e;font-weight:600}
+.symptoms .signature{font-weight:600}.subject{color:var(--muted);font-size:.85rem}span.present,span.failed,tr.failed th{color:#cf222e;font-weight:600}
 .summary{margin:0 0 .3rem}
 ul.evidence{margin:0;padding-left:1rem;font-size:.85rem}ul.evidence li{margin:.1rem 0}
 ul.evidence code{white-space:pre-wrap;word-break:break-all}ul.evidence time{color:var(--muted);font-variant-numeric:tabular-nums}

@@ -6,10 +6,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { BundleWriter, readBundle } from '../../../harness/evidence/bundle.ts';
 import type { Observation } from '../../../harness/evidence/types.ts';
-import { VERDICT_COLOUR } from '../../../harness/report/matrix-html.ts';
+import { matrixHtml, VERDICT_COLOUR } from '../../../harness/report/matrix-html.ts';
 import { writeRunReport } from '../../../harness/report/write.ts';
 import { describeJudged } from '../../../harness/runner/verdict.ts';
-import { launchChromium, type Browser } from '../../support/browser.ts';
+import { LAPTOP, launchChromium, sidewaysOverflow, svgOverlaps, type Browser } from '../../support/browser.ts';
+import { fullMatrix } from '../../unit/report/matrix-fixtures.ts';
 import { EVIL_LINE, fullRun, fullSteps, header, judged, OUTAGES_S, ROUTE_OUTAGE_S, routeOnlyRun, s, setupFailedRun } from '../../unit/report/run-fixtures.ts';
 
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
@@ -41,6 +42,17 @@ interface Box {
   width: number;
 }
 
+/** Labels against labels, marker lines and bars (symptom lanes, outages): none may cover another. */
+const timelineOverlaps = (page: Page) => svgOverlaps(page.locator('svg.timeline'), 'rect.lane-bar, .band rect', 'g.marker line');
+
+/** How many lines a cell's text takes on screen. */
+const linesOf = (cell: Locator): Promise<number> =>
+  cell.evaluate((e) => {
+    const range = e.ownerDocument.createRange();
+    range.selectNodeContents(e);
+    return new Set([...range.getClientRects()].map((r: { top: number }) => Math.round(r.top))).size;
+  });
+
 /** Where on screen a time falls, read off the drawn axis line. */
 function expectedX(axis: Box, from: number, to: number, at: number): number {
   return axis.x + ((at - from) / (to - from)) * axis.width;
@@ -57,6 +69,7 @@ describe('report.html in Chromium', function () {
     browser = await launchChromium();
     root = mkdtempSync(join(tmpdir(), 'kong-chaos-report-'));
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.setViewportSize(LAPTOP);
     page.on('request', (r) => requests.push(r.url()));
   });
   after(async () => {
@@ -91,7 +104,7 @@ describe('report.html in Chromium', function () {
 
     // the chart spans the scenario's phases: from the steady-state check to the end of recovery
     const [from, to] = [stepAt('steady-state', 'start'), stepAt('recover', 'end')];
-    const outages = await page.locator('svg.timeline rect.band.outage').all();
+    const outages = await page.locator('svg.timeline g.band.outage').all();
     expect(outages).to.have.length(OUTAGES_S.length);
     for (const [i, [a, b]] of OUTAGES_S.entries()) {
       const box = (await outages[i]!.boundingBox())!;
@@ -103,7 +116,7 @@ describe('report.html in Chromium', function () {
     for (const [label, at] of [['fault', stepAt('fault', 'start')], ['fault done', stepAt('fault', 'end')], ['remediation', stepAt('remediate', 'start')], ['remediation done', stepAt('remediate', 'end')]] as const) {
       const marker = page.locator('svg.timeline g.marker', { has: page.locator('text', { hasText: new RegExp(`^${label}$`) }) });
       expect(await marker.count(), label).to.equal(1);
-      const line = (await marker.locator('line').boundingBox())!;
+      const line = (await marker.locator('line').first().boundingBox())!;
       expect(line.x + line.width / 2, `${label} marker`).to.be.closeTo(expectedX(axis, from, to, at), 1.5);
       expect(await marker.locator('text').isVisible()).to.equal(true);
     }
@@ -136,7 +149,7 @@ describe('report.html in Chromium', function () {
     expect(await css(page.locator('.verdict-badge'), 'background-color')).to.equal(rgb(VERDICT_COLOUR.fixed));
     const axis = await axisBox();
     const [from, to] = [stepAt('steady-state', 'start'), stepAt('recover', 'end')];
-    const box = (await page.locator('svg.timeline rect.band.outage').boundingBox())!;
+    const box = (await page.locator('svg.timeline g.band.outage').boundingBox())!;
     expect(box.x).to.be.closeTo(expectedX(axis, from, to, s(ROUTE_OUTAGE_S[0])), 1.5);
     expect(box.x + box.width).to.be.closeTo(expectedX(axis, from, to, s(ROUTE_OUTAGE_S[1])), 1.5);
     expect(await page.locator('svg.timeline path.series.success').count()).to.equal(1);
@@ -154,5 +167,104 @@ describe('report.html in Chromium', function () {
     expect(await page.locator('svg.timeline path.series').count()).to.equal(0);
     expect(await page.locator('svg.timeline text.panel-empty').first().isVisible()).to.equal(true);
     expect(await page.locator('tr.phase-row.failed th').innerText()).to.equal('setup');
+  });
+
+  for (const [name, run] of [['full', fullRun], ['routes', routeOnlyRun], ['setup', setupFailedRun]] as const) {
+    it(`${name}: at ${LAPTOP.width} px nothing scrolls sideways and no label covers another label, a bar or a marker line`, async () => {
+      await open(runDir(root, `layout-${name}`, run()));
+      expect(await sidewaysOverflow(page)).to.deep.equal([]);
+      expect(await timelineOverlaps(page)).to.deep.equal([]);
+    });
+  }
+
+  it('every phase on the strip is named, the short steady-state check too, over its own span', async () => {
+    await open(runDir(root, 'strip', fullRun()));
+    for (const phase of ['steady-state', 'fault', 'observe', 'remediate', 'recover']) {
+      const span = (await page.locator(`svg.timeline g.strip.phase-${phase} rect`).boundingBox())!;
+      const label = page.locator('svg.timeline text:not(g.marker > text)', { hasText: new RegExp(`^${phase}$`) });
+      expect(await label.count(), phase).to.equal(1);
+      expect(await label.isVisible(), phase).to.equal(true);
+      const box = (await label.boundingBox())!;
+      expect(box.x, `${phase} label starts inside its span`).to.be.within(span.x - 0.5, span.x + span.width);
+    }
+  });
+
+  it('phase start times and durations stay on one line, also beside a long failure message', async () => {
+    await open(runDir(root, 'phases', setupFailedRun()));
+    const cells = await page.locator('tr.phase-row td:nth-of-type(-n+2)').all();
+    expect(cells).to.have.length(6);
+    for (const cell of cells) expect(await linesOf(cell), await cell.innerText()).to.equal(1);
+  });
+});
+
+describe('matrix.html of the nightly matrix in Chromium', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let root: string;
+  let page: Page;
+  const requests: string[] = [];
+  const { record, cases } = fullMatrix();
+
+  before(async () => {
+    browser = await launchChromium();
+    root = mkdtempSync(join(tmpdir(), 'kong-chaos-matrix-'));
+    writeFileSync(join(root, 'matrix.html'), matrixHtml(record));
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.setViewportSize(LAPTOP);
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(join(root, 'matrix.html')).href, { waitUntil: 'load' });
+  });
+  after(async () => {
+    await browser?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it(`holds every case of the nightly (${cases.length}) at ${LAPTOP.width} px: nothing scrolls sideways, no cell spills over, no network`, async () => {
+    expect(cases.length).to.be.greaterThan(100);
+    expect(await page.locator('td[class^="v-"]').count()).to.equal(cases.length);
+    expect(await sidewaysOverflow(page)).to.deep.equal([]);
+    const spilled = await page.locator('table th, table td').evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent));
+    expect(spilled).to.deep.equal([]);
+    expect(await page.locator('script').count()).to.equal(0);
+    expect(requests.filter((u) => !u.startsWith('file:'))).to.deep.equal([]);
+    await page.screenshot({ path: join(root, 'matrix.png'), fullPage: true });
+  });
+
+  it('the column header says once what every target shares, and above each column only what varies, one row per dimension', async () => {
+    const targets = cases.map((c) => c.target);
+    const varying = (['mode', 'topology', 'kic'] as const).filter((k) => new Set(targets.map((t) => t[k])).size > 1);
+    expect(varying, 'the nightly varies mode, topology and KIC').to.deep.equal(['mode', 'topology', 'kic']);
+    const head = await page.locator('thead').innerText();
+    expect(new Set(targets.map((t) => `${t.k8s.k8s} ${t.gateway}`)).size, 'the nightly shares k8s and Kong').to.equal(1);
+    for (const shared of [`k8s ${targets[0]!.k8s.k8s}`, `Kong ${targets[0]!.gateway}`]) {
+      expect(head, shared).not.to.contain(shared);
+      expect((await page.locator('body').innerText()).split(shared).length - 1, `${shared} said once`).to.equal(1);
+    }
+    // the header cells above each case's column, read through their colspans
+    const above = await page.locator('table').evaluate((table) => {
+      const rows = [...table.tHead.rows].map((tr: { cells: ArrayLike<{ colSpan: number; textContent: string }> }) => {
+        const slots: string[] = [];
+        for (const c of Array.from(tr.cells)) for (let i = 0; i < c.colSpan; i++) slots.push(c.textContent.trim());
+        return slots;
+      });
+      const cells = [...table.tBodies[0].querySelectorAll('td')].map((td: { cellIndex: number; querySelector(s: string): { getAttribute(n: string): string } | null }) => ({ col: td.cellIndex, href: td.querySelector('a')?.getAttribute('href') ?? '' }));
+      return { names: rows.map((r) => r[0]), cells: cells.map((c) => ({ href: c.href, texts: rows.map((r) => r[c.col]) })) };
+    });
+    expect(new Set(above.names)).to.deep.equal(new Set(['mode', 'topology', 'KIC']));
+    for (const cell of above.cells.filter((c) => c.href !== '')) {
+      const t = cases[Number(/^runs\/(\d+)-/.exec(cell.href)![1])]!.target;
+      expect(new Set(cell.texts), cell.href).to.deep.equal(new Set([t.mode, t.topology, t.kic]));
+    }
+  });
+
+  it('the legend counts the cases of each verdict', async () => {
+    const chips = await page.locator('.legend [class^="v-"]').allInnerTexts();
+    expect(chips).to.have.length(Object.keys(VERDICT_COLOUR).length);
+    for (const verdict of Object.keys(VERDICT_COLOUR)) {
+      const n = record.cases.filter((c) => c.verdict === verdict).length;
+      expect(n, `the fixture has ${verdict} cases`).to.be.greaterThan(0);
+      expect(chips.find((c) => c.includes(verdict)), verdict).to.match(new RegExp(`\\b${n}\\b`));
+      expect(await page.locator(`td.v-${verdict}`).count()).to.equal(n);
+    }
   });
 });

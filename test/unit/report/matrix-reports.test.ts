@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { mergeJUnit } from '../../../harness/report/junit-merge.ts';
 import { gateMarkdown, matrixMarkdown } from '../../../harness/report/markdown.ts';
-import { matrixHtml, safeHref, VERDICT_COLOUR } from '../../../harness/report/matrix-html.ts';
+import { columnParts, matrixHtml, safeHref, VERDICT_COLOUR } from '../../../harness/report/matrix-html.ts';
+import { targetLabel } from '../../../harness/matrix/expand.ts';
+import { fullMatrix } from './matrix-fixtures.ts';
 import type { CaseRecord, MatrixRecord } from '../../../harness/matrix/results.ts';
 
 const attempt = (outcome: CaseRecord['attempts'][0]['outcome'], verdict: CaseRecord['attempts'][0]['verdict'], report = 'r1/report.html', reason = 'ok') => ({ runId: 'r', outcome, verdict, reason, report, durationSeconds: 1 });
@@ -40,7 +42,32 @@ describe('matrix reports', () => {
     expect(html).to.contain(`class="v-regression" style="background:${VERDICT_COLOUR.regression}"`);
     expect((html.match(/<tr><th title/g) ?? []).length).to.equal(2);
     expect((html.match(/<td class="none">/g) ?? []).length).to.equal(1);
-    expect(html.indexOf('KIC 3.4.5')).to.be.lessThan(html.indexOf('KIC 3.5.13'));
+    expect(html).to.contain('<tr><th scope="row" class="dim">KIC</th><th scope="col">3.4.5</th><th scope="col">3.5.13</th></tr>');
+  });
+
+  it('reads a column label back into its dimensions, named, feature gates included', () => {
+    const { cases } = fullMatrix();
+    const t = cases[0]!.target;
+    expect(columnParts(targetLabel(t))).to.deep.equal([
+      { name: 'k8s', value: t.k8s.k8s },
+      { name: 'KIC', value: t.kic },
+      { name: 'Kong', value: t.gateway },
+      { name: 'mode', value: t.mode },
+      { name: 'topology', value: t.topology },
+    ]);
+    expect(columnParts(targetLabel({ ...t, featureGates: ['FallbackConfiguration=true'] })).at(-1)).to.deep.equal({ name: 'feature gates', value: 'FallbackConfiguration=true' });
+  });
+
+  it('matrix.html groups the header: shared parts said once, varying ones outermost by fewest values, colspans over the runs of equal values', () => {
+    const c = (column: string, row = 'a'): CaseRecord => ({ key: `${row}@${column}`, scenario: row, row, column, title: 'A', verdict: 'pass', flakeRate: 0, attempts: [attempt('not-reproduced', 'pass')] });
+    const html = matrixHtml({ ...record, cases: [c('k8s 1.33 · KIC 3.4.10 · dbless'), c('k8s 1.33 · KIC 3.4.9 · dbless'), c('k8s 1.33 · KIC 3.4.9 · postgres'), c('k8s 1.33 · KIC 3.5.0 · postgres', 'b')] });
+    const head = /<thead>([\s\S]*)<\/thead>/.exec(html)![1]!;
+    expect(head.trim().split('\n')).to.deep.equal([
+      '<tr><th scope="row" class="dim">mode</th><th scope="col" colspan="2">dbless</th><th scope="col" colspan="2" class="group">postgres</th></tr>',
+      '<tr><th scope="row" class="dim">KIC</th><th scope="col">3.4.9</th><th scope="col">3.4.10</th><th scope="col" class="group">3.4.9</th><th scope="col">3.5.0</th></tr>',
+    ]);
+    expect(html).to.contain('Every case: k8s 1.33.');
+    expect(html).to.contain('<td class="none group">—</td>');
   });
 
   it('safe links only: relative paths, never a scheme or an absolute path', () => {
