@@ -173,7 +173,8 @@ export class KongInstallation {
  * anonymous pull limit shows up here, with `toomanyrequests` in the message.
  */
 const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
-const MAX_MESSAGE = 240;
+// room for containerd's whole pull error, whose reason (e.g. `toomanyrequests`) comes late in it
+const MAX_MESSAGE = 500;
 
 /** `pod/container: reason (message)` for every container of these pods stuck pulling its image. */
 export function imagePullFailures(pods: readonly KubeObject[]): string[] {

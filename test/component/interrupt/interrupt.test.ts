@@ -199,6 +199,19 @@ describe('run: interrupted at every phase', function () {
     expect(r.stderr).to.match(/✖ install failed .*INSTALLATION FAILED/);
   });
 
+  it('an install that fails while the Kong image cannot be pulled says so in the verdict', async () => {
+    world.api.upsert({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kong-gateway-7c9f-abcde', namespace: KONG_NAMESPACE },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'proxy', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "kong:3.9.1"' } } }] },
+    });
+    world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: context deadline exceeded', whenFirstArg: 'upgrade' });
+    const r = start();
+    expect(await exitWithin(r, 35_000)).to.equal(1);
+    const result = JSON.parse(readFileSync(join(await runDirIn(out), 'result.json'), 'utf8')) as { outcome: string; reason: string };
+    expect(result.outcome).to.equal('inconclusive');
+    expect(result.reason).to.match(/^install failed: .*context deadline exceeded; image pull failed in the cluster: kong-gateway-7c9f-abcde\/proxy: ImagePullBackOff \(Back-off pulling image "kong:3\.9\.1"\)$/);
+  });
+
   it('--keep-cluster: an interrupted run leaves the cluster and its kubeconfig, and says where', async () => {
     const r = start(['--keep-cluster'], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '30000' });
     await r.waitForStderr(/▶ steady-state/);
