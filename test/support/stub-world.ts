@@ -21,13 +21,14 @@ const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const CLI = join(REPO, 'bin', 'kong-chaos.js');
 export const TOOLS = ['kind', 'helm', 'kubectl', 'docker'] as const;
 
-/** What the gateway-listener-stuck scenario and an existing-cluster run touch, beyond the fake's built-in kinds. */
+/** What the gateway-listener-stuck scenario, an existing-cluster run and missing-crds' CRD removal touch, beyond the fake's built-in kinds. */
 const EXTRA_KINDS: Kind[] = [
   { apiVersion: 'v1', kind: 'Node', plural: 'nodes', namespaced: false },
   { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
   { apiVersion: GATEWAY_API, kind: 'GatewayClass', plural: 'gatewayclasses', namespaced: false },
   { apiVersion: GATEWAY_API, kind: 'Gateway', plural: 'gateways', namespaced: true },
   { apiVersion: GATEWAY_API, kind: 'HTTPRoute', plural: 'httproutes', namespaced: true },
+  { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false },
 ];
 
 function shellQuote(text: string): string {

@@ -271,6 +271,22 @@ describe('run: interrupted at every phase', function () {
       expect(existsSync(kubeconfig), "the user's own kubeconfig is never removed").to.equal(true);
     });
 
+    it('missing-crds on a cluster that had Kong before: the KIC CRDs are removed first, and the run says so', async () => {
+      world.api.upsert(node);
+      const crd = (name: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } });
+      for (const name of ['kongplugins.configuration.konghq.com', 'kongingresses.configuration.konghq.com', 'gateways.gateway.networking.k8s.io']) world.api.upsert(crd(name));
+      const r = world.spawnCli(['run', 'missing-crds', '--mode', 'dbless', '--topology', 'split', '--traffic-rate', '0', '--kubeconfig', world.kubeconfig, '--out', out], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
+      run = r;
+      expect(await exitWithin(r, 30_000), r.stderr).to.equal(1);
+      const stored = (name: string) => world.api.getStored('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
+      expect(stored('kongplugins.configuration.konghq.com'), 'kongplugins CRD').to.equal(undefined);
+      expect(stored('kongingresses.configuration.konghq.com'), 'kongingresses CRD').to.equal(undefined);
+      expect(stored('gateways.gateway.networking.k8s.io'), 'a CRD of another group stays').to.not.equal(undefined);
+      expect(r.stderr).to.match(/removed 2 KIC CRDs \(\*\.configuration\.konghq\.com\) an earlier install left on existing: this case must not find them/);
+      const install = (await world.stubs.calls()).find((c) => c.tool === 'helm' && c.args[0] === 'upgrade');
+      expect(install?.args).to.include('--skip-crds');
+    });
+
     it('--reuse-cluster: the run directory keeps no kubeconfig, and the images are loaded into the cluster', async () => {
       const name = 'kc-20261201t0900-ab12';
       await world.stubs.hook('kind', [
