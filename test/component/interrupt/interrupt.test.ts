@@ -20,9 +20,11 @@ const isKindDelete = (c: StubCall) => c.tool === 'kind' && c.args[0] === 'delete
 const isKindCreate = (c: StubCall) => c.tool === 'kind' && c.args[0] === 'create';
 /** how long a run may take to leave after Ctrl-C; every stub answers at once, so this is generous */
 const PROMPT_MS = 8_000;
+/** how long a whole run against the stubs may take, start to exit: only a bound against hanging */
+const RUN_MS = 90_000;
 
 describe('run: interrupted at every phase', function () {
-  this.timeout(40_000);
+  this.timeout(150_000);
   let world: StubWorld;
   let out: string;
   let run: CliRun | undefined;
@@ -189,7 +191,7 @@ describe('run: interrupted at every phase', function () {
   it('helm failing is an inconclusive run (verdict error, exit 1), and teardown still runs', async () => {
     world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: INSTALLATION FAILED: context deadline exceeded', whenFirstArg: 'upgrade' });
     const r = start();
-    expect(await exitWithin(r, 20_000)).to.equal(1);
+    expect(await exitWithin(r, RUN_MS)).to.equal(1);
     await expectClusterDeletedOnceAfter(0);
     const dir = await expectEvidenceKept();
     const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { verdict: string; outcome: string; reason: string };
@@ -206,7 +208,7 @@ describe('run: interrupted at every phase', function () {
     });
     world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: context deadline exceeded', whenFirstArg: 'upgrade' });
     const r = start();
-    expect(await exitWithin(r, 35_000)).to.equal(1);
+    expect(await exitWithin(r, RUN_MS)).to.equal(1);
     const result = JSON.parse(readFileSync(join(await runDirIn(out), 'result.json'), 'utf8')) as { outcome: string; reason: string };
     expect(result.outcome).to.equal('inconclusive');
     expect(result.reason).to.match(/^install failed: .*context deadline exceeded; image pull failed in the cluster: kong-gateway-7c9f-abcde\/proxy: ImagePullBackOff \(Back-off pulling image "kong:3\.9\.1"\)$/);
@@ -277,7 +279,7 @@ describe('run: interrupted at every phase', function () {
       for (const name of ['kongplugins.configuration.konghq.com', 'kongingresses.configuration.konghq.com', 'gateways.gateway.networking.k8s.io']) world.api.upsert(crd(name));
       const r = world.spawnCli(['run', 'missing-crds', '--mode', 'dbless', '--topology', 'split', '--traffic-rate', '0', '--kubeconfig', world.kubeconfig, '--out', out], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
       run = r;
-      expect(await exitWithin(r, 30_000), r.stderr).to.equal(1);
+      expect(await exitWithin(r, RUN_MS), r.stderr).to.equal(1);
       const stored = (name: string) => world.api.getStored('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
       expect(stored('kongplugins.configuration.konghq.com'), 'kongplugins CRD').to.equal(undefined);
       expect(stored('kongingresses.configuration.konghq.com'), 'kongingresses CRD').to.equal(undefined);
@@ -302,7 +304,7 @@ describe('run: interrupted at every phase', function () {
       ].join('\n'));
       // nothing answers on the proxy: inconclusive after 1 s, diagnostics, then teardown
       const r = start(['--reuse-cluster', name], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
-      expect(await exitWithin(r, 20_000), r.stderr).to.equal(1);
+      expect(await exitWithin(r, RUN_MS), r.stderr).to.equal(1);
       const dir = await runDirIn(out);
       const files = (function walk(d: string): string[] {
         return readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));

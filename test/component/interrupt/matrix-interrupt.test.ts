@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { alive, StubWorld, until, type CliRun } from '../../support/stub-world.ts';
 
 describe('matrix: a second Ctrl-C names the shared cluster left', function () {
-  this.timeout(60_000);
+  this.timeout(150_000);
   let world: StubWorld;
   let out: string;
   let run: CliRun | undefined;
