@@ -8,6 +8,8 @@ const defaults = {
   toolQuick: 30_000,
   clusterCreate: 300_000,
   clusterDelete: 120_000,
+  /** `kind load docker-image` of the Kong and KIC images into every node of a new cluster */
+  imageLoad: 300_000,
   helmInstall: 600_000,
   kubeRequest: 30_000,
   adminRequest: 10_000,
@@ -17,6 +19,13 @@ const defaults = {
   download: 300_000,
   postgresStart: 180_000,
   diagnostics: 180_000,
+  /**
+   * removed namespaces gone from a cluster that outlives the run: Kong pods run their preStop
+   * `kong quit --wait=15` within terminationGracePeriodSeconds 30 (charts/kong/values.yaml@kong-3.4.1)
+   */
+  namespaceGone: 180_000,
+  /** handing a reused or user cluster back (helm uninstall, namespaces gone); its own deadline, as Ctrl-C has aborted the run's */
+  teardown: 600_000,
   /** a scenario's own setup, fault or remediation step, end to end */
   scenarioStep: 900_000,
 } as const;

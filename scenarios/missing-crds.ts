@@ -39,7 +39,7 @@ export default defineScenario({
   namespace: NS,
   sources: ['https://github.com/Kong/charts/blob/main/charts/kong/README.md#crd-management'],
   requires: { modes: ['dbless', 'postgres'], topologies: ['single', 'split'] },
-  install: (_target, variant) => (variant === 'delete-crd' ? {} : { skipCrds: true }),
+  install: (_target, variant) => (variant === 'delete-crd' ? { deletesCrds: true } : { skipCrds: true }),
   signatures: [
     {
       id: 'kic-crd-not-installed',

@@ -9,6 +9,7 @@ import type { Cleaner } from '../runner/cleanup.ts';
 import { targetFor } from '../runner/plan.ts';
 import { consoleProgress } from '../runner/progress.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
+import { KIND_NETWORK } from '../kong/postgres.ts';
 import { preflight } from '../runner/preflight.ts';
 import { runOne, summaryOf, type RunResult } from '../runner/run.ts';
 import type { Scenario } from '../runner/scenario.ts';
@@ -45,6 +46,11 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
     const scenario = scenarioById(id);
     return { scenario, target: targetFor(scenario, versions, flags, flags.variant) };
   });
+  // kong/postgres.ts joins the Postgres container to Docker's `kind` network and hands Kong its
+  // IP there: pods of a cluster the user brings have no route to it
+  if (flags.kubeconfig && cases.some((c) => c.target.mode === 'postgres')) {
+    throw new UserError(`--kubeconfig runs are DB-less only: the harness's Postgres sits on Docker's ${KIND_NETWORK} network, which a cluster you bring cannot reach; use --mode dbless, or drop --kubeconfig to run on kind`);
+  }
   const trafficRate = Number(flags.trafficRate);
   if (!Number.isFinite(trafficRate) || trafficRate < 0) throw new UserError(`bad --traffic-rate ${quote(flags.trafficRate)}: expected requests per second, 0 for none`);
   // a kubeconfig that is missing or does not parse is bad input (exit 2), found before the machine is checked
@@ -57,8 +63,8 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
     connect({ kubeconfigPath: flags.kubeconfig, ...(flags.context ? { context: flags.context } : {}) });
   }
   await preflight({
-    // kind needs Docker; on a cluster the user brings, only Postgres (DB mode) does
-    needsDocker: !flags.kubeconfig || cases.some((c) => c.target.mode === 'postgres'),
+    // kind needs Docker; a cluster the user brings runs DB-less, without it
+    needsDocker: !flags.kubeconfig,
     tools: flags.kubeconfig ? [versions.tools.helm, versions.tools.kubectl] : Object.values(versions.tools),
     installTools: Boolean(flags.installTools),
     command: 'run',

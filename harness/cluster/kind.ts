@@ -50,11 +50,17 @@ export class KindProvider implements ClusterProvider {
     return { name, kubeconfigPath, ...urls(hostPorts), owned: !this.o.keep, kindName: name };
   }
 
-  /** Deletes an owned cluster and its kubeconfig, which holds the cluster's admin credentials. */
+  /**
+   * Deletes an owned cluster. The kubeconfig in the run directory holds the cluster's admin
+   * credentials and goes in every case (a reused cluster's too: the run directory is uploaded as
+   * an artifact), except when the user asked to keep the cluster and was told where it is.
+   */
   async release(cluster: Cluster): Promise<void> {
-    if (!cluster.owned || !cluster.kindName) return;
-    await kind.deleteCluster(cluster.kindName, cluster.kubeconfigPath);
-    rmSync(cluster.kubeconfigPath, { force: true });
+    try {
+      if (cluster.owned && cluster.kindName) await kind.deleteCluster(cluster.kindName, cluster.kubeconfigPath);
+    } finally {
+      if (!this.o.keep) rmSync(cluster.kubeconfigPath, { force: true });
+    }
   }
 
   private async reuse(name: string, kubeconfigPath: string, signal?: AbortSignal): Promise<Cluster> {

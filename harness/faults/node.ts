@@ -1,5 +1,6 @@
 import type { NodeFault } from '../runner/scenario.ts';
 import * as docker from '../tools/docker.ts';
+import type { ClusterAccess } from '../tools/exec.ts';
 import { deleteNode } from '../tools/kubectl.ts';
 
 /** One step of a node fault, as data, so what a fault will execute is testable without Docker. */
@@ -25,9 +26,9 @@ export function nodeFaultSteps(node: string, how: NodeFault): NodeStep[] {
       ];
 }
 
-export async function runNodeStep(step: NodeStep, kubeconfig: string, signal?: AbortSignal): Promise<void> {
+export async function runNodeStep(step: NodeStep, cluster: ClusterAccess, signal?: AbortSignal): Promise<void> {
   const call = signal ? { signal } : {};
-  if (step.tool === 'kubectl') return deleteNode(step.node, kubeconfig, call);
+  if (step.tool === 'kubectl') return deleteNode(step.node, cluster, call);
   await docker[step.action](step.container, call);
 }
 

@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { preloadImages } from '../cluster/images.ts';
 import type { Cluster } from '../cluster/provider.ts';
+import { oneLine } from '../errors.ts';
 import type { Kube } from '../k8s/client.ts';
-import { apply } from '../k8s/objects.ts';
+import { apply, list } from '../k8s/objects.ts';
 import { deploymentAvailable } from '../k8s/wait.ts';
 import { namespace } from '../manifests/backend.ts';
 import type { KubeObject } from '../manifests/types.ts';
@@ -56,11 +58,12 @@ export class KongInstallation {
 
   async install(): Promise<void> {
     const { deps, choices } = this;
+    if (deps.cluster.kindName) for (const line of await preloadImages(deps.cluster.kindName, this.images(), deps.signal)) deps.progress(line);
     await apply(deps.kube, [namespace(KONG_NAMESPACE)], { labels: deps.labels });
     if (choices.gatewayApi) {
       // KIC enables its Gateway API controllers only for CRDs present when it starts
       deps.progress(`installing Gateway API ${deps.versions.gatewayApi.version} CRDs`);
-      await applyUrl(deps.versions.gatewayApi.standardInstallUrl, deps.cluster.kubeconfigPath, { signal: deps.signal });
+      await applyUrl(deps.versions.gatewayApi.standardInstallUrl, deps.cluster, { signal: deps.signal });
     }
     await apply(deps.kube, await this.secrets(), { labels: deps.labels });
     await this.helmApply(Boolean(choices.skipCrds), true);
@@ -76,13 +79,37 @@ export class KongInstallation {
     await this.helmApply(Boolean(this.choices.skipCrds), change.wait ?? true);
   }
 
-  async uninstall(): Promise<void> {
+  /** The KIC and Kong images the install and the target's upgrade use, as the charts pull them. */
+  images(): string[] {
+    const { versions, target } = this.deps;
+    const kics = [this.choices.kic ?? target.kic, target.kic];
+    const gateways = [this.choices.gateway ?? target.gateway, target.gateway];
+    return [...new Set([...kics.map((v) => `${versions.kicImage}:${v}`), ...gateways.map((v) => `${versions.gateway.image}:${v}`)])];
+  }
+
+  /**
+   * `signal` is teardown's own deadline, not the run's: after Ctrl-C the run's signal is aborted,
+   * and execa kills a call whose cancelSignal is aborted at once (execa/lib/terminate/cancel.js).
+   */
+  async uninstall(signal: AbortSignal): Promise<void> {
     for (const r of [...this.releases].reverse()) {
-      await helm.uninstall({ release: r.release, namespace: r.namespace, kubeconfig: this.deps.cluster.kubeconfigPath, wait: true }, { signal: this.deps.signal });
+      await helm.uninstall({ release: r.release, namespace: r.namespace, cluster: this.deps.cluster, wait: true }, { signal });
     }
   }
 
+  /** A failed install or upgrade names the pods whose images could not be pulled, when there are any. */
   private async helmApply(skipCrds: boolean, wait: boolean): Promise<void> {
+    try {
+      await this.helmApplyReleases(skipCrds, wait);
+    } catch (error) {
+      if (this.deps.signal?.aborted) throw error;
+      const pulls = imagePullFailures(await list(this.deps.kube, { apiVersion: 'v1', kind: 'Pod', namespace: KONG_NAMESPACE }).catch(() => []));
+      if (pulls.length === 0) throw error;
+      throw new Error(`${oneLine(error)}; image pull failed in the cluster: ${pulls.join('; ')}`, { cause: error });
+    }
+  }
+
+  private async helmApplyReleases(skipCrds: boolean, wait: boolean): Promise<void> {
     const { deps, choices, current } = this;
     this.releases = helmReleases({
       target: deps.target,
@@ -112,8 +139,7 @@ export class KongInstallation {
           timeoutSeconds: Math.round(timeout('helmInstall') / 1000),
           createNamespace: true,
           skipCrds,
-          kubeconfig: deps.cluster.kubeconfigPath,
-          ...(deps.cluster.context ? { kubeContext: deps.cluster.context } : {}),
+          cluster: deps.cluster,
         },
         { signal: deps.signal },
       );
@@ -139,6 +165,33 @@ export class KongInstallation {
     }
     return out;
   }
+}
+
+/**
+ * The kubelet's waiting reasons for an image it could not pull (pkg/kubelet/images/types.go in
+ * kubernetes/kubernetes: ErrImagePull, then ImagePullBackOff between retries). Docker Hub's
+ * anonymous pull limit shows up here, with `toomanyrequests` in the message.
+ */
+const IMAGE_PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff']);
+// room for containerd's whole pull error, whose reason (e.g. `toomanyrequests`) comes late in it
+const MAX_MESSAGE = 500;
+
+/** `pod/container: reason (message)` for every container of these pods stuck pulling its image. */
+export function imagePullFailures(pods: readonly KubeObject[]): string[] {
+  return pods.flatMap((pod) => {
+    const status = pod['status'] as { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] } | undefined;
+    return [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])]
+      .filter((c) => IMAGE_PULL_REASONS.has(c.state?.waiting?.reason ?? ''))
+      .map((c) => {
+        const message = c.state!.waiting!.message;
+        return `${pod.metadata.name}/${c.name}: ${c.state!.waiting!.reason}${message ? ` (${message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message})` : ''}`;
+      });
+  });
+}
+
+interface ContainerStatus {
+  name: string;
+  state?: { waiting?: { reason?: string; message?: string } };
 }
 
 function secret(name: string, type: string, data: Record<string, string>): KubeObject {

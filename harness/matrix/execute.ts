@@ -41,11 +41,13 @@ export async function executeGroups(groups: readonly ClusterGroup[], o: ExecuteO
   const stop = new AbortController();
   const progress = consoleProgress('  ');
   let cleaner: Cleaner | undefined;
-  const release = onInterrupt(stop, progress, () => cleaner?.unfinished() ?? []);
+  const clusters = kindClusters(outDir);
+  // a second Ctrl-C names the shared clusters too: between runs no run's cleaner holds them
+  const release = onInterrupt(stop, progress, () => [...(cleaner?.unfinished() ?? []), ...clusters.remaining().map((name) => `delete shared cluster ${name}`)]);
   const mocha = new Mocha({ timeout: 0, reporter: ConsoleAndJUnitReporter, reporterOptions: { junitFile: join(outDir, 'junit.xml') } });
   const outcome = addMatrixSuite(mocha.suite, groups, {
     execute: realExecutor({ versions: o.versions, outDir, diagnostics: o.diagnostics, progress, onCleaner: (c) => (cleaner = c) }),
-    clusters: kindClusters(outDir),
+    clusters,
     progress,
     signal: stop.signal,
     outDir,

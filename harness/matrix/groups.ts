@@ -1,4 +1,4 @@
-import type { ClusterShape } from '../runner/scenario.ts';
+import { needsOwnCrds, type ClusterShape } from '../runner/scenario.ts';
 import type { NodeImage } from '../targets/versions-types.ts';
 import { compareKeys, type MatrixCase } from './expand.ts';
 
@@ -17,11 +17,13 @@ export interface ClusterGroup {
 
 /**
  * The multi-node shape exists for node faults (kind-config/multi-node.yaml): a run on it kills or
- * restarts a node, which leaves the cluster short of a node for whatever runs next. Such a case
- * gets a cold cluster; every other one shares.
+ * restarts a node, which leaves the cluster short of a node for whatever runs next. A case that
+ * installs without KIC's CRDs or deletes some would meet the CRDs an earlier case left (Helm
+ * never deletes them; see needsOwnCrds) or take them from the next one. Such cases get a cold
+ * cluster; every other one shares.
  */
 export function needsColdCluster(c: MatrixCase): boolean {
-  return c.shape === 'multi-node';
+  return c.shape === 'multi-node' || needsOwnCrds(c.scenario.install(c.target, c.variant));
 }
 
 export function shapeKey(c: MatrixCase): string {

@@ -63,8 +63,12 @@ export function kindClusters(outDir: string): SharedClusters {
     async remove(name) {
       const m = made.get(name);
       if (!m) return;
-      made.delete(name);
-      await m.provider.release(m.cluster);
+      try {
+        await m.provider.release(m.cluster);
+      } finally {
+        made.delete(name);
+      }
     },
+    remaining: () => [...made.keys()],
   };
 }

@@ -24,6 +24,8 @@ export type CaseExecutor = (c: MatrixCase, cluster: string | undefined, signal: 
 export interface SharedClusters {
   create(group: ClusterGroup, signal: AbortSignal): Promise<{ name: string; seconds: number }>;
   remove(name: string): Promise<void>;
+  /** the shared clusters not deleted yet, including one whose deletion is under way */
+  remaining(): string[];
 }
 
 export interface MatrixRunDeps {

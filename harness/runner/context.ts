@@ -139,7 +139,7 @@ export class RealContext implements ScenarioContext {
     if (node.endsWith('control-plane')) throw new EnvironmentError(`the ${component} pod runs on the control plane (${node}); node faults need it on a worker`);
     for (const step of nodeFaultSteps(node, how)) {
       this.record({ kind: 'fault', at: Date.now(), name: `node-${how}`, detail: describeNodeStep(step) });
-      await runNodeStep(step, this.d.cluster.kubeconfigPath, this.d.signal);
+      await runNodeStep(step, this.d.cluster, this.d.signal);
     }
     return node;
   }

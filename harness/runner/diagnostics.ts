@@ -60,8 +60,8 @@ export async function collectDiagnostics(d: DiagnosticsDeps): Promise<string[]> 
   };
   if (d.cluster.kindName) await attempt('kind export logs', () => exportLogs(d.cluster.kindName!, join(dir, 'kind-logs'), { signal: d.signal }));
   for (const ns of d.namespaces) {
-    await attempt(`describe ${ns}`, async () => write(`describe-${ns}.txt`, await describeNamespace(ns, d.cluster.kubeconfigPath, { signal: d.signal })));
-    await attempt(`events ${ns}`, async () => write(`events-${ns}.json`, JSON.stringify(await getEventsJson(ns, d.cluster.kubeconfigPath, { signal: d.signal }), null, 2)));
+    await attempt(`describe ${ns}`, async () => write(`describe-${ns}.txt`, await describeNamespace(ns, d.cluster, { signal: d.signal })));
+    await attempt(`events ${ns}`, async () => write(`events-${ns}.json`, JSON.stringify(await getEventsJson(ns, d.cluster, { signal: d.signal }), null, 2)));
   }
   if (d.admin) {
     const dump: Record<string, unknown> = {};

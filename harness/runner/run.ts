@@ -9,8 +9,7 @@ import { BundleWriter, readBundle } from '../evidence/bundle.ts';
 import { Redactor } from '../evidence/redact.ts';
 import type { Observation, RunTarget } from '../evidence/types.ts';
 import { connect, type Kube } from '../k8s/client.ts';
-import { refOf, remove } from '../k8s/objects.ts';
-import { namespace } from '../manifests/backend.ts';
+import { refOf } from '../k8s/objects.ts';
 import { isSuccess } from '../judge/verdict.ts';
 import { AdminClient } from '../kong/admin.ts';
 import { KongInstallation } from '../kong/install.ts';
@@ -29,7 +28,9 @@ import { collectDiagnostics } from './diagnostics.ts';
 import { phase, runScenarioPhases, type LifecycleDeps } from './lifecycle.ts';
 import { variantOf } from './plan.ts';
 import type { Progress } from './progress.ts';
-import type { Scenario } from './scenario.ts';
+import { needsOwnCrds, type Scenario } from './scenario.ts';
+import { awaitTerminatingNamespaces, handBack, removeKongCrds } from './shared-cluster.ts';
+import { timeout } from '../timeouts.ts';
 import { describeJudged, judgeRun, type RunJudgement } from './verdict.ts';
 import { HARNESS_VERSION } from '../version.ts';
 import { reportBundle } from './report.ts';
@@ -108,7 +109,8 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   const provisioned = await phase(deps, 'provision', async () => {
     cluster = await provider.acquire(o.signal);
     const acquired = cluster;
-    cleaner.defer(`delete cluster ${acquired.name}`, () => provider.release(acquired));
+    // release deletes an owned cluster; on any other it removes the kubeconfig the run wrote
+    cleaner.defer(acquired.owned ? `delete cluster ${acquired.name}` : `release cluster ${acquired.name}`, () => provider.release(acquired));
     kube = connect({ kubeconfigPath: acquired.kubeconfigPath, ...(acquired.context ? { context: acquired.context } : {}) });
     progress(`cluster ${acquired.name}; kubeconfig ${acquired.kubeconfigPath}`);
   });
@@ -144,13 +146,25 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
       },
     );
     const installation = kong;
+    const namespaces = [scenario.namespace, KONG_NAMESPACE];
+    if (!cluster!.owned) {
+      await awaitTerminatingNamespaces(kube!, namespaces, o.signal);
+      if (needsOwnCrds(install)) {
+        const removed = await removeKongCrds(kube!, o.signal);
+        if (removed.length) progress(`removed ${removed.length} KIC CRDs (*.configuration.konghq.com) an earlier install left on ${cluster!.name}: this case must not find them`);
+      }
+    }
     if (!cluster!.owned && !o.keepCluster) {
       // a cluster that outlives the run (reused, or the user's own) is handed back as it was found
-      cleaner.defer('remove Kong and the scenario objects from the reused cluster', async () => {
-        await installation.uninstall();
-        const clusterScoped = scenario.manifests(target, variant).filter((m) => m.metadata.namespace === undefined && m.kind !== 'Namespace');
-        await remove(kube!, [...clusterScoped, namespace(scenario.namespace), namespace(KONG_NAMESPACE)].map(refOf));
-      });
+      cleaner.defer('remove Kong and the scenario objects from the reused cluster', () =>
+        handBack({
+          kube: kube!,
+          uninstall: (signal) => installation.uninstall(signal),
+          clusterScoped: scenario.manifests(target, variant).filter((m) => m.metadata.namespace === undefined && m.kind !== 'Namespace').map(refOf),
+          namespaces,
+          signal: AbortSignal.timeout(timeout('teardown')),
+        }),
+      );
     }
     await installation.install();
     admin = new AdminClient(cluster!.adminUrl);

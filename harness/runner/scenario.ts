@@ -154,10 +154,25 @@ export interface InstallChoices {
   gatewayApi?: boolean;
   /** `helm install --skip-crds`: KIC starts without its CRDs */
   skipCrds?: boolean;
+  /**
+   * the fault deletes KIC CRDs: the case must start from the chart's own CRDs, and leaves the
+   * cluster without them
+   */
+  deletesCrds?: boolean;
   /** put Toxiproxy between Kong and Postgres, for cut-offs and latency */
   databaseProxy?: boolean;
   /** deep-merged over the values of the named release */
   values?: Record<string, Values>;
+}
+
+/**
+ * A case that installs without KIC's CRDs or deletes some must not meet CRDs an earlier case left:
+ * Helm installs a chart's CRDs only when absent and never deletes them (pkg/action/install.go and
+ * pkg/action/uninstall.go@v3.18.6). Such a case gets a cluster of its own in the matrix, and on a
+ * cluster that outlives runs the CRDs are removed before the install.
+ */
+export function needsOwnCrds(install: InstallChoices): boolean {
+  return Boolean(install.skipCrds || install.deletesCrds);
 }
 
 export interface Scenario {

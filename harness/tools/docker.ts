@@ -1,4 +1,4 @@
-/** docker: reachability for doctor, container faults (kill/stop/start), and label-based leak discovery. */
+/** docker: reachability for doctor, container faults (kill/stop/start), label-based leak discovery, and host images for kind. */
 import { EnvironmentError, oneLine } from '../errors.ts';
 import { timeout } from '../timeouts.ts';
 import { runTool, ToolError, type CallOptions } from './exec.ts';
@@ -105,6 +105,29 @@ export async function stop(container: string, call: CallOptions = {}): Promise<v
 
 export async function start(container: string, call: CallOptions = {}): Promise<void> {
   await runTool(DOCKER, containerArgs('start', container), { timeoutMs: timeout('toolQuick'), ...call });
+}
+
+export function imageInspectArgs(image: string): string[] {
+  return ['image', 'inspect', '--format', '{{.Id}}', image];
+}
+
+export function pullArgs(image: string): string[] {
+  return ['pull', image];
+}
+
+/** Whether the host already has the image: `docker image inspect` exits non-zero for a missing one. */
+export async function hasImage(image: string, call: CallOptions = {}): Promise<boolean> {
+  try {
+    await runTool(DOCKER, imageInspectArgs(image), { timeoutMs: timeout('toolQuick'), ...call });
+    return true;
+  } catch (error) {
+    if (error instanceof ToolError && error.toolExitCode !== undefined) return false;
+    throw error;
+  }
+}
+
+export async function pull(image: string, call: CallOptions = {}): Promise<void> {
+  await runTool(DOCKER, pullArgs(image), { timeoutMs: timeout('download'), ...call });
 }
 
 export function removeArgs(kind: 'container' | 'network', name: string): string[] {

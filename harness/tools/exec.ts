@@ -19,6 +19,17 @@ export interface RunOptions {
   redact?: string[];
 }
 
+/**
+ * Which cluster a kubectl or helm call acts on. Both travel together into every argv (a Cluster
+ * from cluster/provider.ts fits as is), so no call can fall back to the kubeconfig's current
+ * context and act on a cluster the user did not name.
+ */
+export interface ClusterAccess {
+  kubeconfigPath: string;
+  /** absent: the kubeconfig's current context, as client-node uses it too */
+  context?: string;
+}
+
 /** What the thin per-tool functions accept so that a run's abort reaches the child process. */
 export interface CallOptions {
   signal?: AbortSignal;

@@ -2,7 +2,7 @@
  * helm: install, upgrade, uninstall and render charts. Charts are addressed with `--repo URL` so a
  * run never depends on `helm repo add` state, and values are always files so secrets never reach argv.
  */
-import { deadlineAround, runTool, type CallOptions } from './exec.ts';
+import { deadlineAround, runTool, type CallOptions, type ClusterAccess } from './exec.ts';
 import { timeout } from '../timeouts.ts';
 
 const HELM = 'helm';
@@ -22,16 +22,14 @@ export interface UpgradeInstallOptions extends ChartOptions {
   timeoutSeconds: number;
   skipCrds?: boolean;
   createNamespace?: boolean;
-  kubeconfig: string;
-  kubeContext?: string;
+  cluster: ClusterAccess;
 }
 
 export interface UninstallOptions {
   release: string;
   namespace: string;
-  kubeconfig: string;
+  cluster: ClusterAccess;
   wait: boolean;
-  kubeContext?: string;
 }
 
 function chartArgs(o: ChartOptions): string[] {
@@ -43,8 +41,8 @@ function chartArgs(o: ChartOptions): string[] {
   ];
 }
 
-function clusterArgs(o: { kubeconfig: string; kubeContext?: string }): string[] {
-  return ['--kubeconfig', o.kubeconfig, ...(o.kubeContext === undefined ? [] : ['--kube-context', o.kubeContext])];
+function clusterArgs(c: ClusterAccess): string[] {
+  return ['--kubeconfig', c.kubeconfigPath, ...(c.context === undefined ? [] : ['--kube-context', c.context])];
 }
 
 export function upgradeInstallArgs(o: UpgradeInstallOptions): string[] {
@@ -55,12 +53,17 @@ export function upgradeInstallArgs(o: UpgradeInstallOptions): string[] {
     '--timeout', `${o.timeoutSeconds}s`,
     ...(o.skipCrds === true ? ['--skip-crds'] : []),
     ...(o.createNamespace === true ? ['--create-namespace'] : []),
-    ...clusterArgs(o),
+    ...clusterArgs(o.cluster),
   ];
 }
 
+/**
+ * `--ignore-not-found` (cmd/helm/uninstall.go@v3.18.6: "Treat \"release not found\" as a
+ * successful uninstall"): after a failed install there may be no release, and teardown must go
+ * on to remove the namespaces instead of stopping there.
+ */
 export function uninstallArgs(o: UninstallOptions): string[] {
-  return ['uninstall', o.release, '--namespace', o.namespace, ...(o.wait ? ['--wait'] : []), ...clusterArgs(o)];
+  return ['uninstall', o.release, '--namespace', o.namespace, '--ignore-not-found', ...(o.wait ? ['--wait'] : []), ...clusterArgs(o.cluster)];
 }
 
 /** Rendering needs no cluster; CRDs are included unless skipped, to mirror what an install applies. */

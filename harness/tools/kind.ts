@@ -31,6 +31,15 @@ export function getKubeconfigArgs(name: string, opts: { internal?: boolean } = {
   return ['get', 'kubeconfig', '--name', name, ...(opts.internal === true ? ['--internal'] : [])];
 }
 
+/**
+ * Copies images from the host's Docker into every node of the cluster
+ * (pkg/cmd/kind/load/docker-image/docker-image.go@v0.31.0: `docker-image <IMAGE> [IMAGE...]`,
+ * `--name`; a node that already has the image is skipped, one missing on the host is an error).
+ */
+export function loadDockerImageArgs(name: string, images: readonly string[]): string[] {
+  return ['load', 'docker-image', ...images, '--name', name];
+}
+
 export function exportLogsArgs(name: string, dir: string): string[] {
   return ['export', 'logs', dir, '--name', name];
 }
@@ -58,6 +67,10 @@ export async function getClusters(call: CallOptions = {}): Promise<string[]> {
 export async function getKubeconfig(name: string, opts: { internal?: boolean } = {}, call: CallOptions = {}): Promise<string> {
   const { stdout } = await runTool(KIND, getKubeconfigArgs(name, opts), { timeoutMs: timeout('toolQuick'), ...call });
   return stdout;
+}
+
+export async function loadDockerImage(name: string, images: readonly string[], call: CallOptions = {}): Promise<void> {
+  await runTool(KIND, loadDockerImageArgs(name, images), { timeoutMs: timeout('imageLoad'), ...call });
 }
 
 export async function exportLogs(name: string, dir: string, call: CallOptions = {}): Promise<void> {

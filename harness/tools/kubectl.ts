@@ -1,11 +1,11 @@
 /**
  * kubectl for the few things the client-node wrapper in k8s/ does not cover: applying remote
  * manifests as published (Gateway API CRDs), human-readable describe output, and node deletion.
- * The kubeconfig is always explicit so the user's current context is never used by accident.
+ * The kubeconfig and context are always explicit so the user's current context is never used by accident.
  */
 import { EnvironmentError } from '../errors.ts';
 import { timeout } from '../timeouts.ts';
-import { runTool, type CallOptions } from './exec.ts';
+import { runTool, type CallOptions, type ClusterAccess } from './exec.ts';
 
 const KUBECTL = 'kubectl';
 const FIELD_MANAGER = 'kong-chaos';
@@ -14,22 +14,26 @@ export interface EventList {
   items: unknown[];
 }
 
+function clusterArgs(c: ClusterAccess): string[] {
+  return ['--kubeconfig', c.kubeconfigPath, ...(c.context === undefined ? [] : ['--context', c.context])];
+}
+
 /** Server-side apply: CRD bundles exceed the annotation size limit of client-side apply. */
-export function applyUrlArgs(url: string, kubeconfig: string): string[] {
-  return ['apply', '--server-side', '--field-manager', FIELD_MANAGER, '--filename', url, '--kubeconfig', kubeconfig];
+export function applyUrlArgs(url: string, cluster: ClusterAccess): string[] {
+  return ['apply', '--server-side', '--field-manager', FIELD_MANAGER, '--filename', url, ...clusterArgs(cluster)];
 }
 
 /** `all` covers pods, services, deployments, replicasets, statefulsets, daemonsets and jobs: what diagnostics need. */
-export function describeNamespaceArgs(namespace: string, kubeconfig: string): string[] {
-  return ['describe', 'all', '--namespace', namespace, '--kubeconfig', kubeconfig];
+export function describeNamespaceArgs(namespace: string, cluster: ClusterAccess): string[] {
+  return ['describe', 'all', '--namespace', namespace, ...clusterArgs(cluster)];
 }
 
-export function getEventsArgs(namespace: string, kubeconfig: string): string[] {
-  return ['get', 'events', '--namespace', namespace, '--output', 'json', '--kubeconfig', kubeconfig];
+export function getEventsArgs(namespace: string, cluster: ClusterAccess): string[] {
+  return ['get', 'events', '--namespace', namespace, '--output', 'json', ...clusterArgs(cluster)];
 }
 
-export function deleteNodeArgs(name: string, kubeconfig: string): string[] {
-  return ['delete', 'node', name, '--kubeconfig', kubeconfig];
+export function deleteNodeArgs(name: string, cluster: ClusterAccess): string[] {
+  return ['delete', 'node', name, ...clusterArgs(cluster)];
 }
 
 export function parseEventList(stdout: string): EventList {
@@ -45,22 +49,22 @@ export function parseEventList(stdout: string): EventList {
 }
 
 /** Fetching the manifest is part of the call, hence the download deadline. */
-export async function applyUrl(url: string, kubeconfig: string, call: CallOptions = {}): Promise<void> {
-  await runTool(KUBECTL, applyUrlArgs(url, kubeconfig), { timeoutMs: timeout('download'), ...call });
+export async function applyUrl(url: string, cluster: ClusterAccess, call: CallOptions = {}): Promise<void> {
+  await runTool(KUBECTL, applyUrlArgs(url, cluster), { timeoutMs: timeout('download'), ...call });
 }
 
-export async function describeNamespace(namespace: string, kubeconfig: string, call: CallOptions = {}): Promise<string> {
-  const { stdout } = await runTool(KUBECTL, describeNamespaceArgs(namespace, kubeconfig), { timeoutMs: timeout('diagnostics'), ...call });
+export async function describeNamespace(namespace: string, cluster: ClusterAccess, call: CallOptions = {}): Promise<string> {
+  const { stdout } = await runTool(KUBECTL, describeNamespaceArgs(namespace, cluster), { timeoutMs: timeout('diagnostics'), ...call });
   return stdout;
 }
 
-export async function getEventsJson(namespace: string, kubeconfig: string, call: CallOptions = {}): Promise<EventList> {
-  const { stdout } = await runTool(KUBECTL, getEventsArgs(namespace, kubeconfig), { timeoutMs: timeout('kubeRequest'), ...call });
+export async function getEventsJson(namespace: string, cluster: ClusterAccess, call: CallOptions = {}): Promise<EventList> {
+  const { stdout } = await runTool(KUBECTL, getEventsArgs(namespace, cluster), { timeoutMs: timeout('kubeRequest'), ...call });
   return parseEventList(stdout);
 }
 
-export async function deleteNode(name: string, kubeconfig: string, call: CallOptions = {}): Promise<void> {
-  await runTool(KUBECTL, deleteNodeArgs(name, kubeconfig), { timeoutMs: timeout('kubeRequest'), ...call });
+export async function deleteNode(name: string, cluster: ClusterAccess, call: CallOptions = {}): Promise<void> {
+  await runTool(KUBECTL, deleteNodeArgs(name, cluster), { timeoutMs: timeout('kubeRequest'), ...call });
 }
 
 export async function version(call: CallOptions = {}): Promise<string> {

@@ -20,14 +20,21 @@ import { StubTools, type StubCall } from './stub-tools.ts';
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const CLI = join(REPO, 'bin', 'kong-chaos.js');
 export const TOOLS = ['kind', 'helm', 'kubectl', 'docker'] as const;
+/**
+ * How long a test waits for the CLI to reach a point (a phase, a call): generous, because starting
+ * the CLI through tsx on a busy 2-core machine alone can take many seconds. Waiting longer for a
+ * thing to happen asserts nothing less; how fast the CLI leaves after Ctrl-C is timed apart.
+ */
+export const WAIT_MS = 45_000;
 
-/** What the gateway-listener-stuck scenario and an existing-cluster run touch, beyond the fake's built-in kinds. */
+/** What the gateway-listener-stuck scenario, an existing-cluster run and missing-crds' CRD removal touch, beyond the fake's built-in kinds. */
 const EXTRA_KINDS: Kind[] = [
   { apiVersion: 'v1', kind: 'Node', plural: 'nodes', namespaced: false },
   { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
   { apiVersion: GATEWAY_API, kind: 'GatewayClass', plural: 'gatewayclasses', namespaced: false },
   { apiVersion: GATEWAY_API, kind: 'Gateway', plural: 'gateways', namespaced: true },
   { apiVersion: GATEWAY_API, kind: 'HTTPRoute', plural: 'httproutes', namespaced: true },
+  { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false },
 ];
 
 function shellQuote(text: string): string {
@@ -146,13 +153,13 @@ export class StubWorld {
         return stderr;
       },
       exited,
-      waitForStderr: (pattern, timeoutMs = 15_000) =>
+      waitForStderr: (pattern, timeoutMs = WAIT_MS) =>
         until(() => pattern.test(stderr), `stderr to match ${pattern}`, timeoutMs, () => `stderr so far:\n${stderr}`),
     };
   }
 
   /** Resolves once a stub call matches, with the number of calls recorded up to and including it. */
-  async waitForCall(match: (c: StubCall) => boolean, what: string, timeoutMs = 15_000): Promise<number> {
+  async waitForCall(match: (c: StubCall) => boolean, what: string, timeoutMs = WAIT_MS): Promise<number> {
     let index = -1;
     await until(async () => (index = (await this.stubs.calls()).findIndex(match)) !== -1, what, timeoutMs);
     return index + 1;
@@ -160,7 +167,7 @@ export class StubWorld {
 }
 
 /** Polls `check` every 50 ms; fails naming `what` after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000, detail?: () => string): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS, detail?: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${detail ? `; ${detail()}` : ''}`);

@@ -7,11 +7,14 @@ import { StubTools } from '../../support/stub-tools.ts';
 describe('cleanup command (stub docker and kind)', function () {
   this.timeout(20_000);
   let stubs: StubTools;
-  const old = newRunId(new Date(Date.now() - 5 * 3_600_000));
-  const fresh = newRunId(new Date());
+  // made per test: ids made when the file loads age while earlier test files run
+  let old: string;
+  let fresh: string;
   const dockerTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC');
 
   beforeEach(async () => {
+    old = newRunId(new Date(Date.now() - 5 * 3_600_000));
+    fresh = newRunId(new Date());
     stubs = await StubTools.install(['docker', 'kind']);
     const containers = [
       { ID: 'c1', Names: 'pg-old', Labels: `kong-chaos.run=${old}`, CreatedAt: dockerTime(Date.now() - 5 * 3_600_000) },

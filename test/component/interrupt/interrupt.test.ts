@@ -3,13 +3,15 @@
  * what the stub tools recorded. gateway-listener-stuck in DB-less split mode needs no
  * containers, so kind, helm, kubectl and docker stubs plus a fake Kubernetes API are the world.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { stringify as stringifyYaml } from 'yaml';
+import { KONG_NAMESPACE } from '../../../harness/kong/names.ts';
 import type { StubCall } from '../../support/stub-tools.ts';
 import { alive, CLI, runDirIn, StubWorld, until, type CliRun } from '../../support/stub-world.ts';
 
@@ -18,9 +20,11 @@ const isKindDelete = (c: StubCall) => c.tool === 'kind' && c.args[0] === 'delete
 const isKindCreate = (c: StubCall) => c.tool === 'kind' && c.args[0] === 'create';
 /** how long a run may take to leave after Ctrl-C; every stub answers at once, so this is generous */
 const PROMPT_MS = 8_000;
+/** how long a whole run against the stubs may take, start to exit: only a bound against hanging */
+const RUN_MS = 90_000;
 
 describe('run: interrupted at every phase', function () {
-  this.timeout(40_000);
+  this.timeout(150_000);
   let world: StubWorld;
   let out: string;
   let run: CliRun | undefined;
@@ -187,7 +191,7 @@ describe('run: interrupted at every phase', function () {
   it('helm failing is an inconclusive run (verdict error, exit 1), and teardown still runs', async () => {
     world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: INSTALLATION FAILED: context deadline exceeded', whenFirstArg: 'upgrade' });
     const r = start();
-    expect(await exitWithin(r, 20_000)).to.equal(1);
+    expect(await exitWithin(r, RUN_MS)).to.equal(1);
     await expectClusterDeletedOnceAfter(0);
     const dir = await expectEvidenceKept();
     const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { verdict: string; outcome: string; reason: string };
@@ -195,6 +199,19 @@ describe('run: interrupted at every phase', function () {
     expect(result.outcome).to.equal('inconclusive');
     expect(result.reason).to.match(/install/);
     expect(r.stderr).to.match(/✖ install failed .*INSTALLATION FAILED/);
+  });
+
+  it('an install that fails while the Kong image cannot be pulled says so in the verdict', async () => {
+    world.api.upsert({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kong-gateway-7c9f-abcde', namespace: KONG_NAMESPACE },
+      status: { phase: 'Pending', containerStatuses: [{ name: 'proxy', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "kong:3.9.1"' } } }] },
+    });
+    world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: context deadline exceeded', whenFirstArg: 'upgrade' });
+    const r = start();
+    expect(await exitWithin(r, RUN_MS)).to.equal(1);
+    const result = JSON.parse(readFileSync(join(await runDirIn(out), 'result.json'), 'utf8')) as { outcome: string; reason: string };
+    expect(result.outcome).to.equal('inconclusive');
+    expect(result.reason).to.match(/^install failed: .*context deadline exceeded; image pull failed in the cluster: kong-gateway-7c9f-abcde\/proxy: ImagePullBackOff \(Back-off pulling image "kong:3\.9\.1"\)$/);
   });
 
   it('--keep-cluster: an interrupted run leaves the cluster and its kubeconfig, and says where', async () => {
@@ -208,4 +225,97 @@ describe('run: interrupted at every phase', function () {
     expect(existsSync(kubeconfig), 'kubeconfig kept').to.equal(true);
     expect(r.stderr).to.include(`kept cluster ${name}; kubeconfig ${kubeconfig}`);
   });
+
+  describe('on a cluster that outlives the run', () => {
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] } };
+    const namespaceGone = (name: string) => world.api.getStored('v1', 'Namespace', undefined, name) === undefined;
+
+    /** A kubeconfig whose current context points nowhere and whose context `lab` is the fake cluster. */
+    async function twoContextKubeconfig(): Promise<string> {
+      const path = join(world.scratch, 'two-contexts');
+      await writeFile(path, stringifyYaml({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          { name: 'lab', cluster: { server: world.api.url, 'insecure-skip-tls-verify': true } },
+          { name: 'elsewhere', cluster: { server: 'http://127.0.0.1:9', 'insecure-skip-tls-verify': true } },
+        ],
+        users: [{ name: 'me', user: {} }],
+        contexts: [
+          { name: 'lab', context: { cluster: 'lab', user: 'me' } },
+          { name: 'elsewhere', context: { cluster: 'elsewhere', user: 'me' } },
+        ],
+        'current-context': 'elsewhere',
+      }));
+      return path;
+    }
+
+    it('--kubeconfig F --context C: after Ctrl-C, teardown still uninstalls Kong on C and removes the namespaces', async () => {
+      world.api.upsert(node);
+      const kubeconfig = await twoContextKubeconfig();
+      const r = start(['--kubeconfig', kubeconfig, '--context', 'lab'], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '30000' });
+      await r.waitForStderr(/▶ steady-state/);
+      const at = await interrupt(r);
+      expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
+      const calls = await world.stubs.calls();
+      const uninstalls = calls.slice(at).filter((c) => c.tool === 'helm' && c.args[0] === 'uninstall');
+      expect(uninstalls, 'helm uninstall after the interrupt').to.not.be.empty;
+      expect(r.stderr, 'teardown reports the hand-back done').to.match(/done: remove Kong and the scenario objects from the reused cluster/);
+      expect(r.stderr).to.not.match(/could not remove Kong/);
+      for (const c of calls.filter((c) => (c.tool === 'helm' || c.tool === 'kubectl') && c.args[0] !== 'version')) {
+        const context = c.tool === 'helm' ? '--kube-context' : '--context';
+        expect(c.args[c.args.indexOf('--kubeconfig') + 1], `${c.tool} ${c.args.join(' ')}`).to.equal(kubeconfig);
+        expect(c.args[c.args.indexOf(context) + 1], `${c.tool} ${c.args.join(' ')}`).to.equal('lab');
+      }
+      for (const u of uninstalls) expect(u.args).to.include('--ignore-not-found');
+      expect(namespaceGone(KONG_NAMESPACE), 'namespace kong removed').to.equal(true);
+      expect(namespaceGone('chaos-gateway'), 'the scenario namespace removed').to.equal(true);
+      expect(existsSync(kubeconfig), "the user's own kubeconfig is never removed").to.equal(true);
+    });
+
+    it('missing-crds on a cluster that had Kong before: the KIC CRDs are removed first, and the run says so', async () => {
+      world.api.upsert(node);
+      const crd = (name: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } });
+      for (const name of ['kongplugins.configuration.konghq.com', 'kongingresses.configuration.konghq.com', 'gateways.gateway.networking.k8s.io']) world.api.upsert(crd(name));
+      const r = world.spawnCli(['run', 'missing-crds', '--mode', 'dbless', '--topology', 'split', '--traffic-rate', '0', '--kubeconfig', world.kubeconfig, '--out', out], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
+      run = r;
+      expect(await exitWithin(r, RUN_MS), r.stderr).to.equal(1);
+      const stored = (name: string) => world.api.getStored('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
+      expect(stored('kongplugins.configuration.konghq.com'), 'kongplugins CRD').to.equal(undefined);
+      expect(stored('kongingresses.configuration.konghq.com'), 'kongingresses CRD').to.equal(undefined);
+      expect(stored('gateways.gateway.networking.k8s.io'), 'a CRD of another group stays').to.not.equal(undefined);
+      expect(r.stderr).to.match(/removed 2 KIC CRDs \(\*\.configuration\.konghq\.com\) an earlier install left on existing: this case must not find them/);
+      const install = (await world.stubs.calls()).find((c) => c.tool === 'helm' && c.args[0] === 'upgrade');
+      expect(install?.args).to.include('--skip-crds');
+    });
+
+    it('--reuse-cluster: the run directory keeps no kubeconfig, and the images are loaded into the cluster', async () => {
+      const name = 'kc-20261201t0900-ab12';
+      await world.stubs.hook('kind', [
+        `if [ "$1" = version ]; then echo 'kind v0.31.0 go1.24.0 linux/amd64'; exit 0; fi`,
+        `if [ "$1 $2" = "get clusters" ]; then echo ${name}; exit 0; fi`,
+        `if [ "$1 $2" = "get kubeconfig" ]; then cat '${world.kubeconfig}'; exit 0; fi`,
+        '',
+      ].join('\n'));
+      await world.stubs.hook('docker', [
+        `if [ "$1" = version ]; then echo 28.0.0; exit 0; fi`,
+        `if [ "$1" = inspect ]; then echo '[{"Id":"x","Name":"/${name}-control-plane","State":{"Status":"running","Running":true,"Pid":1},"Config":{"Labels":null},"NetworkSettings":{"Ports":{}}}]'; exit 0; fi`,
+        '',
+      ].join('\n'));
+      // nothing answers on the proxy: inconclusive after 1 s, diagnostics, then teardown
+      const r = start(['--reuse-cluster', name], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
+      expect(await exitWithin(r, RUN_MS), r.stderr).to.equal(1);
+      const dir = await runDirIn(out);
+      const files = (function walk(d: string): string[] {
+        return readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
+      })(dir);
+      expect(files.filter((f) => /^kind: Config$|"kind": ?"Config"/m.test(readFileSync(f, 'utf8'))), 'kubeconfigs in the run directory').to.deep.equal([]);
+      expect((await world.stubs.calls()).filter(isKindDelete), 'a reused cluster is never deleted').to.be.empty;
+      const load = (await world.stubs.calls()).find((c) => c.tool === 'kind' && c.args[0] === 'load');
+      expect(load?.args).to.deep.equal(['load', 'docker-image', 'kong/kubernetes-ingress-controller:3.4.4', `kong:${JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')).target.gateway}`, '--name', name]);
+      expect(r.stderr).to.match(new RegExp(`loaded kong/kubernetes-ingress-controller:3.4.4, kong:[\\d.]+ into ${name} in \\d+m?s`));
+      expect(namespaceGone(KONG_NAMESPACE), 'namespace kong removed').to.equal(true);
+    });
+  });
 });
+

@@ -100,6 +100,11 @@ const table: Record<string, BadInput[]> = {
       argv: (f) => ['run', 'gateway-listener-stuck', '--kubeconfig', f.file('broken.kubeconfig'), '--reuse-cluster', 'kc-1', '--out', f.file('runs')],
       message: () => '--kubeconfig and --reuse-cluster exclude each other',
     },
+    {
+      input: '--kubeconfig with postgres mode',
+      argv: (f) => ['run', 'missing-crds', '--mode', 'postgres', '--kubeconfig', f.file('broken.kubeconfig'), '--out', f.file('runs')],
+      message: () => "--kubeconfig runs are DB-less only: the harness's Postgres sits on Docker's kind network, which a cluster you bring cannot reach; use --mode dbless, or drop --kubeconfig to run on kind",
+    },
     { input: 'bad --traffic-rate', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', 'fast', '--out', f.file('runs')], message: () => 'bad --traffic-rate "fast": expected requests per second, 0 for none' },
     { input: 'negative --traffic-rate', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', '-5', '--out', f.file('runs')], message: () => 'bad --traffic-rate "-5": expected requests per second, 0 for none' },
   ],

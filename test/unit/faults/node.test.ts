@@ -5,9 +5,10 @@ import { StubTools } from '../../support/stub-tools.ts';
 
 const NODE = 'kc-r1-worker2';
 const KUBECONFIG = '/tmp/kc-r1/kubeconfig';
+const CLUSTER = { kubeconfigPath: KUBECONFIG };
 
 async function runAll(steps: NodeStep[], signal?: AbortSignal): Promise<void> {
-  for (const step of steps) await runNodeStep(step, KUBECONFIG, signal);
+  for (const step of steps) await runNodeStep(step, CLUSTER, signal);
 }
 
 describe('faults/node', () => {
@@ -63,8 +64,8 @@ describe('faults/node', () => {
     it('a failing step surfaces docker\'s own reason as a ToolError', async () => {
       stubs.behave('docker', { whenFirstArg: 'start', exitCode: 1, stderr: `Error response from daemon: No such container: ${NODE}` });
       const steps = nodeFaultSteps(NODE, 'restart');
-      await runNodeStep(steps[0]!, KUBECONFIG);
-      const error = await runNodeStep(steps[1]!, KUBECONFIG).then(
+      await runNodeStep(steps[0]!, CLUSTER);
+      const error = await runNodeStep(steps[1]!, CLUSTER).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -77,7 +78,7 @@ describe('faults/node', () => {
       stubs.behave('docker', { hang: true });
       const controller = new AbortController();
       const started = Date.now();
-      const running = runNodeStep(nodeFaultSteps(NODE, 'kill')[0]!, KUBECONFIG, controller.signal).then(
+      const running = runNodeStep(nodeFaultSteps(NODE, 'kill')[0]!, CLUSTER, controller.signal).then(
         () => undefined,
         (e: unknown) => e,
       );

@@ -38,6 +38,11 @@ const withNodeVariant = scenario('nodes', {
   variants: { kill: { description: 'kill a node', shape: 'multi-node', requires: { modes: ['postgres'] } } },
 });
 const all = [splitOnly, pgOnly, withNodeVariant];
+/** as scenarios/missing-crds.ts: the default installs with --skip-crds, a variant deletes a CRD */
+const crdless = scenario('crdless', {
+  install: (_t, variant) => (variant === 'delete' ? { deletesCrds: true } : variant === 'plain' ? {} : { skipCrds: true }),
+  variants: { delete: { description: 'delete a CRD' }, plain: { description: 'CRDs untouched' } },
+});
 
 describe('matrix expansion', () => {
   const { cases, omitted } = expandMatrix(all, versions, {});
@@ -95,6 +100,16 @@ describe('cluster groups', () => {
     const shared = groups.filter((g) => !g.cold);
     expect(shared.map((g) => g.key)).to.deep.equal(['k8s1.32/single-node', 'k8s1.33/single-node']);
     expect(groups.flatMap((g) => g.cases).length).to.equal(cases.length);
+  });
+
+  it('a case that installs without KIC CRDs or deletes one gets a cluster of its own', () => {
+    const crdCases = expandMatrix([crdless], versions, { k8s: ['1.33'] }).cases;
+    const crdGroups = groupCases(crdCases);
+    const coldness = (variant: string | undefined) => crdGroups.filter((g) => g.cases.some((c) => c.variant === variant)).map((g) => g.cold);
+    expect(coldness(undefined), 'skip-crds default').to.have.length.above(0).and.not.include(false);
+    expect(coldness('delete'), 'delete variant').to.have.length.above(0).and.not.include(false);
+    expect(coldness('plain'), 'a variant that leaves the CRDs alone shares').to.have.length.above(0).and.not.include(true);
+    for (const g of crdGroups.filter((x) => x.cold)) expect(g.cases).to.have.lengthOf(1);
   });
 });
 

@@ -10,7 +10,7 @@ const base: UpgradeInstallOptions = {
   valuesFiles: ['/runs/abc/values-base.yaml', '/runs/abc/values-postgres.yaml'],
   wait: true,
   timeoutSeconds: 600,
-  kubeconfig: '/runs/abc/kubeconfig',
+  cluster: { kubeconfigPath: '/runs/abc/kubeconfig' },
 };
 
 describe('tools/helm argv', () => {
@@ -26,7 +26,7 @@ describe('tools/helm argv', () => {
   it('upgrade --install with every optional flag and no repo', () => {
     expect(upgradeInstallArgs({
       ...base, chart: 'kong/ingress', repo: undefined, valuesFiles: [], wait: false, timeoutSeconds: 90,
-      skipCrds: true, createNamespace: true, kubeContext: 'kind-kc-abc',
+      skipCrds: true, createNamespace: true, cluster: { kubeconfigPath: '/runs/abc/kubeconfig', context: 'kind-kc-abc' },
     })).to.deep.equal([
       'upgrade', '--install', 'kong', 'kong/ingress', '--namespace', 'kong', '--version', '2.52.0',
       '--timeout', '90s', '--skip-crds', '--create-namespace', '--kubeconfig', '/runs/abc/kubeconfig', '--kube-context', 'kind-kc-abc',
@@ -37,12 +37,12 @@ describe('tools/helm argv', () => {
     expect(upgradeInstallArgs(base).some((arg) => arg.startsWith('--set'))).to.equal(false);
   });
 
-  it('uninstall', () => {
-    expect(uninstallArgs({ release: 'kong', namespace: 'kong', kubeconfig: '/k', wait: true })).to.deep.equal(
-      ['uninstall', 'kong', '--namespace', 'kong', '--wait', '--kubeconfig', '/k'],
+  it('uninstall treats a release that is not there as uninstalled, so teardown goes on', () => {
+    expect(uninstallArgs({ release: 'kong', namespace: 'kong', cluster: { kubeconfigPath: '/k' }, wait: true })).to.deep.equal(
+      ['uninstall', 'kong', '--namespace', 'kong', '--ignore-not-found', '--wait', '--kubeconfig', '/k'],
     );
-    expect(uninstallArgs({ release: 'kong', namespace: 'kong', kubeconfig: '/k', wait: false, kubeContext: 'c' })).to.deep.equal(
-      ['uninstall', 'kong', '--namespace', 'kong', '--kubeconfig', '/k', '--kube-context', 'c'],
+    expect(uninstallArgs({ release: 'kong', namespace: 'kong', cluster: { kubeconfigPath: '/k', context: 'c' }, wait: false })).to.deep.equal(
+      ['uninstall', 'kong', '--namespace', 'kong', '--ignore-not-found', '--kubeconfig', '/k', '--kube-context', 'c'],
     );
   });
 

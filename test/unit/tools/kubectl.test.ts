@@ -5,14 +5,20 @@ import { applyUrlArgs, deleteNodeArgs, describeNamespaceArgs, getEventsArgs, par
 describe('tools/kubectl argv', () => {
   const url = 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml';
 
+  const k = { kubeconfigPath: '/k' };
+
   it('server-side applies a remote manifest', () => {
-    expect(applyUrlArgs(url, '/k')).to.deep.equal(['apply', '--server-side', '--field-manager', 'kong-chaos', '--filename', url, '--kubeconfig', '/k']);
+    expect(applyUrlArgs(url, k)).to.deep.equal(['apply', '--server-side', '--field-manager', 'kong-chaos', '--filename', url, '--kubeconfig', '/k']);
   });
 
   it('describes a namespace, lists events as JSON, deletes a node', () => {
-    expect(describeNamespaceArgs('kong', '/k')).to.deep.equal(['describe', 'all', '--namespace', 'kong', '--kubeconfig', '/k']);
-    expect(getEventsArgs('kong', '/k')).to.deep.equal(['get', 'events', '--namespace', 'kong', '--output', 'json', '--kubeconfig', '/k']);
-    expect(deleteNodeArgs('kc-abc-worker', '/k')).to.deep.equal(['delete', 'node', 'kc-abc-worker', '--kubeconfig', '/k']);
+    expect(describeNamespaceArgs('kong', k)).to.deep.equal(['describe', 'all', '--namespace', 'kong', '--kubeconfig', '/k']);
+    expect(getEventsArgs('kong', k)).to.deep.equal(['get', 'events', '--namespace', 'kong', '--output', 'json', '--kubeconfig', '/k']);
+    expect(deleteNodeArgs('kc-abc-worker', k)).to.deep.equal(['delete', 'node', 'kc-abc-worker', '--kubeconfig', '/k']);
+  });
+
+  it('names the context when the cluster has one', () => {
+    expect(getEventsArgs('kong', { kubeconfigPath: '/k', context: 'prod-like' })).to.deep.equal(['get', 'events', '--namespace', 'kong', '--output', 'json', '--kubeconfig', '/k', '--context', 'prod-like']);
   });
 
   it('parses an event list and refuses anything else', () => {
