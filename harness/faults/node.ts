@@ -1,3 +1,5 @@
+import { EnvironmentError } from '../errors.ts';
+import type { KubeObject } from '../k8s/client.ts';
 import type { NodeFault } from '../runner/scenario.ts';
 import * as docker from '../tools/docker.ts';
 import { deleteNode } from '../tools/kubectl.ts';
@@ -23,6 +25,28 @@ export function nodeFaultSteps(node: string, how: NodeFault): NodeStep[] {
         { tool: 'docker', action: 'stop', container: node },
         { tool: 'docker', action: 'start', container: node },
       ];
+}
+
+/**
+ * The worker node to fault for a component: the node of one of its Running pods. A completed
+ * Job pod or one being deleted may still name a node, but faulting that node takes nothing of
+ * the component down.
+ */
+export function nodeToFault(pods: readonly KubeObject[], component: string): string {
+  const nodes = pods.filter(isRunning).map((pod) => (pod['spec'] as { nodeName?: string } | undefined)?.nodeName ?? '');
+  const node = nodes.find((n) => n !== '' && !isControlPlane(n)) ?? nodes.find((n) => n !== '');
+  if (!node) throw new EnvironmentError(`no Running ${component} pod to find a node by (${pods.length} pod(s) found)`);
+  if (isControlPlane(node)) throw new EnvironmentError(`the ${component} pod runs on the control plane (${node}); node faults need it on a worker`);
+  return node;
+}
+
+function isRunning(pod: KubeObject): boolean {
+  return pod.metadata['deletionTimestamp'] == null && (pod['status'] as { phase?: string } | undefined)?.phase === 'Running';
+}
+
+/** kind names nodes `<cluster>-<role>[N]`, e.g. `kc-1-control-plane`, `kc-1-worker2` (pkg/cluster/internal/providers/common/namer.go@v0.31.0) */
+function isControlPlane(node: string): boolean {
+  return /-control-plane\d*$/.test(node);
 }
 
 export async function runNodeStep(step: NodeStep, kubeconfig: string, signal?: AbortSignal): Promise<void> {

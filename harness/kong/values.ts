@@ -67,7 +67,7 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
         kongChart(names.gateway.release, {
           image: gatewayImage,
           replicaCount: replicas,
-          ...spread(replicas, { 'app.kubernetes.io/instance': names.gateway.release, 'app.kubernetes.io/component': 'app' }),
+          ...spread(replicas, names.gateway.labels),
           env: db,
           ingressController: { enabled: true, ...controller },
           proxy: proxyValues(),
@@ -94,7 +94,7 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
                 // None` only for type ClusterIP), so the host reaches the Admin API; KIC's gateway
                 // discovery reads EndpointSlices by port name and finds the pods all the same.
                 admin: adminValues(),
-                ...spread(replicas, { 'app.kubernetes.io/instance': names.gateway.release, 'app.kubernetes.io/name': 'gateway' }),
+                ...spread(replicas, names.gateway.labels),
                 manager: { enabled: false },
               },
             },
@@ -122,7 +122,7 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
         kongChart(names.gateway.release, {
           image: gatewayImage,
           replicaCount: replicas,
-          ...spread(replicas, { 'app.kubernetes.io/instance': names.gateway.release, 'app.kubernetes.io/component': 'app' }),
+          ...spread(replicas, names.gateway.labels),
           // A DB-less data plane answers 503 on /status/ready until it holds a configuration, and
           // a CP with an empty database gives it none before the scenario applies anything.
           readinessProbe: { httpGet: { path: '/status', port: 'status', scheme: 'HTTP' } },

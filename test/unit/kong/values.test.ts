@@ -309,7 +309,7 @@ describe('kong/values for node faults and hybrid readiness', () => {
     ]);
     const [split] = helmReleases({ target: target({ topology: 'split' }), versions, gatewayReplicas: 3 });
     const [constraint] = at(split!.values, 'gateway', 'topologySpreadConstraints') as Values[];
-    expect(constraint!['labelSelector']).to.deep.equal({ matchLabels: { 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'gateway' } });
+    expect(constraint!['labelSelector']).to.deep.equal({ matchLabels: { 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/component': 'app' } });
   });
 
   it('lets the hybrid data plane be Ready before it holds a configuration', () => {
