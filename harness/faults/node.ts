@@ -11,8 +11,14 @@ export type NodeStep =
 
 /**
  * `kill`: the node vanishes as under Karpenter — its container is killed, then the Node object is
- * deleted as a cloud autoscaler would, so pods are rescheduled at once instead of after the
- * eviction timeout. `restart`: the container stops and starts again, the Node object stays.
+ * deleted as a cloud autoscaler would. Its pods are not replaced at once: they stay bound to the
+ * missing node, counted by their ReplicaSet, until PodGC fails and deletes them, and PodGC
+ * re-checks a missing node only after a 40 s quarantine, in passes 20 s apart (quarantineTime,
+ * gcCheckPeriod, gcOrphaned in kubernetes pkg/controller/podgc/gc_controller.go). So the
+ * replacement comes some 40–80 s after the deletion, sooner than the 300 s not-ready /
+ * unreachable tolerations the DefaultTolerationSeconds admission plugin gives every pod would evict
+ * them from a node that only went silent.
+ * `restart`: the container stops and starts again, the Node object stays.
  * On kind the node's container is named like the node.
  */
 export function nodeFaultSteps(node: string, how: NodeFault): NodeStep[] {

@@ -144,10 +144,41 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
   }
 }
 
-/** Gateway replicas one per node, so a node fault takes only part of the traffic. */
+/**
+ * Gateway replicas one per node, so a node fault takes only part of the traffic. The chart copies
+ * `topologySpreadConstraints` into the pod spec as given (charts/kong/templates/deployment.yaml
+ * @kong-3.4.1, and @kong-3.2.0 which ingress-0.24.0 pins for its subcharts).
+ *
+ * `nodeTaintsPolicy: Honor`: kind keeps the control-plane taint on a cluster of more than one
+ * node (pkg/cluster/internal/create/actions/kubeadminit/init.go@v0.31.0 removes it only when
+ * there is one), and the chart's pods tolerate nothing (`tolerations: []`). Under the default
+ * policy (Ignore) the scheduler still counts the control plane as a domain holding 0 pods
+ * (podtopologyspread/filtering.go, calPreFilterState), so with one replica on each of the two
+ * workers any further pod — a rollout's surge pod, the replacement after a node kill — would
+ * have skew 2 everywhere and stay Pending. Honor leaves out the nodes whose taints the pod
+ * does not tolerate.
+ * `matchLabelKeys: [pod-template-hash]`: only pods of the same ReplicaSet count, so a rollout
+ * spreads its new pods among themselves, however the old ones sit.
+ * Both fields are on by default on every node image versions.yaml pins (1.31–1.35):
+ * NodeInclusionPolicyInPodTopologySpread beta since 1.26, GA in 1.33;
+ * MatchLabelKeysInPodTopologySpread beta since 1.27 (pkg/features/kube_features.go).
+ * DoNotSchedule rather than ScheduleAnyway: a soft spread may put both replicas on one worker,
+ * and a node kill would then take all the traffic, which is not the fault the scenarios mean.
+ */
 function spread(replicas: number, labels: Record<string, string>): Values {
   if (replicas < 2) return {};
-  return { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } }] };
+  return {
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'DoNotSchedule',
+        nodeTaintsPolicy: 'Honor',
+        matchLabelKeys: ['pod-template-hash'],
+        labelSelector: { matchLabels: labels },
+      },
+    ],
+  };
 }
 
 function databaseEnv(mode: Target['mode'], pg: PostgresAddress | undefined): Values {
