@@ -39,8 +39,22 @@ export const PLANNED_POSTGRES: PostgresAddress = { host: '<postgres container IP
 
 const CERT_DIR = `/etc/secrets/${CLUSTER_CERT_SECRET}`;
 
-/** The Helm releases that install Kong for a target, in install order. */
+/**
+ * The Helm releases that install Kong for a target, in install order. No value may be null:
+ * Helm drops a null only where the chart's defaults hold the key and passes it to the templates
+ * everywhere else (coalesceTablesFullKey, pkg/chartutil/coalesce.go@v3.18.6), so what a null
+ * does depends on the chart version; say the value meant instead.
+ */
 export function helmReleases(opts: InstallOptions): HelmRelease[] {
+  const releases = releasesFor(opts);
+  for (const r of releases) {
+    const path = nullAt(r.values);
+    if (path !== undefined) throw new Error(`Helm values of release ${r.release} hold null at ${path}; set the value meant instead`);
+  }
+  return releases;
+}
+
+function releasesFor(opts: InstallOptions): HelmRelease[] {
   const { target, versions } = opts;
   const kic = opts.kic ?? target.kic;
   const gatewayTag = opts.gateway ?? target.gateway;
@@ -206,6 +220,17 @@ function adminValues(): Values {
     http: { enabled: true, servicePort: 8001, containerPort: 8001, nodePort: NODE_PORTS.admin },
     tls: { enabled: true },
   };
+}
+
+/** The dotted path of the first null in `values`, if any. */
+function nullAt(values: unknown, path = ''): string | undefined {
+  if (values === null) return path || '(root)';
+  if (typeof values !== 'object') return undefined;
+  for (const [key, value] of Object.entries(values)) {
+    const found = nullAt(value, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Deep merge of plain objects; arrays and scalars from `over` replace those in `base`. */
