@@ -14,7 +14,7 @@ export type NodeStep =
  * deleted as a cloud autoscaler would. Its pods are not replaced at once: they stay bound to the
  * missing node, counted by their ReplicaSet, until PodGC fails and deletes them, and PodGC
  * re-checks a missing node only after a 40 s quarantine, in passes 20 s apart (quarantineTime,
- * gcCheckPeriod, gcOrphaned in kubernetes pkg/controller/podgc/gc_controller.go). So the
+ * gcCheckPeriod, gcOrphaned in kubernetes/kubernetes pkg/controller/podgc/gc_controller.go@003e862). So the
  * replacement comes some 40–80 s after the deletion, sooner than the 300 s not-ready /
  * unreachable tolerations the DefaultTolerationSeconds admission plugin gives every pod would evict
  * them from a node that only went silent.

@@ -79,8 +79,8 @@ export function deploymentAvailable(
 }
 
 /**
- * The rules of `kubectl rollout status` (DeploymentStatusViewer.Status in kubernetes
- * staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go): the controller has seen
+ * The rules of `kubectl rollout status` (DeploymentStatusViewer.Status in kubernetes/kubernetes
+ * staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go@18ff3ed): the controller has seen
  * the current generation, every desired replica runs the new template, no old replica is left,
  * and every updated replica is available. Ready or Available counts alone accept a half-finished
  * rollout, where old pods still serve next to new ones or a new pod is not up yet.

@@ -165,9 +165,11 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
  *
  * `nodeTaintsPolicy: Honor`: kind keeps the control-plane taint on a cluster of more than one
  * node (pkg/cluster/internal/create/actions/kubeadminit/init.go@v0.31.0 removes it only when
- * there is one), and the chart's pods tolerate nothing (`tolerations: []`). Under the default
- * policy (Ignore) the scheduler still counts the control plane as a domain holding 0 pods
- * (podtopologyspread/filtering.go, calPreFilterState), so with one replica on each of the two
+ * there is one), and the pods tolerate no control-plane taint (chart `tolerations: []`; the
+ * harness adds only not-ready / unreachable ones). Under the default policy (Ignore) the
+ * scheduler still counts the control plane as a domain holding 0 pods (kubernetes/kubernetes
+ * pkg/scheduler/framework/plugins/podtopologyspread/filtering.go@01c2588, calPreFilterState
+ * and Filter: matching pods + 1 - global minimum <= maxSkew), so with one replica on each of the two
  * workers any further pod — a rollout's surge pod, the replacement after a node kill — would
  * have skew 2 everywhere and stay Pending. Honor leaves out the nodes whose taints the pod
  * does not tolerate.
@@ -175,7 +177,8 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
  * spreads its new pods among themselves, however the old ones sit.
  * Both fields are on by default on every node image versions.yaml pins (1.31–1.35):
  * NodeInclusionPolicyInPodTopologySpread beta since 1.26, GA in 1.33;
- * MatchLabelKeysInPodTopologySpread beta since 1.27 (pkg/features/kube_features.go).
+ * MatchLabelKeysInPodTopologySpread beta since 1.27 (kubernetes/kubernetes
+ * pkg/features/kube_features.go; kubernetes/website feature-gates pages).
  * DoNotSchedule rather than ScheduleAnyway: a soft spread may put both replicas on one worker,
  * and a node kill would then take all the traffic, which is not the fault the scenarios mean.
  */

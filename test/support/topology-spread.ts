@@ -1,7 +1,8 @@
 /**
  * A model of the scheduler's PodTopologySpread filter for `whenUnsatisfiable: DoNotSchedule`
  * on one topology key, enough to ask where a pod can go under given constraints
- * (kubernetes pkg/scheduler/framework/plugins/podtopologyspread/filtering.go and common.go):
+ * (kubernetes/kubernetes pkg/scheduler/framework/plugins/podtopologyspread/filtering.go@01c2588
+ * and common.go, countPodsMatchSelector; Honor uses the NoSchedule/NoExecute taint filter):
  *  - a node is a domain when it has the topology key and passes the inclusion policy; under
  *    `nodeTaintsPolicy: Honor` a node with a NoSchedule/NoExecute taint the pod does not
  *    tolerate is left out, under Ignore (the default) it counts, with its pods (maybe none);
