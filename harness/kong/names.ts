@@ -8,7 +8,7 @@ export const POSTGRES_SECRET = 'kong-chaos-postgres';
 export interface ComponentNames {
   release: string;
   deployment: string;
-  /** labels that only the component's Deployment pods carry */
+  /** labels that select the component's Deployment pods and nothing else the chart creates */
   labels: Record<string, string>;
   /** `labels` as a label selector */
   selector: string;
