@@ -6,14 +6,15 @@ import { ingressUnpublished } from './steps.ts';
 const NS = 'chaos-publish';
 /**
  * What the chart's `kong.controller-publish-service` helper gives the control-plane release
- * when nothing overrides it: `<namespace>/<fullname>-proxy` of its own release, a Service that
- * does not exist because the CP runs with `proxy.enabled=false`.
+ * when nothing overrides it: `<namespace>/<fullname>-proxy` of its own release
+ * (charts/kong/templates/_helpers.tpl@kong-3.4.1), a Service that does not exist because the CP
+ * runs with `proxy.enabled=false`.
  */
 const CP_PROXY = 'kong-cp-kong-proxy';
 /** The data plane's proxy, the address the chart README says a hybrid CP must publish. */
 const DP_PROXY = 'kong/kong-dp-kong-proxy';
 
-const publishService = (value: string | null): UpgradeChange => ({ values: { 'kong-cp': { ingressController: { env: { publish_service: value } } } } });
+const publishService = (value: string): UpgradeChange => ({ values: { 'kong-cp': { ingressController: { env: { publish_service: value } } } } });
 
 const echoIngress = () => ingress({ namespace: NS, name: 'echo', path: '/echo', service: 'echo' });
 /** created once the misconfiguration is in place, so its status can only come from the broken KIC */
@@ -23,11 +24,18 @@ const lateIngress = () => ingress({ namespace: NS, name: 'late', path: '/late', 
  * How this reads. The harness's hybrid values already publish the DP proxy (the README's fix),
  * and the misconfiguration cannot be in place from the install: the steady state needs every
  * probed signature to read good, and an Ingress in a cluster with the chart's default publish
- * service is never published. So the run starts correct, and the fault takes the fix away
- * (`publish_service: null` makes Helm drop the key, and the chart's default applies), as an
- * upgrade that loses a values override would. The Ingress applied after that is never
- * published and KIC logs `Reconciler error` for it; the Ingress published before keeps its
- * stale address and shows the steady state held.
+ * service is never published. So the run starts correct, and the fault takes the fix away, as
+ * an upgrade that loses a values override would: it sets `publish_service` to what the chart
+ * computes when the key is absent. Not `null`: Helm drops a null only for a key the chart's
+ * defaults hold (coalesceTablesFullKey, pkg/chartutil/coalesce.go@v3.18.6), and
+ * `ingressController.env` defaults hold only `kong_admin_tls_skip_verify`
+ * (charts/kong/values.yaml@kong-3.4.1). The null would reach the chart's `mergeOverwrite`
+ * (templates/_helpers.tpl@kong-3.4.1), which lets it replace the computed value, and KIC would
+ * start with `CONTROLLER_PUBLISH_SERVICE=""` and exit on `the expected format is namespace/name`
+ * (internal/cmd/rootcmd/env.go with internal/manager/config_validation.go@v3.4.1,
+ * internal/cmd/rootcmd/config/cli_validation.go@v3.5.13). The Ingress applied after that is
+ * never published and KIC logs `Reconciler error` for it; the Ingress published before keeps
+ * its stale address and shows the steady state held.
  *
  * The catalog's `recovered` (reproduced before the fix, converged after it) is encoded as the
  * expectation `reproduced` plus a remediation, the README's `publish_service`, that must clear
@@ -91,9 +99,9 @@ export default defineScenario({
     run: (ctx) => ctx.apply([namespace(NS), ...echoBackend(NS), echoIngress()]),
   },
   fault: {
-    describe: `helm upgrade kong-cp without ingressController.env.publish_service (the chart default ${CP_PROXY} applies), then apply Ingress /late`,
+    describe: `helm upgrade kong-cp with ingressController.env.publish_service=kong/${CP_PROXY} (the chart's default when the override is lost), then apply Ingress /late`,
     async run(ctx) {
-      await ctx.upgrade(publishService(null));
+      await ctx.upgrade(publishService(`kong/${CP_PROXY}`));
       ctx.progress(`KIC on the control plane now publishes kong/${CP_PROXY}`);
       await ctx.apply([lateIngress()]);
     },

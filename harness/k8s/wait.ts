@@ -59,7 +59,7 @@ export function hasCondition(object: KubeObject | undefined, type: string, statu
   return conditionsOf(object).some((c) => c.type === type && c.status === status);
 }
 
-/** Resolves with the Deployment once it is Available and its rollout is done (all replicas updated and ready). */
+/** Resolves with the Deployment once its rollout is complete, as `kubectl rollout status` decides it (see rolloutStatus). */
 export function deploymentAvailable(
   kube: Kube,
   namespace: string,
@@ -71,15 +71,35 @@ export function deploymentAvailable(
     async () => {
       const deployment = await get(kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
       if (deployment === undefined) return new Pending('not found');
-      const want = numberAt(deployment, 'spec', 'replicas') ?? 1;
-      const ready = numberAt(deployment, 'status', 'readyReplicas') ?? 0;
-      const updated = numberAt(deployment, 'status', 'updatedReplicas') ?? 0;
-      const settled = (numberAt(deployment, 'status', 'observedGeneration') ?? 0) >= (numberAt(deployment, 'metadata', 'generation') ?? 0);
-      if (settled && ready >= want && updated >= want && hasCondition(deployment, 'Available')) return deployment;
-      return new Pending(`${ready}/${want} ready, ${updated}/${want} updated${settled ? '' : ', new generation not observed yet'}`);
+      const status = rolloutStatus(deployment);
+      return status === 'complete' ? deployment : status;
     },
     { timeoutMs, ...rest },
   );
+}
+
+/**
+ * The rules of `kubectl rollout status` (DeploymentStatusViewer.Status in kubernetes/kubernetes
+ * staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go@18ff3ed): the controller has seen
+ * the current generation, every desired replica runs the new template, no old replica is left,
+ * and every updated replica is available. Ready or Available counts alone accept a half-finished
+ * rollout, where old pods still serve next to new ones or a new pod is not up yet.
+ * kubectl fails at once on a Progressing condition with reason ProgressDeadlineExceeded; here it
+ * is a reason to keep waiting, named in the timeout, since the caller's deadline decides.
+ */
+export function rolloutStatus(deployment: KubeObject): 'complete' | Pending {
+  const generation = numberAt(deployment, 'metadata', 'generation') ?? 0;
+  if (generation > (numberAt(deployment, 'status', 'observedGeneration') ?? 0)) return new Pending('new generation not observed yet');
+  const deadline = conditionsOf(deployment).some((c) => c.type === 'Progressing' && (c as { reason?: unknown }).reason === 'ProgressDeadlineExceeded');
+  const pending = (reason: string) => new Pending(deadline ? `${reason} (progress deadline exceeded)` : reason);
+  const desired = numberAt(deployment, 'spec', 'replicas');
+  const replicas = numberAt(deployment, 'status', 'replicas') ?? 0;
+  const updated = numberAt(deployment, 'status', 'updatedReplicas') ?? 0;
+  const available = numberAt(deployment, 'status', 'availableReplicas') ?? 0;
+  if (desired !== undefined && updated < desired) return pending(`${updated} out of ${desired} new replicas updated`);
+  if (replicas > updated) return pending(`${replicas - updated} old replicas pending termination`);
+  if (available < updated) return pending(`${available} of ${updated} updated replicas available`);
+  return 'complete';
 }
 
 /** Resolves with at least `minCount` Ready pods (not being deleted) matching the selector. */

@@ -39,8 +39,22 @@ export const PLANNED_POSTGRES: PostgresAddress = { host: '<postgres container IP
 
 const CERT_DIR = `/etc/secrets/${CLUSTER_CERT_SECRET}`;
 
-/** The Helm releases that install Kong for a target, in install order. */
+/**
+ * The Helm releases that install Kong for a target, in install order. No value may be null:
+ * Helm drops a null only where the chart's defaults hold the key and passes it to the templates
+ * everywhere else (coalesceTablesFullKey, pkg/chartutil/coalesce.go@v3.18.6), so what a null
+ * does depends on the chart version; say the value meant instead.
+ */
 export function helmReleases(opts: InstallOptions): HelmRelease[] {
+  const releases = releasesFor(opts);
+  for (const r of releases) {
+    const path = nullAt(r.values);
+    if (path !== undefined) throw new Error(`Helm values of release ${r.release} hold null at ${path}; set the value meant instead`);
+  }
+  return releases;
+}
+
+function releasesFor(opts: InstallOptions): HelmRelease[] {
   const { target, versions } = opts;
   const kic = opts.kic ?? target.kic;
   const gatewayTag = opts.gateway ?? target.gateway;
@@ -67,7 +81,7 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
         kongChart(names.gateway.release, {
           image: gatewayImage,
           replicaCount: replicas,
-          ...spread(replicas, { 'app.kubernetes.io/instance': names.gateway.release, 'app.kubernetes.io/component': 'app' }),
+          ...spread(replicas, names.gateway.labels),
           env: db,
           ingressController: { enabled: true, ...controller },
           proxy: proxyValues(),
@@ -94,7 +108,7 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
                 // None` only for type ClusterIP), so the host reaches the Admin API; KIC's gateway
                 // discovery reads EndpointSlices by port name and finds the pods all the same.
                 admin: adminValues(),
-                ...spread(replicas, { 'app.kubernetes.io/instance': names.gateway.release, 'app.kubernetes.io/name': 'gateway' }),
+                ...spread(replicas, names.gateway.labels),
                 manager: { enabled: false },
               },
             },
@@ -122,7 +136,7 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
         kongChart(names.gateway.release, {
           image: gatewayImage,
           replicaCount: replicas,
-          ...spread(replicas, { 'app.kubernetes.io/instance': names.gateway.release, 'app.kubernetes.io/component': 'app' }),
+          ...spread(replicas, names.gateway.labels),
           // A DB-less data plane answers 503 on /status/ready until it holds a configuration, and
           // a CP with an empty database gives it none before the scenario applies anything.
           readinessProbe: { httpGet: { path: '/status', port: 'status', scheme: 'HTTP' } },
@@ -144,10 +158,44 @@ export function helmReleases(opts: InstallOptions): HelmRelease[] {
   }
 }
 
-/** Gateway replicas one per node, so a node fault takes only part of the traffic. */
+/**
+ * Gateway replicas one per node, so a node fault takes only part of the traffic. The chart copies
+ * `topologySpreadConstraints` into the pod spec as given (charts/kong/templates/deployment.yaml
+ * @kong-3.4.1, and @kong-3.2.0 which ingress-0.24.0 pins for its subcharts).
+ *
+ * `nodeTaintsPolicy: Honor`: kind keeps the control-plane taint on a cluster of more than one
+ * node (pkg/cluster/internal/create/actions/kubeadminit/init.go@v0.31.0 removes it only when
+ * there is one), and the pods tolerate no control-plane taint (chart `tolerations: []`; the
+ * harness adds only not-ready / unreachable ones). Under the default policy (Ignore) the
+ * scheduler still counts the control plane as a domain holding 0 pods (kubernetes/kubernetes
+ * pkg/scheduler/framework/plugins/podtopologyspread/filtering.go@01c2588, calPreFilterState
+ * and Filter: matching pods + 1 - global minimum <= maxSkew), so with one replica on each of the two
+ * workers any further pod — a rollout's surge pod, the replacement after a node kill — would
+ * have skew 2 everywhere and stay Pending. Honor leaves out the nodes whose taints the pod
+ * does not tolerate.
+ * `matchLabelKeys: [pod-template-hash]`: only pods of the same ReplicaSet count, so a rollout
+ * spreads its new pods among themselves, however the old ones sit.
+ * Both fields are on by default on every node image versions.yaml pins (1.31–1.35):
+ * NodeInclusionPolicyInPodTopologySpread beta since 1.26, GA in 1.33;
+ * MatchLabelKeysInPodTopologySpread beta since 1.27 (kubernetes/kubernetes
+ * pkg/features/kube_features.go; kubernetes/website feature-gates pages).
+ * DoNotSchedule rather than ScheduleAnyway: a soft spread may put both replicas on one worker,
+ * and a node kill would then take all the traffic, which is not the fault the scenarios mean.
+ */
 function spread(replicas: number, labels: Record<string, string>): Values {
   if (replicas < 2) return {};
-  return { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } }] };
+  return {
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'DoNotSchedule',
+        nodeTaintsPolicy: 'Honor',
+        matchLabelKeys: ['pod-template-hash'],
+        labelSelector: { matchLabels: labels },
+      },
+    ],
+  };
 }
 
 function databaseEnv(mode: Target['mode'], pg: PostgresAddress | undefined): Values {
@@ -175,6 +223,17 @@ function adminValues(): Values {
     http: { enabled: true, servicePort: 8001, containerPort: 8001, nodePort: NODE_PORTS.admin },
     tls: { enabled: true },
   };
+}
+
+/** The dotted path of the first null in `values`, if any. */
+function nullAt(values: unknown, path = ''): string | undefined {
+  if (values === null) return path || '(root)';
+  if (typeof values !== 'object') return undefined;
+  for (const [key, value] of Object.entries(values)) {
+    const found = nullAt(value, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Deep merge of plain objects; arrays and scalars from `over` replace those in `base`. */

@@ -12,7 +12,7 @@ import { runAdminQuery } from '../probes/admin-queries.ts';
 import { readConditions, readIngressPublished } from '../probes/conditions.ts';
 import { lastTermination, type ContainerStatus } from '../probes/container-state.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
-import { describeNodeStep, nodeFaultSteps, runNodeStep } from '../faults/node.ts';
+import { describeNodeStep, nodeFaultSteps, nodeToFault, runNodeStep } from '../faults/node.ts';
 import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
 import type { Signature } from '../judge/signatures.ts';
 import * as docker from '../tools/docker.ts';
@@ -133,10 +133,7 @@ export class RealContext implements ScenarioContext {
 
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
     if (!this.d.cluster.kindName) throw new EnvironmentError('node termination needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
-    const [pod] = await this.podsOf(component);
-    const node = (pod?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
-    if (!node) throw new EnvironmentError(`no scheduled ${component} pod to find a node by`);
-    if (node.endsWith('control-plane')) throw new EnvironmentError(`the ${component} pod runs on the control plane (${node}); node faults need it on a worker`);
+    const node = nodeToFault(await this.podsOf(component), component);
     for (const step of nodeFaultSteps(node, how)) {
       this.record({ kind: 'fault', at: Date.now(), name: `node-${how}`, detail: describeNodeStep(step) });
       await runNodeStep(step, this.d.cluster, this.d.signal);

@@ -64,7 +64,7 @@ export interface ScenarioContext {
   /** server-side applies every object at the same moment, one request each; never throws for a rejection */
   createConcurrently(objects: KubeObject[]): Promise<Admission[]>;
   /**
-   * a node fault on the kind node running the component's first pod: `kill` is a Karpenter-style
+   * a node fault on the kind worker node running one of the component's Running pods: `kill` is a Karpenter-style
    * termination (docker kill, then the Node object deleted as a cloud autoscaler would);
    * `restart` stops and starts the node container
    */

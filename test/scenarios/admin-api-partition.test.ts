@@ -76,7 +76,7 @@ describe('scenario admin-api-partition', () => {
     const policy = objectsOf(run.calls, 'apply').find((o) => o.kind === 'NetworkPolicy')!;
     const spec = policy['spec'] as { podSelector: { matchLabels: Record<string, string> }; ingress: { ports: { port: number }[] }[] };
 
-    expect(spec.podSelector.matchLabels).to.deep.equal({ 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'gateway' });
+    expect(spec.podSelector.matchLabels).to.deep.equal({ 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/component': 'app' });
     expect(spec.ingress.flatMap((r) => r.ports.map((p) => p.port))).not.to.include(8444);
   });
 

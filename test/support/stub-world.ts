@@ -41,14 +41,14 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A Deployment as deploymentAvailable (harness/k8s/wait.ts) accepts it: settled, all replicas ready and updated, Available. */
+/** A Deployment as deploymentAvailable (harness/k8s/wait.ts) accepts it: settled, every replica updated and available, no old one left. */
 export function availableDeployment(namespace: string, name: string) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace, generation: 1 },
     spec: { replicas: 1 },
-    status: { observedGeneration: 1, replicas: 1, readyReplicas: 1, updatedReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] },
+    status: { observedGeneration: 1, replicas: 1, readyReplicas: 1, updatedReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] },
   };
 }
 

@@ -132,16 +132,21 @@ describe('k8s/wait conditions against a fake API server', () => {
   });
   afterEach(() => api.close());
 
-  it('waits for a deployment to become available and says why it was not', async () => {
-    api.upsert({ ...echo, metadata: { ...echo.metadata, generation: 2 }, status: { observedGeneration: 2, readyReplicas: 0, updatedReplicas: 1 } });
+  it('waits for a deployment\'s rollout to complete and says why it was not', async () => {
+    // all new replicas Ready and Available=True, but an old replica still runs: kubectl rollout status waits
+    api.upsert({
+      ...echo,
+      metadata: { ...echo.metadata, generation: 2 },
+      status: { observedGeneration: 2, replicas: 2, updatedReplicas: 1, readyReplicas: 2, availableReplicas: 2, conditions: [{ type: 'Available', status: 'True' }] },
+    });
     const timedOut = await deploymentAvailable(kube, 'chaos', 'echo', { timeoutMs: 100, intervalMs: 20 }).catch((e: unknown) => e);
-    expect((timedOut as Error).message).to.equal('timed out after 0.1s waiting for deployment chaos/echo to be available: 0/1 ready, 1/1 updated');
+    expect((timedOut as Error).message).to.equal('timed out after 0.1s waiting for deployment chaos/echo to be available: 1 old replicas pending termination');
     setTimeout(
       () =>
         api.upsert({
           ...echo,
           metadata: { ...echo.metadata, generation: 2 },
-          status: { observedGeneration: 2, readyReplicas: 1, updatedReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] },
+          status: { observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] },
         }),
       200,
     );

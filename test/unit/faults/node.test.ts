@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { describeNodeStep, nodeFaultSteps, runNodeStep, type NodeStep } from '../../../harness/faults/node.ts';
+import { EnvironmentError } from '../../../harness/errors.ts';
+import { describeNodeStep, nodeFaultSteps, nodeToFault, runNodeStep, type NodeStep } from '../../../harness/faults/node.ts';
+import type { KubeObject } from '../../../harness/k8s/client.ts';
 import { ToolError } from '../../../harness/tools/exec.ts';
 import { StubTools } from '../../support/stub-tools.ts';
 
@@ -10,6 +12,45 @@ const CLUSTER = { kubeconfigPath: KUBECONFIG };
 async function runAll(steps: NodeStep[], signal?: AbortSignal): Promise<void> {
   for (const step of steps) await runNodeStep(step, CLUSTER, signal);
 }
+
+/** A pod as the API lists it, with the fields nodeToFault reads. */
+function pod(name: string, nodeName: string, phase: string, extra: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'kong', ...extra },
+    spec: { nodeName, containers: [{ name: 'proxy', image: 'kong:3.9.1' }] },
+    status: { phase, conditions: [{ type: 'Ready', status: phase === 'Running' ? 'True' : 'False' }] },
+  };
+}
+
+describe('faults/node nodeToFault', () => {
+  it('skips a completed migrations Job pod listed first and picks the Running pod\'s node', () => {
+    const pods = [pod('kong-gateway-init-migrations-8xk2p', 'kc-r1-worker2', 'Succeeded'), pod('kong-gateway-7c9f6d8b5d-4kq2x', 'kc-r1-worker', 'Running')];
+    expect(nodeToFault(pods, 'gateway')).to.equal('kc-r1-worker');
+  });
+
+  it('skips a pod being deleted, whose node may already be gone', () => {
+    const pods = [
+      pod('kong-gateway-7c9f6d8b5d-4kq2x', 'kc-r1-worker2', 'Running', { deletionTimestamp: '2026-11-23T10:00:05Z', deletionGracePeriodSeconds: 30 }),
+      pod('kong-gateway-7c9f6d8b5d-m8n3z', 'kc-r1-worker', 'Running'),
+    ];
+    expect(nodeToFault(pods, 'gateway')).to.equal('kc-r1-worker');
+  });
+
+  it('prefers a worker when one Running pod sits on the control plane', () => {
+    const pods = [pod('kong-kong-7c9f6d8b5d-4kq2x', 'kc-r1-control-plane', 'Running'), pod('kong-kong-7c9f6d8b5d-m8n3z', 'kc-r1-worker2', 'Running')];
+    expect(nodeToFault(pods, 'gateway')).to.equal('kc-r1-worker2');
+  });
+
+  it('refuses when the only Running pod is on the control plane, or none is Running', () => {
+    expect(() => nodeToFault([pod('kong-kong-7c9f6d8b5d-4kq2x', 'kc-r1-control-plane', 'Running')], 'gateway')).to.throw(EnvironmentError, /runs on the control plane \(kc-r1-control-plane\)/);
+    expect(() => nodeToFault([pod('kong-gateway-init-migrations-8xk2p', 'kc-r1-worker2', 'Succeeded'), pod('kong-gateway-7c9f6d8b5d-4kq2x', '', 'Pending')], 'gateway')).to.throw(
+      EnvironmentError,
+      'no Running gateway pod to find a node by (2 pod(s) found)',
+    );
+  });
+});
 
 describe('faults/node', () => {
   it('kill: the node container is killed, then its Node object deleted (as an autoscaler would)', () => {

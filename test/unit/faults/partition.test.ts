@@ -82,7 +82,7 @@ describe('faults/partition', () => {
   });
 
   it('selects exactly the gateway pods by the selector given, in the given namespace', () => {
-    expect(policy.spec.podSelector).to.deep.equal({ matchLabels: { 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'gateway' } });
+    expect(policy.spec.podSelector).to.deep.equal({ matchLabels: { 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/component': 'app' } });
     expect(policy.metadata.namespace).to.equal(KONG_NAMESPACE);
     const other = adminPartitionPolicy({ namespace: 'elsewhere', gatewaySelector: { app: 'x' } }) as unknown as Policy;
     expect(other.spec.podSelector).to.deep.equal({ matchLabels: { app: 'x' } });

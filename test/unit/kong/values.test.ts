@@ -5,6 +5,7 @@ import { defaultHostPorts, KIND_CONFIG_DIR, NODE_PORTS } from '../../../harness/
 import { helmReleases, merge, type HelmRelease, type Values } from '../../../harness/kong/values.ts';
 import { resolveTarget, type Requirements, type TargetFlags } from '../../../harness/targets/target.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
+import { feasibleNodes, type ModelNode, type ModelPod, type SpreadConstraint } from '../../support/topology-spread.ts';
 
 const versions = loadVersions();
 const ANY: Requirements = { modes: ['dbless', 'postgres'], topologies: ['single', 'split', 'hybrid'] };
@@ -304,12 +305,76 @@ describe('kong/values for node faults and hybrid readiness', () => {
         maxSkew: 1,
         topologyKey: 'kubernetes.io/hostname',
         whenUnsatisfiable: 'DoNotSchedule',
+        nodeTaintsPolicy: 'Honor',
+        matchLabelKeys: ['pod-template-hash'],
         labelSelector: { matchLabels: { 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/component': 'app' } },
       },
     ]);
     const [split] = helmReleases({ target: target({ topology: 'split' }), versions, gatewayReplicas: 3 });
     const [constraint] = at(split!.values, 'gateway', 'topologySpreadConstraints') as Values[];
-    expect(constraint!['labelSelector']).to.deep.equal({ matchLabels: { 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'gateway' } });
+    expect(constraint!['labelSelector']).to.deep.equal({ matchLabels: { 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/component': 'app' } });
+  });
+
+  describe('where the scheduler can put gateway pods on the multi-node kind cluster', () => {
+    /**
+     * The nodes kind makes from kind-config/multi-node.yaml: named `<cluster>-<role>[N]`
+     * (pkg/cluster/internal/providers/common/namer.go@v0.31.0), and the control plane keeps
+     * kubeadm's NoSchedule taint because the cluster has more than one node
+     * (pkg/cluster/internal/create/actions/kubeadminit/init.go@v0.31.0).
+     */
+    function kindNodes(): ModelNode[] {
+      const doc = parse(readFileSync(`${KIND_CONFIG_DIR}multi-node.yaml`, 'utf8')) as { nodes: { role: string }[] };
+      const seen: Record<string, number> = {};
+      return doc.nodes.map(({ role }) => {
+        seen[role] = (seen[role] ?? 0) + 1;
+        const name = `kc-r1-${role}${seen[role] > 1 ? seen[role] : ''}`;
+        const taints = role === 'control-plane' && doc.nodes.length > 1 ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' as const }] : [];
+        return { name, labels: { 'kubernetes.io/hostname': name }, taints };
+      });
+    }
+
+    /** A gateway pod of ReplicaSet `hash`, labelled as the chart and the ReplicaSet controller label it. */
+    const gatewayPod = (hash: string, node?: string): ModelPod => ({
+      labels: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/component': 'app', app: 'kong-kong', 'pod-template-hash': hash },
+      ...(node ? { node } : {}),
+    });
+
+    const [release] = helmReleases({ target: target({ topology: 'single' }), versions, gatewayReplicas: 2 });
+    const constraints = at(release!.values, 'topologySpreadConstraints') as SpreadConstraint[];
+    const nodes = kindNodes();
+    const workers = nodes.filter((n) => n.taints.length === 0).map((n) => n.name);
+
+    it('the cluster has a tainted control plane and two workers', () => {
+      expect(nodes).to.have.length(3);
+      expect(workers).to.have.length(2);
+    });
+
+    it('puts the two replicas of an install on the two workers', () => {
+      const first = feasibleNodes(gatewayPod('5d7f8c9b6'), constraints, nodes, []);
+      expect(first).to.have.members(workers);
+      const placed = [gatewayPod('5d7f8c9b6', first[0])];
+      expect(feasibleNodes(gatewayPod('5d7f8c9b6'), constraints, nodes, placed)).to.deep.equal(workers.filter((w) => w !== first[0]));
+    });
+
+    it('schedules a rollout\'s surge pod next to the two old replicas, and spreads the new ReplicaSet', () => {
+      const old = workers.map((w) => gatewayPod('5d7f8c9b6', w));
+      const surge = feasibleNodes(gatewayPod('66b4d7c8f9'), constraints, nodes, old);
+      expect(surge).to.have.members(workers);
+      // the old pod on the surge pod's node goes; the second new pod must take the other worker
+      const rest = [...old.filter((p) => p.node !== surge[0]), gatewayPod('66b4d7c8f9', surge[0])];
+      expect(feasibleNodes(gatewayPod('66b4d7c8f9'), constraints, nodes, rest)).to.deep.equal(workers.filter((w) => w !== surge[0]));
+    });
+
+    it('schedules the replacement after a worker and its Node object are gone', () => {
+      const [survivor, killed] = workers as [string, string];
+      const left = nodes.filter((n) => n.name !== killed);
+      expect(feasibleNodes(gatewayPod('5d7f8c9b6'), constraints, left, [gatewayPod('5d7f8c9b6', survivor)])).to.deep.equal([survivor]);
+    });
+
+    it('does not count a completed migrations Job pod (no pod-template-hash)', () => {
+      const job: ModelPod = { labels: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/instance': 'kong', 'app.kubernetes.io/component': 'init-migrations', 'job-name': 'kong-kong-init-migrations' }, node: workers[0]! };
+      expect(feasibleNodes(gatewayPod('5d7f8c9b6'), constraints, nodes, [job])).to.have.members(workers);
+    });
   });
 
   it('lets the hybrid data plane be Ready before it holds a configuration', () => {

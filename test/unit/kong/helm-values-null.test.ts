@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import semver from 'semver';
+import { helmReleases, merge, type Values } from '../../../harness/kong/values.ts';
+import { requirementsOf, targetFor } from '../../../harness/runner/plan.ts';
+import type { Scenario, UpgradeChange } from '../../../harness/runner/scenario.ts';
+import { loadVersions } from '../../../harness/targets/versions.ts';
+import { scenarios } from '../../../scenarios/index.ts';
+import { GLOBAL_PLUGIN } from '../../../scenarios/global-plugin-reenable.ts';
+import { FakeContext, type AdminPlugin, type Script } from '../../support/fake-context.ts';
+
+const versions = loadVersions();
+
+/** Dotted paths of every null in `values`. */
+function nulls(values: unknown, path = ''): string[] {
+  if (values === null) return [path];
+  if (typeof values !== 'object') return [];
+  return Object.entries(values).flatMap(([key, value]) => nulls(value, path ? `${path}.${key}` : key));
+}
+
+/**
+ * What Kong holds once KIC has synced, for the scenarios whose steps read it through the Admin
+ * API before they go on: the Service of the echo Ingress, the global key-auth plugin disabled.
+ */
+const SYNCED_KONG: Record<string, Omit<Script, 'world'>> = {
+  'manual-plugin-conflict': { entities: { '/services': [{ id: '8f3c2a61-5b7e-4d1a-9c0f-2e6b4a9d7c13', name: 'chaos-manual-plugin.echo.80', tags: ['k8s-name:echo', 'k8s-namespace:chaos-manual-plugin'] }] } },
+  'global-plugin-reenable': { plugins: [{ id: '2c9e4f7a-1b3d-4e6f-8a0c-5d7e9f1b3a25', name: 'key-auth', tags: [`k8s-name:${GLOBAL_PLUGIN}`], enabled: false } as AdminPlugin] },
+};
+
+/** The upgrades a scenario's steps ask for, run against a fake context where nothing goes wrong. */
+async function upgradesOf(scenario: Scenario, variant: string | undefined, target: ReturnType<typeof targetFor>): Promise<UpgradeChange[]> {
+  const timeline = { entries: [], record: () => undefined };
+  const ctx = new FakeContext(target, variant, timeline, { world: () => [], ...SYNCED_KONG[scenario.id] }, scenario.probes.intervalMs);
+  const fault = (variant === undefined ? undefined : scenario.variants[variant]?.fault) ?? scenario.fault;
+  for (const step of [scenario.setup, fault, scenario.remediation, scenario.cleanup]) if (step) await step.run(ctx);
+  return ctx.calls.flatMap((c) => (c.op === 'upgrade' ? [c.change] : []));
+}
+
+/** Every KIC version a combination runs on at either end of its range, since installs may depend on it. */
+function kicEnds(range: string | undefined): string[] {
+  const allowed = versions.kic.versions.filter((v) => range === undefined || semver.satisfies(v, range));
+  return [...new Set([semver.minSatisfying(allowed, '*')!, semver.maxSatisfying(allowed, '*')!])];
+}
+
+describe('Helm values of every scenario, variant, topology and mode hold no null', () => {
+  for (const scenario of scenarios) {
+    for (const variant of [undefined, ...Object.keys(scenario.variants)]) {
+      const requires = requirementsOf(scenario, variant);
+      for (const topology of requires.topologies) {
+        for (const mode of requires.modes) {
+          for (const kic of kicEnds(requires.kic)) {
+            it(`${scenario.id}${variant ? ` (${variant})` : ''} on ${topology} × ${mode}, KIC ${kic}: install and every upgrade`, async () => {
+              const target = targetFor(scenario, versions, { topology, mode, kic }, variant);
+              const install = scenario.install(target, variant);
+              // as KongInstallation keeps them: the install's overrides, then each upgrade's merged in
+              const current = { kic: install.initialKic, gateway: install.initialGateway, values: { ...install.values } as Record<string, Values> };
+              const sent = () =>
+                helmReleases({
+                  target,
+                  versions,
+                  ...(current.kic ? { kic: current.kic } : {}),
+                  ...(current.gateway ? { gateway: current.gateway } : {}),
+                  ...(install.gatewayReplicas ? { gatewayReplicas: install.gatewayReplicas } : {}),
+                  overrides: current.values,
+                });
+              const releases = [sent()];
+              for (const change of await upgradesOf(scenario, variant, target)) {
+                expect(nulls(change.values ?? {}), 'the upgrade asks for null').to.deep.equal([]);
+                if (change.kic) current.kic = change.kic;
+                if (change.gateway) current.gateway = change.gateway;
+                for (const [release, values] of Object.entries(change.values ?? {})) current.values[release] = merge(current.values[release] ?? {}, values);
+                releases.push(sent());
+              }
+              for (const r of releases.flat()) expect(nulls(r.values), r.release).to.deep.equal([]);
+            });
+          }
+        }
+      }
+    }
+  }
+
+  it('helmReleases refuses an override that would send null, naming where', () => {
+    const target = targetFor(scenarios.find((s) => s.id === 'publish-service-missing')!, versions, {});
+    expect(() => helmReleases({ target, versions, overrides: { 'kong-cp': { ingressController: { env: { publish_service: null } } } } })).to.throw(
+      'Helm values of release kong-cp hold null at ingressController.env.publish_service; set the value meant instead',
+    );
+  });
+});
