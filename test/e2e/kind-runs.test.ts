@@ -3,20 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { main } from '../../harness/cli/main.ts';
-import { reachable } from '../../harness/tools/docker.ts';
+import { e2eBlocker } from './blocker.ts';
 
-/**
- * Real kind runs, end to end through the CLI. They need a Docker engine and the network (images,
- * charts, Gateway API CRDs) and KONG_CHAOS_E2E=1 (`make e2e` sets it); without them the suite
- * fails saying why, since a pending proof would pass as one. `make test` does not load this folder.
- */
-async function blocker(): Promise<string | undefined> {
-  if (process.env['KONG_CHAOS_E2E'] !== '1') return 'set KONG_CHAOS_E2E=1 to run real kind clusters';
-  const docker = await reachable();
-  return docker.ok ? undefined : `Docker is not reachable: ${docker.reason}`;
-}
-
-const why = await blocker();
+/** Real kind runs, end to end through the CLI. `make test` does not load this folder. */
+const why = await e2eBlocker();
 
 const cases: { argv: string[]; verdict: string; outcome: string[] }[] = [
   { argv: ['gateway-listener-stuck', '--kic', '3.4.3'], verdict: 'pass', outcome: ['reproduced'] },

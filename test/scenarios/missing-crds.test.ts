@@ -80,10 +80,10 @@ function system(k: Kic): Pick<FakeRunOptions, 'world' | 'happenings'> {
 const symptoms = (run: Awaited<ReturnType<typeof runFake>>) => [...new Set(run.judgement.symptoms.map((s) => s.signature))];
 
 describe('scenario missing-crds', () => {
-  it('installs with --skip-crds, and with the CRDs in the delete-crd variant', () => {
+  it('installs with --skip-crds, and with the CRDs in the delete-crd variant, which says it deletes one', () => {
     const target = resolveTarget(loadVersions(), scenario.requires, TARGET, scenario.id);
     expect(scenario.install(target, undefined)).to.deep.equal({ skipCrds: true });
-    expect(scenario.install(target, 'delete-crd')).to.deep.equal({});
+    expect(scenario.install(target, 'delete-crd')).to.deep.equal({ deletesCrds: true });
   });
 
   it('watches the controller container for restarts and holds two cache-sync timeouts in its window', () => {

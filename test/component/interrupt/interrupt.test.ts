@@ -7,10 +7,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { stringify as stringifyYaml } from 'yaml';
+import { execa } from 'execa';
 import { KONG_NAMESPACE } from '../../../harness/kong/names.ts';
 import type { StubCall } from '../../support/stub-tools.ts';
 import { alive, CLI, runDirIn, StubWorld, until, type CliRun } from '../../support/stub-world.ts';
@@ -86,7 +85,9 @@ describe('run: interrupted at every phase', function () {
     const dir = await runDirIn(out);
     expect(existsSync(join(dir, 'evidence.jsonl')), 'evidence.jsonl').to.equal(true);
     expect(existsSync(join(dir, 'kubeconfig')), 'kubeconfig left in the run directory').to.equal(false);
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'replay', dir, '--json']);
+    // an inconclusive run's verdict is `error`, which replay exits 1 for, as run does
+    const { stdout, exitCode } = await execa(process.execPath, [CLI, 'replay', dir, '--json'], { reject: false });
+    expect(exitCode).to.equal(1);
     const replayed = JSON.parse(stdout) as { scenario: string; outcome: string; verdict: string };
     expect(replayed.scenario).to.equal('gateway-listener-stuck');
     expect(replayed.outcome, 'an interrupted run proves nothing either way').to.equal('inconclusive');

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Observation } from '../../../harness/evidence/types.ts';
 import semver from 'semver';
 import { helmReleases, merge, type Values } from '../../../harness/kong/values.ts';
 import { requirementsOf, targetFor } from '../../../harness/runner/plan.ts';
@@ -18,17 +19,30 @@ function nulls(values: unknown, path = ''): string[] {
 }
 
 /**
- * What Kong holds once KIC has synced, for the scenarios whose steps read it through the Admin
- * API before they go on: the Service of the echo Ingress, the global key-auth plugin disabled.
+ * KIC's push failure while it cannot reach the gateways, as its JSON log has it
+ * (internal/dataplane/synchronizer.go@v3.5.13): the proof that admin-api-partition's and
+ * gateway-listener-stuck's faults took, which their steps wait for before they go on.
  */
-const SYNCED_KONG: Record<string, Omit<Script, 'world'>> = {
+const CUT_OFF: Script['world'] = () => [
+  { kind: 'log', component: 'controller', pod: 'kong-controller-0', container: 'ingress-controller', line: '{"level":"error","time":"2025-06-02T10:00:00Z","msg":"Could not send configuration to gateways","error":"no ready gateway clients"}' },
+];
+
+/**
+ * What Kong holds once KIC has synced, for the scenarios whose steps read it through the Admin
+ * API before they go on: the Service of the echo Ingress, the global key-auth plugin disabled;
+ * and the controller's log where a step waits for proof that its fault took.
+ */
+const SYNCED_KONG: Record<string, Partial<Script>> = {
+  'admin-api-partition': { world: CUT_OFF },
+  'gateway-listener-stuck': { world: CUT_OFF },
   'manual-plugin-conflict': { entities: { '/services': [{ id: '8f3c2a61-5b7e-4d1a-9c0f-2e6b4a9d7c13', name: 'chaos-manual-plugin.echo.80', tags: ['k8s-name:echo', 'k8s-namespace:chaos-manual-plugin'] }] } },
   'global-plugin-reenable': { plugins: [{ id: '2c9e4f7a-1b3d-4e6f-8a0c-5d7e9f1b3a25', name: 'key-auth', tags: [`k8s-name:${GLOBAL_PLUGIN}`], enabled: false } as AdminPlugin] },
 };
 
 /** The upgrades a scenario's steps ask for, run against a fake context where nothing goes wrong. */
 async function upgradesOf(scenario: Scenario, variant: string | undefined, target: ReturnType<typeof targetFor>): Promise<UpgradeChange[]> {
-  const timeline = { entries: [], record: () => undefined };
+  const entries: Observation[] = [];
+  const timeline = { entries, record: (o: Observation) => void entries.push(o) };
   const ctx = new FakeContext(target, variant, timeline, { world: () => [], ...SYNCED_KONG[scenario.id] }, scenario.probes.intervalMs);
   const fault = (variant === undefined ? undefined : scenario.variants[variant]?.fault) ?? scenario.fault;
   for (const step of [scenario.setup, fault, scenario.remediation, scenario.cleanup]) if (step) await step.run(ctx);

@@ -3,6 +3,7 @@ import { mergeJUnit } from '../../../harness/report/junit-merge.ts';
 import { gateMarkdown, matrixMarkdown } from '../../../harness/report/markdown.ts';
 import { columnParts, matrixHtml, safeHref, VERDICT_COLOUR } from '../../../harness/report/matrix-html.ts';
 import { targetLabel } from '../../../harness/matrix/expand.ts';
+import { nodeImageVersion } from '../../../harness/targets/pinned.ts';
 import { fullMatrix } from './matrix-fixtures.ts';
 import type { CaseRecord, MatrixRecord } from '../../../harness/matrix/results.ts';
 
@@ -49,7 +50,7 @@ describe('matrix reports', () => {
     const { cases } = fullMatrix();
     const t = cases[0]!.target;
     expect(columnParts(targetLabel(t))).to.deep.equal([
-      { name: 'k8s', value: t.k8s.k8s },
+      { name: 'k8s', value: nodeImageVersion(t.k8s) },
       { name: 'KIC', value: t.kic },
       { name: 'Kong', value: t.gateway },
       { name: 'mode', value: t.mode },
