@@ -1,6 +1,6 @@
 import { quote, UserError } from '../errors.ts';
 import type { TrafficSummary } from '../evidence/types.ts';
-import { runOpenLoop } from '../probes/traffic/open-loop.ts';
+import { MAX_RATE, runOpenLoop } from '../probes/traffic/open-loop.ts';
 import { scheduleLag, summarize } from '../probes/traffic/summary.ts';
 
 export interface ProbeOptions {
@@ -35,6 +35,7 @@ function validate(opts: ProbeOptions): void {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`--url must be http or https, got ${quote(url.protocol)}`);
   if (!Number.isFinite(opts.rate) || opts.rate <= 0) throw new UserError(`--rate must be a positive number, got ${opts.rate}`);
+  if (opts.rate > MAX_RATE) throw new UserError(`--rate ${opts.rate} is more than the probe can send: at most ${MAX_RATE} requests per second (README "probe")`);
   if (!(opts.durationS > 0)) throw new UserError(`--duration must be a positive number of seconds, got ${opts.durationS}`);
 }
 
@@ -60,7 +61,7 @@ export function describeProbe(r: ProbeResult): string[] {
 
 /**
  * `kong-chaos probe`: open-model traffic against one URL, then its summary. Ctrl-C (or SIGTERM)
- * stops the schedule, gives answers still owed a second, prints the result for what ran and
+ * stops the schedule, gives answers still owed half a second, prints the result for what ran and
  * returns 130; a second Ctrl-C leaves at once. A run to the end returns 0 whatever it measured.
  */
 export async function probe(opts: ProbeOptions): Promise<number> {

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { probe, type ProbeOptions, type ProbeResult } from '../../../harness/cli/probe.ts';
 import { UserError } from '../../../harness/errors.ts';
+import { MAX_RATE } from '../../../harness/probes/traffic/open-loop.ts';
+import { cli, expectOneLineRefusal } from '../../support/capture.ts';
 import { startBackend, type Backend } from '../../support/backend.ts';
 import { startNginx, type Nginx } from '../../support/nginx.ts';
 
@@ -40,6 +42,16 @@ describe('kong-chaos probe (CLI) against nginx', function () {
     await backend?.close();
   });
 
+  /** Resolves once the child's traffic reaches nginx, not while tsx is still loading; each poll is one connection itself. */
+  const trafficFlowing = async (): Promise<void> => {
+    for (let last = await nginx.acceptedConnections(); ; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await nginx.acceptedConnections();
+      if (now > last + 1) return;
+      last = now;
+    }
+  };
+
   it('--json prints the summary and exits 0 after the duration', async () => {
     const exit = await probeChild({ url: `${nginx.url}/echo`, rate: 100, durationS: 1, json: true });
     expect(exit.code, exit.stderr).to.equal(0);
@@ -56,13 +68,7 @@ describe('kong-chaos probe (CLI) against nginx', function () {
   it('Ctrl-C stops the run, prints the JSON result for what ran and exits 130', async () => {
     const startedAt = Date.now();
     const exit = await probeChild({ url: `${nginx.url}/echo`, rate: 200, durationS: 30, json: true }, async (pid) => {
-      // interrupt once traffic is really flowing, not while tsx is still loading; each poll is one connection itself
-      for (let last = await nginx.acceptedConnections(); ; ) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        const now = await nginx.acceptedConnections();
-        if (now > last + 1) break;
-        last = now;
-      }
+      await trafficFlowing();
       await new Promise((resolve) => setTimeout(resolve, 500));
       process.kill(pid, 'SIGINT');
     });
@@ -73,6 +79,27 @@ describe('kong-chaos probe (CLI) against nginx', function () {
     expect(result.sent).to.be.within(50, 3_000);
     expect(result.ok + result.dropped).to.be.at.least(result.sent);
     expect(result.to - result.from).to.be.below(15_000);
+  });
+
+  it('SIGTERM at the highest rate it accepts ends it within about a second, result printed', async () => {
+    let signalledAt = 0;
+    const exit = await probeChild({ url: `${nginx.url}/echo`, rate: MAX_RATE, durationS: 30, json: true }, async (pid) => {
+      await trafficFlowing();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      signalledAt = Date.now();
+      process.kill(pid, 'SIGTERM');
+    });
+    const took = Date.now() - signalledAt;
+    expect(exit.code, exit.stderr).to.equal(130);
+    expect(took, 'from SIGTERM to exit').to.be.below(1_500);
+    expect((JSON.parse(exit.stdout) as ProbeResult).interrupted).to.equal(true);
+  });
+
+  it('refuses a rate above what it can send, in one line with exit 2', async () => {
+    for (const rate of ['1e9', String(MAX_RATE + 1)]) {
+      const line = expectOneLineRefusal(await cli('probe', '--url', 'http://127.0.0.1:9/', '--rate', rate, '--duration', '1'), /more than the probe can send/);
+      expect(line).to.include(`at most ${MAX_RATE} requests per second`);
+    }
   });
 
   it('without --json prints a readable summary with the outages', async () => {
