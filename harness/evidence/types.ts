@@ -87,9 +87,10 @@ export interface AdminEntry {
 
 /**
  * How one request of the traffic probe ended. HTTP failures keep their code (`http-503`);
- * the class is then `http-4xx` / `http-5xx`.
+ * the class is then `http-4xx` / `http-5xx`. `unanswered`: still waiting for an answer when the
+ * probe was stopped (Ctrl-C), so a target that hangs shows as failing, not as nothing sent.
  */
-export type ErrorClass = 'connect-refused' | 'reset' | 'timeout' | 'dns' | 'tls' | 'http-4xx' | 'http-5xx' | 'other';
+export type ErrorClass = 'connect-refused' | 'reset' | 'timeout' | 'dns' | 'tls' | 'unanswered' | 'http-4xx' | 'http-5xx' | 'other';
 
 /** One interval of the probe (default 100 ms), by scheduled time. */
 export interface TrafficBucket {
@@ -101,10 +102,15 @@ export interface TrafficBucket {
   p99Ms: number | null;
 }
 
-/** A contiguous failing stretch, from its first to its last failed request. */
+/**
+ * A contiguous failing stretch, from its first to its last failed request; one still failing
+ * when the probe (or the window) stopped is `open` and ends at that stop.
+ */
 export interface OutageWindow {
   start: number;
   end: number;
+  /** absent in bundles written before it was recorded */
+  open?: boolean;
   durationMs: number;
   errors: Record<string, number>;
 }

@@ -9,12 +9,12 @@ export interface OpenLoopOptions {
   rate: number;
   /** stop scheduling after this long; without it, run until the signal aborts */
   durationMs?: number;
-  /** aborting stops the schedule at once; answers still owed get `drainMs` before they are dropped */
+  /** aborting stops the schedule at once; answers still owed get `drainMs`, then count as `unanswered` */
   signal?: AbortSignal;
   /** per-request deadline; defaults to the harness's route request timeout */
   timeoutMs?: number;
   insecure?: boolean;
-  /** after an abort, how long in-flight requests may still finish and be counted */
+  /** after an abort, how long in-flight requests may still finish with their own outcome */
   drainMs?: number;
   /** each finished request as it finishes (a live monitor's feed), besides `records` */
   onRecord?: (record: RequestRecord) => void;
@@ -27,9 +27,7 @@ export interface OpenLoopResult {
   to: number;
   rate: number;
   interrupted: boolean;
-  /** requests given up unanswered after an abort: not in `records`, counted in no ratio */
-  dropped: number;
-  /** in scheduled order */
+  /** in scheduled order; requests still unanswered when an abort gave up on them end as `unanswered` */
   records: RequestRecord[];
 }
 
@@ -67,20 +65,24 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const from = clock();
   const end = options.durationMs === undefined ? Infinity : from + options.durationMs;
   const records: RequestRecord[] = [];
-  let inFlight = 0;
-  let accepting = true;
+  const keep = (record: RequestRecord): void => {
+    records.push(record);
+    options.onRecord?.(record);
+  };
+  /** sent and not answered yet, by request number: what an abort turns into `unanswered` */
+  const inFlight = new Map<number, Pick<RequestRecord, 'target' | 'scheduled' | 'start'>>();
   let drained: (() => void) | undefined;
   let interrupted = false;
 
   const fire = (i: number): void => {
-    inFlight += 1;
-    void sender.send(i % sender.targetCount, from + i * interval).then((record) => {
-      inFlight -= 1;
-      if (accepting) {
-        records.push(record);
-        options.onRecord?.(record);
-      }
-      if (inFlight === 0) drained?.();
+    const target = i % sender.targetCount;
+    const scheduled = from + i * interval;
+    inFlight.set(i, { target, scheduled, start: clock() });
+    void sender.send(target, scheduled).then((record) => {
+      // an answer after the give-up was already counted as unanswered
+      if (!inFlight.delete(i)) return;
+      keep(record);
+      if (inFlight.size === 0) drained?.();
     });
   };
 
@@ -116,7 +118,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     tick();
   });
 
-  if (inFlight > 0) {
+  if (inFlight.size > 0) {
     const allIn = new Promise<void>((resolve) => (drained = resolve));
     if (interrupted) {
       let grace: NodeJS.Timeout | undefined;
@@ -126,13 +128,15 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       await allIn;
     }
   }
-  const dropped = inFlight;
-  accepting = false;
+  const unanswered = inFlight.size;
+  const givenUp = clock();
+  for (const pending of inFlight.values()) keep({ ...pending, end: givenUp, error: 'unanswered' });
+  inFlight.clear();
   // After Ctrl-C, closing thousands of sockets would hold the result back for most of a second; it
   // happens in the background instead (undici's destroy() without an error does not reject).
-  if (dropped > 0) void sender.destroy();
+  if (unanswered > 0) void sender.destroy();
   else await sender.close();
   records.sort((a, b) => a.scheduled - b.scheduled);
   const to = records.reduce((latest, r) => Math.max(latest, r.start), stoppedAt);
-  return { from, to, rate: options.rate, interrupted, dropped, records };
+  return { from, to, rate: options.rate, interrupted, records };
 }

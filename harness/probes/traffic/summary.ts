@@ -61,9 +61,10 @@ export function bucketize(records: readonly RequestRecord[], from: number, to: n
 /**
  * Each run of consecutive failures, in the order requests were sent, becomes one window from the
  * first failure's start to the last failure's start. A single success ends a window: a target that
- * answers again is up, however briefly.
+ * answers again is up, however briefly. A window no success ended is `open`: with `stoppedAt`
+ * (when sending stopped) it runs to then, since the target was still failing when the probe stopped.
  */
-export function outageWindows(records: readonly RequestRecord[]): OutageWindow[] {
+export function outageWindows(records: readonly RequestRecord[], stoppedAt?: number): OutageWindow[] {
   const ordered = [...records].sort((a, b) => a.start - b.start);
   const windows: OutageWindow[] = [];
   let open: OutageWindow | undefined;
@@ -73,12 +74,19 @@ export function outageWindows(records: readonly RequestRecord[]): OutageWindow[]
       continue;
     }
     if (open === undefined) {
-      open = { start: r.start, end: r.start, durationMs: 0, errors: {} };
+      open = { start: r.start, end: r.start, open: false, durationMs: 0, errors: {} };
       windows.push(open);
     }
     open.end = r.start;
     open.durationMs = round3(open.end - open.start);
     count(open.errors, outcomeKey(r));
+  }
+  if (open !== undefined) {
+    open.open = true;
+    if (stoppedAt !== undefined && stoppedAt > open.end) {
+      open.end = stoppedAt;
+      open.durationMs = round3(open.end - open.start);
+    }
   }
   return windows;
 }
@@ -116,7 +124,7 @@ export function summarize(records: readonly RequestRecord[], window: SummaryWind
     successRatio: records.length === 0 ? 0 : ok / records.length,
     latencyMs: latencyPercentiles(records),
     errors,
-    outages: outageWindows(records),
+    outages: outageWindows(records, window.to),
     buckets: bucketize(records, window.from, window.to, window.bucketMs),
   };
 }

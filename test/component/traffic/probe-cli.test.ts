@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { probe, type ProbeOptions, type ProbeResult } from '../../../harness/cli/probe.ts';
@@ -56,7 +57,7 @@ describe('kong-chaos probe (CLI) against nginx', function () {
     const exit = await probeChild({ url: `${nginx.url}/echo`, rate: 100, durationS: 1, json: true });
     expect(exit.code, exit.stderr).to.equal(0);
     const result = JSON.parse(exit.stdout) as ProbeResult;
-    expect(result).to.include({ targetRate: 100, sent: 100, ok: 100, successRatio: 1, interrupted: false, dropped: 0 });
+    expect(result).to.include({ targetRate: 100, sent: 100, ok: 100, successRatio: 1, interrupted: false });
     expect(result.achievedRate).to.be.within(98, 102);
     expect(result.latencyMs).to.have.keys(['p50', 'p90', 'p99', 'max']);
     expect(result.errors).to.deep.equal({});
@@ -77,7 +78,7 @@ describe('kong-chaos probe (CLI) against nginx', function () {
     const result = JSON.parse(exit.stdout) as ProbeResult;
     expect(result.interrupted).to.equal(true);
     expect(result.sent).to.be.within(50, 3_000);
-    expect(result.ok + result.dropped).to.be.at.least(result.sent);
+    expect(result.ok + Object.values(result.errors).reduce((n, c) => n + c, 0), 'every request sent is counted').to.equal(result.sent);
     expect(result.to - result.from).to.be.below(15_000);
   });
 
@@ -91,7 +92,9 @@ describe('kong-chaos probe (CLI) against nginx', function () {
     });
     const took = Date.now() - signalledAt;
     expect(exit.code, exit.stderr).to.equal(130);
-    expect(took, 'from SIGTERM to exit').to.be.below(1_500);
+    // about a second on a quiet machine (signal 20 ms, drain 500 ms, result 250 ms); the bound leaves
+    // room for a machine shared with other test runs
+    expect(took, 'from SIGTERM to exit').to.be.below(3_000);
     expect((JSON.parse(exit.stdout) as ProbeResult).interrupted).to.equal(true);
   });
 
@@ -100,6 +103,29 @@ describe('kong-chaos probe (CLI) against nginx', function () {
       const line = expectOneLineRefusal(await cli('probe', '--url', 'http://127.0.0.1:9/', '--rate', rate, '--duration', '1'), /more than the probe can send/);
       expect(line).to.include(`at most ${MAX_RATE} requests per second`);
     }
+  });
+
+  it('Ctrl-C while the target hangs: requests in flight count as sent and unanswered, and the outage is open to the stop', async () => {
+    // a server that accepts and never answers: every request takes a connection of its own
+    const hanging = createServer();
+    const sockets: Socket[] = [];
+    hanging.on('connection', (socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const { port } = hanging.address() as AddressInfo;
+    const exit = await probeChild({ url: `http://127.0.0.1:${port}/`, rate: 50, durationS: 30, json: true }, async (pid) => {
+      while (sockets.length < 20) await new Promise((resolve) => setTimeout(resolve, 50));
+      process.kill(pid, 'SIGINT');
+    });
+    hanging.close();
+    for (const socket of sockets) socket.destroy();
+    expect(exit.code, exit.stderr).to.equal(130);
+    const result = JSON.parse(exit.stdout) as ProbeResult;
+    expect(result.sent, 'the hanging requests were sent').to.be.at.least(20);
+    expect(result.ok).to.equal(0);
+    expect(result.errors).to.deep.equal({ unanswered: result.sent });
+    expect(result.outages).to.have.length(1);
+    expect(result.outages[0]).to.include({ open: true, end: result.to });
+    expect(result.outages[0]!.durationMs).to.be.closeTo(result.to - result.outages[0]!.start, 0.001);
   });
 
   it('without --json prints a readable summary with the outages', async () => {
