@@ -1,7 +1,8 @@
 import { quote, UserError } from '../errors.ts';
-import type { TrafficSummary } from '../evidence/types.ts';
+import type { ProbeLoad, TrafficSummary } from '../evidence/types.ts';
 import { MAX_RATE, runOpenLoop } from '../probes/traffic/open-loop.ts';
-import { scheduleLag, summarize } from '../probes/traffic/summary.ts';
+import { EventLoopDelay, probeLoad } from '../probes/traffic/saturation.ts';
+import { summarize } from '../probes/traffic/summary.ts';
 
 export interface ProbeOptions {
   url: string;
@@ -20,8 +21,8 @@ export interface ProbeResult extends TrafficSummary {
   target: string;
   /** stopped early by Ctrl-C (or SIGTERM) */
   interrupted: boolean;
-  /** the probe's own lateness against its schedule: high values mean this machine could not keep up */
-  scheduleLagMs: { p50: number; p99: number; max: number };
+  /** how the probe itself held up; `saturated` means the numbers above describe the probe, not the target */
+  probe: ProbeLoad;
 }
 
 function validate(opts: ProbeOptions): void {
@@ -53,7 +54,12 @@ export function describeProbe(r: ProbeResult): string[] {
   if (Object.keys(r.errors).length > 0) lines.push(`errors: ${counts(r.errors)}`);
   lines.push(`outages: ${r.outages.length}`);
   for (const o of r.outages) lines.push(`  ${clockTime(o.start)} → ${o.open ? `${clockTime(o.end)} (still open at the stop)` : clockTime(o.end)}  ${Math.round(o.durationMs)} ms  ${counts(o.errors)}`);
-  lines.push(`schedule lag ms: p50 ${r.scheduleLagMs.p50}  p99 ${r.scheduleLagMs.p99}  max ${r.scheduleLagMs.max}`);
+  const { scheduleLagMs: lag, eventLoopDelayMs: delay } = r.probe;
+  lines.push(`probe: schedule lag ms p50 ${lag.p50 ?? '–'}  p99 ${lag.p99 ?? '–'}  max ${lag.max ?? '–'}; event-loop delay ms p99 ${delay.p99}  max ${delay.max}; unsent ${r.probe.unsent}`);
+  if (r.probe.saturated) {
+    const windows = r.probe.windows.map((w) => `${clockTime(w.start)} → ${clockTime(w.end)}`).join(', ');
+    lines.push(`SATURATED: the probe could not keep its schedule${windows ? ` (${windows})` : ''}; the numbers above describe this machine, not the target; lower --rate`);
+  }
   return lines;
 }
 
@@ -76,18 +82,19 @@ export async function probe(opts: ProbeOptions): Promise<number> {
   try {
     const target = opts.host ? `${opts.url} (Host: ${opts.host})` : opts.url;
     if (!opts.json) console.error(`probing ${target} at ${opts.rate} rps for ${opts.durationS} s; Ctrl-C stops and prints the result`);
+    const delay = new EventLoopDelay();
     const run = await runOpenLoop({
       targets: [{ url: opts.url, ...(opts.host ? { host: opts.host } : {}) }],
       rate: opts.rate,
       durationMs: opts.durationS * 1000,
       signal: stop.signal,
       insecure: Boolean(opts.insecure),
-    });
+    }).finally(() => delay.stop());
     const result: ProbeResult = {
       target,
       ...summarize(run.records, { from: run.from, to: run.to, targetRate: opts.rate }),
       interrupted: run.interrupted,
-      scheduleLagMs: scheduleLag(run.records),
+      probe: probeLoad(run.records, run.unsent, delay.read()),
     };
     console.log(opts.json ? JSON.stringify(result, null, 2) : describeProbe(result).join('\n'));
     return run.interrupted ? 130 : 0;

@@ -89,8 +89,23 @@ export interface AdminEntry {
  * How one request of the traffic probe ended. HTTP failures keep their code (`http-503`);
  * the class is then `http-4xx` / `http-5xx`. `unanswered`: still waiting for an answer when the
  * probe was stopped (Ctrl-C), so a target that hangs shows as failing, not as nothing sent.
+ * `unreachable`: no route to the host or network; `protocol`: the answer was not valid HTTP;
+ * `local`: the probe's own machine ran out of ports, file descriptors or buffers (a probe limit,
+ * not the target's); `other`: anything else (the README lists the codes behind each class).
  */
-export type ErrorClass = 'connect-refused' | 'reset' | 'timeout' | 'dns' | 'tls' | 'unanswered' | 'http-4xx' | 'http-5xx' | 'other';
+export type ErrorClass =
+  | 'connect-refused'
+  | 'reset'
+  | 'timeout'
+  | 'dns'
+  | 'tls'
+  | 'unreachable'
+  | 'protocol'
+  | 'local'
+  | 'unanswered'
+  | 'http-4xx'
+  | 'http-5xx'
+  | 'other';
 
 /** One interval of the probe (default 100 ms), by scheduled time. */
 export interface TrafficBucket {
@@ -130,11 +145,31 @@ export interface TrafficSummary {
   buckets: TrafficBucket[];
 }
 
+/**
+ * How the traffic probe itself held up over the same stretch. `saturated`: it fell behind its
+ * schedule (lag or event-loop delay p99 over 100 ms, requests it never sent, or its machine out of
+ * ports or file descriptors), so the stretch's success, latency and outages are not evidence about
+ * the target; the judge reads such an entry as inconclusive.
+ */
+export interface ProbeLoad {
+  saturated: boolean;
+  /** start − scheduled of the requests sent, ms; null when none was sent */
+  scheduleLagMs: { p50: number | null; p99: number | null; max: number | null };
+  /** Node's event-loop delay, ms */
+  eventLoopDelayMs: { p99: number; max: number };
+  /** requests the schedule called for that the probe never sent (more than a second behind, or stopped) */
+  unsent: number;
+  /** where it ran more than 100 ms late or skipped requests, by scheduled time */
+  windows: { start: number; end: number }[];
+}
+
 export interface TrafficEntry extends TrafficSummary {
   kind: 'traffic';
   at: number;
   /** the URL (and Host) the probe sent to */
   target: string;
+  /** absent in bundles written before it was recorded */
+  probe?: ProbeLoad;
 }
 
 export interface FaultEntry {

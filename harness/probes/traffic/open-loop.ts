@@ -18,6 +18,8 @@ export interface OpenLoopOptions {
   drainMs?: number;
   /** each finished request as it finishes (a live monitor's feed), besides `records` */
   onRecord?: (record: RequestRecord) => void;
+  /** the scheduled time of each request the probe gave up sending, besides `unsent` */
+  onSkip?: (scheduled: number) => void;
 }
 
 export interface OpenLoopResult {
@@ -29,6 +31,11 @@ export interface OpenLoopResult {
   interrupted: boolean;
   /** in scheduled order; requests still unanswered when an abort gave up on them end as `unanswered` */
   records: RequestRecord[];
+  /**
+   * scheduled times of the requests never sent: more than MAX_LATE_MS behind (the probe saturated),
+   * or due before an abort and not sent yet; in no ratio, a sign of saturation
+   */
+  unsent: number[];
 }
 
 // short enough that Ctrl-C ends the probe within a second, the result printed
@@ -48,6 +55,12 @@ export const MAX_RATE = 10_000;
  * a setImmediate, so that I/O, timers and signals (Ctrl-C) are served in between.
  */
 const MAX_BATCH = 200;
+
+/**
+ * A request that could not go out within this long of its time is not sent: a probe that far
+ * behind is saturated, and catching up would only flood the target late and run past the end.
+ */
+const MAX_LATE_MS = 1_000;
 
 /**
  * Open-model load: request i goes out at from + i/rate whether or not earlier ones have answered,
@@ -73,6 +86,11 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const inFlight = new Map<number, Pick<RequestRecord, 'target' | 'scheduled' | 'start'>>();
   let drained: (() => void) | undefined;
   let interrupted = false;
+  const unsent: number[] = [];
+  const skip = (scheduled: number): void => {
+    unsent.push(scheduled);
+    options.onSkip?.(scheduled);
+  };
 
   const fire = (i: number): void => {
     const target = i % sender.targetCount;
@@ -94,12 +112,15 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
       interrupted = true;
       clearTimeout(timer);
       clearImmediate(immediate);
-      done(clock());
+      const now = clock();
+      for (let at = from + next * interval; at <= now && at < end; next += 1, at = from + next * interval) skip(at);
+      done(now);
     };
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const tick = (): void => {
       const now = clock();
+      for (let at = from + next * interval; at < now - MAX_LATE_MS && at < end; next += 1, at = from + next * interval) skip(at);
       let batch = 0;
       for (let at = from + next * interval; at <= now && at < end && batch < MAX_BATCH; at = from + next * interval) {
         fire(next);
@@ -138,5 +159,5 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   else await sender.close();
   records.sort((a, b) => a.scheduled - b.scheduled);
   const to = records.reduce((latest, r) => Math.max(latest, r.start), stoppedAt);
-  return { from, to, rate: options.rate, interrupted, records };
+  return { from, to, rate: options.rate, interrupted, records, unsent };
 }

@@ -128,9 +128,3 @@ export function summarize(records: readonly RequestRecord[], window: SummaryWind
     buckets: bucketize(records, window.from, window.to, window.bucketMs),
   };
 }
-
-/** How late the sender was against the schedule (start − scheduled), in ms: the probe's own health. */
-export function scheduleLag(records: readonly RequestRecord[]): { p50: number; p99: number; max: number } {
-  const lags = records.map((r) => r.start - r.scheduled).sort((a, b) => a - b);
-  return { p50: round3(percentile(lags, 50) ?? 0), p99: round3(percentile(lags, 99) ?? 0), max: round3(lags.at(-1) ?? 0) };
-}

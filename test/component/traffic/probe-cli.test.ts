@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { probe, type ProbeOptions, type ProbeResult } from '../../../harness/cli/probe.ts';
+import { describeProbe, probe, type ProbeOptions, type ProbeResult } from '../../../harness/cli/probe.ts';
 import { UserError } from '../../../harness/errors.ts';
 import { MAX_RATE } from '../../../harness/probes/traffic/open-loop.ts';
 import { cli, expectOneLineRefusal } from '../../support/capture.ts';
@@ -96,6 +96,18 @@ describe('kong-chaos probe (CLI) against nginx', function () {
     // room for a machine shared with other test runs
     expect(took, 'from SIGTERM to exit').to.be.below(3_000);
     expect((JSON.parse(exit.stdout) as ProbeResult).interrupted).to.equal(true);
+  });
+
+  it('says when it could not keep up (saturated), with its lag, the stretches and a warning in the text', async () => {
+    // on 2 cores shared with nginx and the backend the probe falls behind long before this rate
+    const exit = await probeChild({ url: `${nginx.url}/echo`, rate: MAX_RATE, durationS: 3, json: true });
+    expect(exit.code, exit.stderr).to.equal(0);
+    const result = JSON.parse(exit.stdout) as ProbeResult;
+    expect(result.probe.saturated, JSON.stringify(result.probe)).to.equal(true);
+    expect(result.probe.windows.length).to.be.at.least(1);
+    const text = describeProbe(result).join('\n');
+    expect(text).to.match(/SATURATED: the probe could not keep its schedule \(\d\d:\d\d/);
+    expect(text).to.match(/probe: schedule lag ms p50 [\d.]+ {2}p99 [\d.]+/);
   });
 
   it('refuses a rate above what it can send, in one line with exit 2', async () => {

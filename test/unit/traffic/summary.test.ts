@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ErrorClass } from '../../../harness/evidence/types.ts';
 import { outcomeKey, statusClass, type RequestRecord } from '../../../harness/probes/traffic/record.ts';
-import { bucketize, latencyPercentiles, outageWindows, percentile, scheduleLag, summarize } from '../../../harness/probes/traffic/summary.ts';
+import { bucketize, latencyPercentiles, outageWindows, percentile, summarize } from '../../../harness/probes/traffic/summary.ts';
 
 const T0 = 1_700_000_000_000;
 
@@ -121,11 +121,6 @@ describe('traffic latency, lag and summary', () => {
     expect(percentile([1, 2, 3, 4], 99)).to.equal(4);
     expect(percentile([7], 1)).to.equal(7);
     expect(percentile([], 50)).to.equal(null);
-  });
-
-  it('reports schedule lag as start minus scheduled', () => {
-    const lags = [0, 0.5, 1, 12];
-    expect(scheduleLag(lags.map((lag, i) => rec(i * 10, 'ok', 20, lag)))).to.deep.equal({ p50: 0.5, p99: 12, max: 12 });
   });
 
   it('summarizes rate, success ratio, errors by key, outages and buckets over the window', () => {
