@@ -2,7 +2,9 @@ import { quote, UserError } from '../errors.ts';
 import type { ProbeLoad, TrafficSummary } from '../evidence/types.ts';
 import { MAX_RATE, runOpenLoop } from '../probes/traffic/open-loop.ts';
 import { EventLoopDelay, probeLoad } from '../probes/traffic/saturation.ts';
+import type { RequestRecord } from '../probes/traffic/record.ts';
 import { summarize } from '../probes/traffic/summary.ts';
+import { timeout } from '../timeouts.ts';
 
 export interface ProbeOptions {
   url: string;
@@ -14,6 +16,8 @@ export interface ProbeOptions {
   json: boolean;
   /** accept a self-signed or otherwise untrusted certificate */
   insecure?: boolean;
+  /** per-request deadline (connect, headers, body), seconds; the harness's route request timeout by default */
+  timeoutS?: number;
 }
 
 /** What `probe --json` prints: the summary plus how the run itself went. */
@@ -21,6 +25,8 @@ export interface ProbeResult extends TrafficSummary {
   target: string;
   /** stopped early by Ctrl-C (or SIGTERM) */
   interrupted: boolean;
+  /** the per-request deadline a request had before it counted as `timeout` */
+  timeoutMs: number;
   /** how the probe itself held up; `saturated` means the numbers above describe the probe, not the target */
   probe: ProbeLoad;
 }
@@ -36,6 +42,29 @@ function validate(opts: ProbeOptions): void {
   if (!Number.isFinite(opts.rate) || opts.rate <= 0) throw new UserError(`--rate must be a positive number, got ${opts.rate}`);
   if (opts.rate > MAX_RATE) throw new UserError(`--rate ${opts.rate} is more than the probe can send: at most ${MAX_RATE} requests per second (README "probe")`);
   if (!(opts.durationS > 0)) throw new UserError(`--duration must be a positive number of seconds, got ${opts.durationS}`);
+  if (opts.timeoutS !== undefined && !(opts.timeoutS > 0)) throw new UserError(`--timeout must be a positive number of seconds, got ${opts.timeoutS}`);
+}
+
+/** Live progress on a terminal: rewritten in place every second on stderr, never into a pipe or a file. */
+export function startProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, durationS: number): { count(record: RequestRecord): void; stop(): void } {
+  let sent = 0;
+  let ok = 0;
+  if (!stream.isTTY) return { count: () => undefined, stop: () => undefined };
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const elapsed = Math.min(durationS, (Date.now() - started) / 1000);
+    stream.write(`\r\x1b[K${elapsed.toFixed(0)}/${durationS} s  sent ${sent}  ok ${sent === 0 ? '–' : `${((ok / sent) * 100).toFixed(2)}%`}  failed ${sent - ok}`);
+  }, 1_000);
+  return {
+    count: (record) => {
+      sent += 1;
+      if (record.error === undefined) ok += 1;
+    },
+    stop: () => {
+      clearInterval(timer);
+      stream.write('\r\x1b[K');
+    },
+  };
 }
 
 const clockTime = (epochMs: number): string => new Date(epochMs).toISOString().slice(11, 23);
@@ -49,7 +78,10 @@ export function describeProbe(r: ProbeResult): string[] {
   const lines = [
     `${r.target}: ${r.achievedRate.toFixed(1)} rps achieved of ${r.targetRate} over ${seconds} s${r.interrupted ? ' (interrupted)' : ''}`,
     `sent ${r.sent}, ok ${r.ok} (${(r.successRatio * 100).toFixed(2)}%)`,
-    `latency ms (ok requests, from their scheduled time): p50 ${r.latencyMs.p50}  p90 ${r.latencyMs.p90}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max}`,
+    r.ok === 0
+      ? 'latency: no value (no request succeeded)'
+      : `latency ms (ok requests, from their scheduled time): p50 ${r.latencyMs.p50}  p90 ${r.latencyMs.p90}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max}`,
+    `per-request timeout ${r.timeoutMs / 1000} s`,
   ];
   if (Object.keys(r.errors).length > 0) lines.push(`errors: ${counts(r.errors)}`);
   lines.push(`outages: ${r.outages.length}`);
@@ -66,7 +98,8 @@ export function describeProbe(r: ProbeResult): string[] {
 /**
  * `kong-chaos probe`: open-model traffic against one URL, then its summary. Ctrl-C (or SIGTERM)
  * stops the schedule, gives answers still owed half a second (then counts them as sent and
- * `unanswered`), prints the result for what ran and returns 130; a second Ctrl-C leaves at once. A run to the end returns 0 whatever it measured.
+ * `unanswered`), prints the result for what ran and returns 130; a second Ctrl-C leaves at once.
+ * A run to the end returns 0 whatever it measured.
  */
 export async function probe(opts: ProbeOptions): Promise<number> {
   validate(opts);
@@ -81,19 +114,27 @@ export async function probe(opts: ProbeOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const target = opts.host ? `${opts.url} (Host: ${opts.host})` : opts.url;
-    if (!opts.json) console.error(`probing ${target} at ${opts.rate} rps for ${opts.durationS} s; Ctrl-C stops and prints the result`);
+    const timeoutMs = opts.timeoutS === undefined ? timeout('routeRequest') : opts.timeoutS * 1000;
+    if (!opts.json) console.error(`probing ${target} at ${opts.rate} rps for ${opts.durationS} s, per-request timeout ${timeoutMs / 1000} s; Ctrl-C stops and prints the result`);
     const delay = new EventLoopDelay();
+    const progress = startProgress(process.stderr, opts.durationS);
     const run = await runOpenLoop({
       targets: [{ url: opts.url, ...(opts.host ? { host: opts.host } : {}) }],
       rate: opts.rate,
       durationMs: opts.durationS * 1000,
       signal: stop.signal,
       insecure: Boolean(opts.insecure),
-    }).finally(() => delay.stop());
+      timeoutMs,
+      onRecord: progress.count,
+    }).finally(() => {
+      delay.stop();
+      progress.stop();
+    });
     const result: ProbeResult = {
       target,
       ...summarize(run.records, { from: run.from, to: run.to, targetRate: opts.rate }),
       interrupted: run.interrupted,
+      timeoutMs,
       probe: probeLoad(run.records, run.unsent, delay.read()),
     };
     console.log(opts.json ? JSON.stringify(result, null, 2) : describeProbe(result).join('\n'));

@@ -139,7 +139,8 @@ export interface TrafficSummary {
   sent: number;
   ok: number;
   successRatio: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** of the successful requests; null when none succeeded */
+  latencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
   errors: Record<string, number>;
   outages: OutageWindow[];
   buckets: TrafficBucket[];

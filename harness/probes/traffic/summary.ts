@@ -91,11 +91,11 @@ export function outageWindows(records: readonly RequestRecord[], stoppedAt?: num
   return windows;
 }
 
-/** Latency percentiles (ms) of the successful requests, through an HDR histogram at microsecond resolution. */
+/** Latency percentiles (ms) of the successful requests, through an HDR histogram at microsecond resolution; null without any. */
 export function latencyPercentiles(records: readonly RequestRecord[]): TrafficSummary['latencyMs'] {
   const histogram = build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
   for (const r of records) if (r.error === undefined) histogram.recordValue(Math.max(1, Math.round(latencyMs(r) * 1000)));
-  const ms = (us: number): number => (histogram.totalCount === 0 ? 0 : round3(us / 1000));
+  const ms = (us: number): number | null => (histogram.totalCount === 0 ? null : round3(us / 1000));
   const result = {
     p50: ms(histogram.getValueAtPercentile(50)),
     p90: ms(histogram.getValueAtPercentile(90)),

@@ -11,6 +11,23 @@ import { startNginx, type Nginx } from '../../support/nginx.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
+/** A server on loopback that accepts connections and never answers: every request takes a connection of its own. */
+async function hangingServer(): Promise<{ url: string; sockets: Socket[]; close(): void }> {
+  const server = createServer();
+  const sockets: Socket[] = [];
+  server.on('connection', (socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    sockets,
+    close: () => {
+      server.close();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
 interface Exit {
   code: number | null;
   stdout: string;
@@ -60,6 +77,8 @@ describe('kong-chaos probe (CLI) against nginx', function () {
     expect(result).to.include({ targetRate: 100, sent: 100, ok: 100, successRatio: 1, interrupted: false });
     expect(result.achievedRate).to.be.within(98, 102);
     expect(result.latencyMs).to.have.keys(['p50', 'p90', 'p99', 'max']);
+    expect(result.latencyMs.p50).to.be.a('number');
+    expect(result.timeoutMs, 'the default per-request timeout').to.equal(5_000);
     expect(result.errors).to.deep.equal({});
     expect(result.outages).to.deep.equal([]);
     expect(result.buckets).to.have.length(10);
@@ -118,18 +137,12 @@ describe('kong-chaos probe (CLI) against nginx', function () {
   });
 
   it('Ctrl-C while the target hangs: requests in flight count as sent and unanswered, and the outage is open to the stop', async () => {
-    // a server that accepts and never answers: every request takes a connection of its own
-    const hanging = createServer();
-    const sockets: Socket[] = [];
-    hanging.on('connection', (socket) => void sockets.push(socket));
-    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-    const { port } = hanging.address() as AddressInfo;
-    const exit = await probeChild({ url: `http://127.0.0.1:${port}/`, rate: 50, durationS: 30, json: true }, async (pid) => {
-      while (sockets.length < 20) await new Promise((resolve) => setTimeout(resolve, 50));
+    const hanging = await hangingServer();
+    const exit = await probeChild({ url: hanging.url, rate: 50, durationS: 30, json: true }, async (pid) => {
+      while (hanging.sockets.length < 20) await new Promise((resolve) => setTimeout(resolve, 50));
       process.kill(pid, 'SIGINT');
     });
     hanging.close();
-    for (const socket of sockets) socket.destroy();
     expect(exit.code, exit.stderr).to.equal(130);
     const result = JSON.parse(exit.stdout) as ProbeResult;
     expect(result.sent, 'the hanging requests were sent').to.be.at.least(20);
@@ -138,6 +151,20 @@ describe('kong-chaos probe (CLI) against nginx', function () {
     expect(result.outages).to.have.length(1);
     expect(result.outages[0]).to.include({ open: true, end: result.to });
     expect(result.outages[0]!.durationMs).to.be.closeTo(result.to - result.outages[0]!.start, 0.001);
+    expect(result.latencyMs, 'no latency without a success').to.deep.equal({ p50: null, p90: null, p99: null, max: null });
+  });
+
+  it('--timeout sets the per-request deadline, and the result says which one applied', async () => {
+    const hanging = await hangingServer();
+    const exit = await probeChild({ url: hanging.url, rate: 20, durationS: 1, timeoutS: 0.3, json: false });
+    hanging.close();
+    expect(exit.code, exit.stderr).to.equal(0);
+    expect(exit.stdout).to.match(/sent 20, ok 0 \(0\.00%\)/);
+    expect(exit.stdout).to.include('errors: timeout 20');
+    expect(exit.stdout).to.include('per-request timeout 0.3 s');
+    expect(exit.stdout).to.include('latency: no value (no request succeeded)');
+    expect(exit.stderr).to.include('per-request timeout 0.3 s;');
+    expectOneLineRefusal(await cli('probe', '--url', hanging.url, '--timeout', '0'), /option '--timeout <s>' argument '0' is invalid/);
   });
 
   it('without --json prints a readable summary with the outages', async () => {
@@ -145,6 +172,8 @@ describe('kong-chaos probe (CLI) against nginx', function () {
     expect(exit.code, exit.stderr).to.equal(0);
     expect(exit.stdout).to.match(/sent 50, ok 0 \(0\.00%\)/);
     expect(exit.stdout).to.include('errors: http-503 50');
+    expect(exit.stdout).to.include('latency: no value (no request succeeded)');
+    expect(exit.stdout).not.to.include('latency ms (ok requests');
     expect(exit.stdout).to.match(/outages: 1\n .* \d+ ms {2}http-503 50/);
   });
 

@@ -112,8 +112,8 @@ describe('traffic latency, lag and summary', () => {
     expect(latencyPercentiles([rec(0, 'ok', 31, 30)]).p50).to.be.closeTo(31, 0.05);
   });
 
-  it('gives zeros, not NaN, when nothing succeeded', () => {
-    expect(latencyPercentiles([rec(0, 502)])).to.deep.equal({ p50: 0, p90: 0, p99: 0, max: 0 });
+  it('has no value (null), not zeros, when nothing succeeded', () => {
+    expect(latencyPercentiles([rec(0, 502), rec(1, 'unanswered')])).to.deep.equal({ p50: null, p90: null, p99: null, max: null });
   });
 
   it('nearest-rank percentile', () => {
