@@ -9,7 +9,8 @@ import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { runOpenLoop } from '../harness/probes/traffic/open-loop.ts';
 import { monotonicClock, TrafficSender } from '../harness/probes/traffic/sender.ts';
-import { scheduleLag, summarize } from '../harness/probes/traffic/summary.ts';
+import { EventLoopDelay, probeLoad } from '../harness/probes/traffic/saturation.ts';
+import { summarize } from '../harness/probes/traffic/summary.ts';
 import { startBackend, type Backend } from '../test/support/backend.ts';
 import { startNginx, type Nginx } from '../test/support/nginx.ts';
 
@@ -35,15 +36,19 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 async function openModel(url: string, rate: number): Promise<Row[]> {
   const wall = performance.now();
   const cpu = process.cpuUsage();
+  const delay = new EventLoopDelay();
   const run = await runOpenLoop({ targets: [{ url }], rate, durationMs: OPEN_SECONDS * 1000 });
   const used = process.cpuUsage(cpu);
+  const load = probeLoad(run.records, run.unsent, delay.read());
+  delay.stop();
   const cpuShare = (used.user + used.system) / 1000 / (performance.now() - wall);
   const s = summarize(run.records, { from: run.from, to: run.to, targetRate: rate });
   const off = Math.abs(s.achievedRate - rate) / rate;
-  const lag = scheduleLag(run.records);
+  const lag = load.scheduleLagMs;
   return [
     [`${rate} rps: achieved rate (ok ${fmt(s.successRatio * 100, 2)}%)`, `${fmt(s.achievedRate)} rps (${fmt(off * 100, 2)}% off)`, 'within 1% of target', off <= 0.01],
-    [`${rate} rps: scheduling lag p99 / max`, `${fmt(lag.p99, 2)} / ${fmt(lag.max, 2)} ms`, 'p99 < 5 ms', lag.p99 < 5],
+    [`${rate} rps: scheduling lag p99 / max`, `${fmt(lag.p99 ?? NaN, 2)} / ${fmt(lag.max ?? NaN, 2)} ms`, 'p99 < 5 ms', (lag.p99 ?? Infinity) < 5],
+    [`${rate} rps: event-loop delay p99, unsent, saturated`, `${fmt(load.eventLoopDelayMs.p99, 2)} ms, ${load.unsent}, ${load.saturated ? 'yes' : 'no'}`, 'not saturated', !load.saturated],
     [`${rate} rps: probe CPU`, `${fmt(cpuShare * 100)}% of one core`, '—', true],
   ];
 }

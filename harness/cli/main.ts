@@ -140,11 +140,22 @@ function program(setExit: (code: number) => void): Command {
     .requiredOption('--url <url>', 'where to send requests')
     .option('--rate <n>', 'requests per second', positive, 100)
     .option('--duration <s>', 'seconds', positive, 30)
+    .option('--timeout <s>', 'per-request deadline in seconds (default 5)', positive)
     .option('--host <host>', 'Host header')
     .option('--insecure', 'accept any TLS certificate')
     .option('--json', 'machine-readable output')
-    .action(async (o: { url: string; rate: number; duration: number; host?: string; insecure?: boolean; json?: boolean }) =>
-      setExit(await (await import('./probe.ts')).probe({ url: o.url, rate: o.rate, durationS: o.duration, ...(o.host ? { host: o.host } : {}), json: Boolean(o.json), insecure: Boolean(o.insecure) })),
+    .action(async (o: { url: string; rate: number; duration: number; timeout?: number; host?: string; insecure?: boolean; json?: boolean }) =>
+      setExit(
+        await (await import('./probe.ts')).probe({
+          url: o.url,
+          rate: o.rate,
+          durationS: o.duration,
+          ...(o.timeout !== undefined ? { timeoutS: o.timeout } : {}),
+          ...(o.host ? { host: o.host } : {}),
+          json: Boolean(o.json),
+          insecure: Boolean(o.insecure),
+        }),
+      ),
     );
 
   root

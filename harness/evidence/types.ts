@@ -87,9 +87,25 @@ export interface AdminEntry {
 
 /**
  * How one request of the traffic probe ended. HTTP failures keep their code (`http-503`);
- * the class is then `http-4xx` / `http-5xx`.
+ * the class is then `http-4xx` / `http-5xx`. `unanswered`: still waiting for an answer when the
+ * probe was stopped (Ctrl-C), so a target that hangs shows as failing, not as nothing sent.
+ * `unreachable`: no route to the host or network; `protocol`: the answer was not valid HTTP;
+ * `local`: the probe's own machine ran out of ports, file descriptors or buffers (a probe limit,
+ * not the target's); `other`: anything else (the README lists the codes behind each class).
  */
-export type ErrorClass = 'connect-refused' | 'reset' | 'timeout' | 'dns' | 'tls' | 'http-4xx' | 'http-5xx' | 'other';
+export type ErrorClass =
+  | 'connect-refused'
+  | 'reset'
+  | 'timeout'
+  | 'dns'
+  | 'tls'
+  | 'unreachable'
+  | 'protocol'
+  | 'local'
+  | 'unanswered'
+  | 'http-4xx'
+  | 'http-5xx'
+  | 'other';
 
 /** One interval of the probe (default 100 ms), by scheduled time. */
 export interface TrafficBucket {
@@ -101,10 +117,15 @@ export interface TrafficBucket {
   p99Ms: number | null;
 }
 
-/** A contiguous failing stretch, from its first to its last failed request. */
+/**
+ * A contiguous failing stretch, from its first to its last failed request; one still failing
+ * when the probe (or the window) stopped is `open` and ends at that stop.
+ */
 export interface OutageWindow {
   start: number;
   end: number;
+  /** absent in bundles written before it was recorded */
+  open?: boolean;
   durationMs: number;
   errors: Record<string, number>;
 }
@@ -118,10 +139,29 @@ export interface TrafficSummary {
   sent: number;
   ok: number;
   successRatio: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** of the successful requests; null when none succeeded */
+  latencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
   errors: Record<string, number>;
   outages: OutageWindow[];
   buckets: TrafficBucket[];
+}
+
+/**
+ * How the traffic probe itself held up over the same stretch. `saturated`: it fell behind its
+ * schedule (lag or event-loop delay p99 over 100 ms, requests it never sent, or its machine out of
+ * ports or file descriptors), so the stretch's success, latency and outages are not evidence about
+ * the target; the judge reads such an entry as inconclusive.
+ */
+export interface ProbeLoad {
+  saturated: boolean;
+  /** start − scheduled of the requests sent, ms; null when none was sent */
+  scheduleLagMs: { p50: number | null; p99: number | null; max: number | null };
+  /** Node's event-loop delay, ms */
+  eventLoopDelayMs: { p99: number; max: number };
+  /** requests the schedule called for that the probe never sent (more than a second behind, or stopped) */
+  unsent: number;
+  /** where it ran more than 100 ms late or skipped requests, by scheduled time */
+  windows: { start: number; end: number }[];
 }
 
 export interface TrafficEntry extends TrafficSummary {
@@ -129,6 +169,8 @@ export interface TrafficEntry extends TrafficSummary {
   at: number;
   /** the URL (and Host) the probe sent to */
   target: string;
+  /** absent in bundles written before it was recorded */
+  probe?: ProbeLoad;
 }
 
 export interface FaultEntry {

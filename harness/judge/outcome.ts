@@ -42,8 +42,9 @@ const EVIDENCE_PER_SYMPTOM = 5;
  * `failed` and leaves the outcome as it was.
  *
  * It is `inconclusive` whenever the evidence cannot carry a verdict: a phase failed, the steady
- * state was never reached, a symptom was there before the fault, or an evidence stream broke
- * and did not come back inside the window.
+ * state was never reached, a symptom was there before the fault, an evidence stream broke
+ * and did not come back inside the window, or a reading in the window is unreliable (a saturated
+ * traffic probe: its overload must not read as a Kong outage, nor its lucky requests as health).
  */
 export function judge(signatures: readonly Signature[], observations: readonly Observation[]): Judgement {
   const steps = observations.filter((o): o is StepEntry => o.kind === 'step');
@@ -80,6 +81,8 @@ export function judge(signatures: readonly Signature[], observations: readonly O
 
   const byName = new Map(signatures.map((s) => [s.id, s]));
   const inWindow = readings.filter((r) => r.at >= faultAt && r.at <= observedUntil);
+  const unreliable = inWindow.find((r) => r.unreliable !== undefined);
+  if (unreliable) return { outcome: 'inconclusive', reason: unreliable.unreliable!, ...none, window };
   const seen = symptomsOf(inWindow, byName, observedUntil);
   const isBlip = (s: Symptom) => s.clearedAt !== undefined && s.clearedAt - s.firstSeen < persistFor(byName.get(s.signature)!);
   const symptoms = seen.filter((s) => !isBlip(s));

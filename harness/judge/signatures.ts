@@ -92,6 +92,8 @@ export interface Reading {
   state: 'bad' | 'good';
   evidence: Observation;
   summary: string;
+  /** why the observation cannot be trusted either way (a saturated traffic probe); the judge makes such a window inconclusive */
+  unreliable?: string;
 }
 
 export const DEFAULT_HOLD_MS = 30_000;
@@ -165,11 +167,13 @@ export function read(s: Signature, o: Observation): Reading | undefined {
       const longest = Math.max(0, ...o.outages.map((w) => w.durationMs));
       const lowRatio = s.minSuccessRatio !== undefined && ratio < s.minSuccessRatio;
       const longOutage = s.maxOutageMs !== undefined && longest > s.maxOutageMs;
-      return reading(
-        'traffic',
-        lowRatio || longOutage,
-        `success ${(ratio * 100).toFixed(2)}% of ${o.sent}, longest outage ${longest} ms`,
-      );
+      const measured = reading('traffic', lowRatio || longOutage, `success ${(ratio * 100).toFixed(2)}% of ${o.sent}, longest outage ${longest} ms`);
+      if (!o.probe?.saturated) return measured;
+      const lag = o.probe.scheduleLagMs.p99;
+      return {
+        ...measured,
+        unreliable: `the traffic probe was saturated (schedule lag p99 ${lag ?? '–'} ms, event-loop delay p99 ${o.probe.eventLoopDelayMs.p99} ms, ${o.probe.unsent} unsent): its numbers describe the probe, not Kong`,
+      };
     }
   }
 }

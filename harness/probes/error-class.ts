@@ -15,7 +15,7 @@ const TLS_CODE = /^(ERR_SSL_|ERR_TLS_|UNABLE_TO_)|CERT/;
  * What kind of transport failure ended a request, for the route and traffic probes alike; `other`
  * when the error is not one of the known kinds (the caller decides how much detail to keep).
  */
-export function transportErrorClass(error: unknown): Exclude<ErrorClass, 'http-4xx' | 'http-5xx'> {
+export function transportErrorClass(error: unknown): Exclude<ErrorClass, 'http-4xx' | 'http-5xx' | 'unanswered'> {
   const code = errorCode(error);
   switch (code) {
     case 'ECONNREFUSED':
@@ -33,8 +33,25 @@ export function transportErrorClass(error: unknown): Exclude<ErrorClass, 'http-4
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'dns';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'unreachable';
+    // undici's own names for an answer that breaks HTTP (lib/core/errors.js in undici 7)
+    case 'UND_ERR_HEADERS_OVERFLOW':
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
+      return 'protocol';
+    // what a client machine runs out of at a high connection rate: ephemeral ports, descriptors, buffers
+    case 'EADDRNOTAVAIL':
+    case 'EMFILE':
+    case 'ENFILE':
+    case 'ENOBUFS':
+    case 'ENOMEM':
+      return 'local';
     default:
       if (code !== undefined && TLS_CODE.test(code)) return 'tls';
+      // llhttp parse errors (HPE_INVALID_CONSTANT, HPE_INVALID_HEADER_TOKEN, ...)
+      if (code?.startsWith('HPE_')) return 'protocol';
       return (error as Error | null)?.name === 'TimeoutError' ? 'timeout' : 'other';
   }
 }

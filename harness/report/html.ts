@@ -153,7 +153,7 @@ function evidenceText(o: Observation): string {
         return `Admin API ${o.query}: ${JSON.stringify(o.data)}`;
       case 'traffic': {
         const longest = Math.max(0, ...o.outages.map((w) => w.durationMs));
-        return `traffic ${o.target}: ${o.ok}/${o.sent} ok (${(o.successRatio * 100).toFixed(2)}%), p99 ${o.latencyMs.p99} ms, ${o.outages.length} outage(s), longest ${Math.round(longest)} ms`;
+        return `traffic ${o.target}: ${o.ok}/${o.sent} ok (${(o.successRatio * 100).toFixed(2)}%), p99 ${o.latencyMs.p99 ?? '–'} ms, ${o.outages.length} outage(s), longest ${Math.round(longest)} ms`;
       }
       case 'fault':
         return `fault ${o.name}${o.detail ? `: ${o.detail}` : ''}`;

@@ -61,9 +61,10 @@ export function bucketize(records: readonly RequestRecord[], from: number, to: n
 /**
  * Each run of consecutive failures, in the order requests were sent, becomes one window from the
  * first failure's start to the last failure's start. A single success ends a window: a target that
- * answers again is up, however briefly.
+ * answers again is up, however briefly. A window no success ended is `open`: with `stoppedAt`
+ * (when sending stopped) it runs to then, since the target was still failing when the probe stopped.
  */
-export function outageWindows(records: readonly RequestRecord[]): OutageWindow[] {
+export function outageWindows(records: readonly RequestRecord[], stoppedAt?: number): OutageWindow[] {
   const ordered = [...records].sort((a, b) => a.start - b.start);
   const windows: OutageWindow[] = [];
   let open: OutageWindow | undefined;
@@ -73,21 +74,28 @@ export function outageWindows(records: readonly RequestRecord[]): OutageWindow[]
       continue;
     }
     if (open === undefined) {
-      open = { start: r.start, end: r.start, durationMs: 0, errors: {} };
+      open = { start: r.start, end: r.start, open: false, durationMs: 0, errors: {} };
       windows.push(open);
     }
     open.end = r.start;
     open.durationMs = round3(open.end - open.start);
     count(open.errors, outcomeKey(r));
   }
+  if (open !== undefined) {
+    open.open = true;
+    if (stoppedAt !== undefined && stoppedAt > open.end) {
+      open.end = stoppedAt;
+      open.durationMs = round3(open.end - open.start);
+    }
+  }
   return windows;
 }
 
-/** Latency percentiles (ms) of the successful requests, through an HDR histogram at microsecond resolution. */
+/** Latency percentiles (ms) of the successful requests, through an HDR histogram at microsecond resolution; null without any. */
 export function latencyPercentiles(records: readonly RequestRecord[]): TrafficSummary['latencyMs'] {
   const histogram = build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
   for (const r of records) if (r.error === undefined) histogram.recordValue(Math.max(1, Math.round(latencyMs(r) * 1000)));
-  const ms = (us: number): number => (histogram.totalCount === 0 ? 0 : round3(us / 1000));
+  const ms = (us: number): number | null => (histogram.totalCount === 0 ? null : round3(us / 1000));
   const result = {
     p50: ms(histogram.getValueAtPercentile(50)),
     p90: ms(histogram.getValueAtPercentile(90)),
@@ -116,13 +124,7 @@ export function summarize(records: readonly RequestRecord[], window: SummaryWind
     successRatio: records.length === 0 ? 0 : ok / records.length,
     latencyMs: latencyPercentiles(records),
     errors,
-    outages: outageWindows(records),
+    outages: outageWindows(records, window.to),
     buckets: bucketize(records, window.from, window.to, window.bucketMs),
   };
-}
-
-/** How late the sender was against the schedule (start − scheduled), in ms: the probe's own health. */
-export function scheduleLag(records: readonly RequestRecord[]): { p50: number; p99: number; max: number } {
-  const lags = records.map((r) => r.start - r.scheduled).sort((a, b) => a - b);
-  return { p50: round3(percentile(lags, 50) ?? 0), p99: round3(percentile(lags, 99) ?? 0), max: round3(lags.at(-1) ?? 0) };
 }

@@ -32,5 +32,8 @@ describe('traffic monitor (real backend on loopback)', function () {
     const failingWindows = traffic.filter((t) => t.ok < t.sent);
     expect(failingWindows.length, 'the outage shows in the windows it fell in').to.be.within(1, 3);
     expect(whole!.target).to.equal(`${backend.url}/echo`);
+    // each window says how the probe held up, so the judge can tell its overload from an outage
+    for (const t of [...traffic, whole!]) expect(t.probe, 'probe load').to.include.keys(['saturated', 'scheduleLagMs', 'eventLoopDelayMs', 'unsent', 'windows']);
+    expect(whole!.probe!.scheduleLagMs.p50, 'lag over the whole run').to.be.a('number');
   });
 });

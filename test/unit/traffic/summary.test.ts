@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ErrorClass } from '../../../harness/evidence/types.ts';
 import { outcomeKey, statusClass, type RequestRecord } from '../../../harness/probes/traffic/record.ts';
-import { bucketize, latencyPercentiles, outageWindows, percentile, scheduleLag, summarize } from '../../../harness/probes/traffic/summary.ts';
+import { bucketize, latencyPercentiles, outageWindows, percentile, summarize } from '../../../harness/probes/traffic/summary.ts';
 
 const T0 = 1_700_000_000_000;
 
@@ -72,8 +72,8 @@ describe('traffic outageWindows', () => {
   it('makes one window per contiguous failing stretch, from the first to the last failed start', () => {
     const records = [rec(0), rec(10, 502), rec(20, 502), rec(30, 'connect-refused'), rec(40), rec(50), rec(60, 'reset'), rec(70)];
     expect(outageWindows(records)).to.deep.equal([
-      { start: T0 + 10, end: T0 + 30, durationMs: 20, errors: { 'http-502': 2, 'connect-refused': 1 } },
-      { start: T0 + 60, end: T0 + 60, durationMs: 0, errors: { reset: 1 } },
+      { start: T0 + 10, end: T0 + 30, open: false, durationMs: 20, errors: { 'http-502': 2, 'connect-refused': 1 } },
+      { start: T0 + 60, end: T0 + 60, open: false, durationMs: 0, errors: { reset: 1 } },
     ]);
   });
 
@@ -84,10 +84,11 @@ describe('traffic outageWindows', () => {
     expect(outageWindows(records).map((w) => w.durationMs)).to.deep.equal([10, 0]);
   });
 
-  it('keeps a window open to the end of the run when the target never came back', () => {
-    const windows = outageWindows([rec(0), rec(5, 'timeout'), rec(10, 'timeout')]);
-    expect(windows).to.have.length(1);
-    expect(windows[0]).to.include({ start: T0 + 5, end: T0 + 10, durationMs: 5 });
+  it('marks a window no success ended as open, running to when sending stopped', () => {
+    const records = [rec(0), rec(5, 'timeout'), rec(10, 'unanswered')];
+    expect(outageWindows(records, T0 + 40)).to.deep.equal([{ start: T0 + 5, end: T0 + 40, open: true, durationMs: 35, errors: { timeout: 1, unanswered: 1 } }]);
+    expect(outageWindows(records)[0]).to.include({ end: T0 + 10, open: true, durationMs: 5 });
+    expect(outageWindows([...records, rec(20)], T0 + 40)[0]).to.include({ end: T0 + 10, open: false });
   });
 
   it('finds none when every request succeeded', () => {
@@ -111,8 +112,8 @@ describe('traffic latency, lag and summary', () => {
     expect(latencyPercentiles([rec(0, 'ok', 31, 30)]).p50).to.be.closeTo(31, 0.05);
   });
 
-  it('gives zeros, not NaN, when nothing succeeded', () => {
-    expect(latencyPercentiles([rec(0, 502)])).to.deep.equal({ p50: 0, p90: 0, p99: 0, max: 0 });
+  it('has no value (null), not zeros, when nothing succeeded', () => {
+    expect(latencyPercentiles([rec(0, 502), rec(1, 'unanswered')])).to.deep.equal({ p50: null, p90: null, p99: null, max: null });
   });
 
   it('nearest-rank percentile', () => {
@@ -120,11 +121,6 @@ describe('traffic latency, lag and summary', () => {
     expect(percentile([1, 2, 3, 4], 99)).to.equal(4);
     expect(percentile([7], 1)).to.equal(7);
     expect(percentile([], 50)).to.equal(null);
-  });
-
-  it('reports schedule lag as start minus scheduled', () => {
-    const lags = [0, 0.5, 1, 12];
-    expect(scheduleLag(lags.map((lag, i) => rec(i * 10, 'ok', 20, lag)))).to.deep.equal({ p50: 0.5, p99: 12, max: 12 });
   });
 
   it('summarizes rate, success ratio, errors by key, outages and buckets over the window', () => {
@@ -136,7 +132,7 @@ describe('traffic latency, lag and summary', () => {
     const s = summarize(records, { from: T0, to: T0 + 2000, targetRate: 110 });
     expect(s).to.include({ from: T0, to: T0 + 2000, targetRate: 110, achievedRate: 100, sent: 200, ok: 150, successRatio: 0.75 });
     expect(s.errors).to.deep.equal({ 'http-502': 40, 'connect-refused': 10 });
-    expect(s.outages).to.deep.equal([{ start: T0 + 1500, end: T0 + 1990, durationMs: 490, errors: { 'http-502': 40, 'connect-refused': 10 } }]);
+    expect(s.outages).to.deep.equal([{ start: T0 + 1500, end: T0 + 2000, open: true, durationMs: 500, errors: { 'http-502': 40, 'connect-refused': 10 } }]);
     expect(s.buckets).to.have.length(20);
     expect(s.buckets.reduce((n, b) => n + b.sent, 0)).to.equal(200);
     expect(summarize(records, { from: T0, to: T0 + 2000, targetRate: 110, bucketMs: 500 }).buckets).to.have.length(4);
