@@ -16,6 +16,7 @@ import type { Scenario } from '../runner/scenario.ts';
 import { describeTarget, type Target, type TargetFlags } from '../targets/target.ts';
 import { loadVersions } from '../targets/versions.ts';
 import { isSuccess } from '../judge/verdict.ts';
+import { MAX_RATE } from '../probes/traffic/open-loop.ts';
 
 export interface RunFlags extends TargetFlags {
   variant?: string;
@@ -53,6 +54,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   }
   const trafficRate = Number(flags.trafficRate);
   if (!Number.isFinite(trafficRate) || trafficRate < 0) throw new UserError(`bad --traffic-rate ${quote(flags.trafficRate)}: expected requests per second, 0 for none`);
+  if (trafficRate > MAX_RATE) throw new UserError(`--traffic-rate ${trafficRate} is more than the probe can send: at most ${MAX_RATE} requests per second`);
   // a kubeconfig that is missing or does not parse is bad input (exit 2), found before the machine is checked
   if (flags.kubeconfig) {
     try {

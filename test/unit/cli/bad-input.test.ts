@@ -106,6 +106,7 @@ const table: Record<string, BadInput[]> = {
       message: () => "--kubeconfig runs are DB-less only: the harness's Postgres sits on Docker's kind network, which a cluster you bring cannot reach; use --mode dbless, or drop --kubeconfig to run on kind",
     },
     { input: 'bad --traffic-rate', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', 'fast', '--out', f.file('runs')], message: () => 'bad --traffic-rate "fast": expected requests per second, 0 for none' },
+    { input: '--traffic-rate above the probe ceiling', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', '20000', '--out', f.file('runs')], message: () => '--traffic-rate 20000 is more than the probe can send: at most 10000 requests per second' },
     { input: 'negative --traffic-rate', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', '-5', '--out', f.file('runs')], message: () => 'bad --traffic-rate "-5": expected requests per second, 0 for none' },
   ],
   replay: [
@@ -145,6 +146,7 @@ const table: Record<string, BadInput[]> = {
     { input: 'bad URL', argv: () => ['probe', '--url', 'not a url'], message: () => '--url "not a url" is not a URL' },
     { input: 'URL that is not http(s)', argv: () => ['probe', '--url', 'ftp://example.test/'], message: () => '--url must be http or https, got "ftp:"' },
     { input: 'bad --rate', argv: () => ['probe', '--url', 'http://127.0.0.1:9/', '--rate', 'abc'], message: () => `option '--rate <n>' argument 'abc' is invalid. expected a positive number` },
+    { input: '--rate above the probe ceiling', argv: () => ['probe', '--url', 'http://127.0.0.1:9/', '--rate', '1e9'], message: () => '--rate 1000000000 is more than the probe can send: at most 10000 requests per second (README "probe")' },
     { input: 'zero --rate', argv: () => ['probe', '--url', 'http://127.0.0.1:9/', '--rate', '0'], message: () => `option '--rate <n>' argument '0' is invalid. expected a positive number` },
     { input: 'bad --duration', argv: () => ['probe', '--url', 'http://127.0.0.1:9/', '--duration', '-1'], message: () => `option '--duration <s>' argument '-1' is invalid. expected a positive number` },
   ],
