@@ -193,3 +193,32 @@ export function alive(pid: number): boolean {
 }
 
 export { CLI };
+
+/** What a test of a file that drives the CLI against stubs works with; fresh for every test. */
+export interface StubTest {
+  world: StubWorld;
+  out: string;
+  /** the CLI the test started, killed after the test if it is still running */
+  run: CliRun | undefined;
+}
+
+/**
+ * beforeEach / afterEach for such a file: a new world and output directory per test, and no CLI
+ * child or hung stub left behind after it, whatever the test asserted.
+ */
+export function withStubWorld(outPrefix: string): StubTest {
+  const t = {} as StubTest;
+  beforeEach(async () => {
+    t.world = await StubWorld.start();
+    t.out = await mkdtemp(join(tmpdir(), outPrefix));
+    t.run = undefined;
+  });
+  afterEach(async () => {
+    const { run } = t;
+    if (run && run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+    for (const h of await t.world.stubs.hung()) if (alive(h.pid)) process.kill(h.pid, 'SIGKILL');
+    await t.world.stop();
+    await rm(t.out, { recursive: true, force: true });
+  });
+  return t;
+}

@@ -4,15 +4,14 @@
  * containers, so kind, helm, kubectl and docker stubs plus a fake Kubernetes API are the world.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { stringify as stringifyYaml } from 'yaml';
 import { execa } from 'execa';
 import { KONG_NAMESPACE } from '../../../harness/kong/names.ts';
 import type { StubCall } from '../../support/stub-tools.ts';
-import { alive, CLI, runDirIn, StubWorld, until, type CliRun } from '../../support/stub-world.ts';
+import { alive, CLI, runDirIn, until, withStubWorld, type CliRun } from '../../support/stub-world.ts';
 
 const RUN = ['run', 'gateway-listener-stuck', '--kic', '3.4.4', '--traffic-rate', '0'];
 const isKindDelete = (c: StubCall) => c.tool === 'kind' && c.args[0] === 'delete' && c.args[1] === 'cluster';
@@ -24,27 +23,11 @@ const RUN_MS = 90_000;
 
 describe('run: interrupted at every phase', function () {
   this.timeout(150_000);
-  let world: StubWorld;
-  let out: string;
-  let run: CliRun | undefined;
-
-  beforeEach(async () => {
-    world = await StubWorld.start();
-    out = await mkdtemp(join(tmpdir(), 'kong-chaos-interrupt-'));
-  });
-
-  afterEach(async () => {
-    if (run && run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
-    // a hung stub the harness left behind must not outlive the test, whatever it asserted
-    for (const h of await world.stubs.hung()) if (alive(h.pid)) process.kill(h.pid, 'SIGKILL');
-    run = undefined;
-    await world.stop();
-    await rm(out, { recursive: true, force: true });
-  });
+  const t = withStubWorld('kong-chaos-interrupt-');
 
   function start(extra: string[] = [], env: Record<string, string> = {}): CliRun {
-    run = world.spawnCli([...RUN, '--out', out, ...extra], env);
-    return run;
+    t.run = t.world.spawnCli([...RUN, '--out', t.out, ...extra], env);
+    return t.run;
   }
 
   async function exitWithin(r: CliRun, ms: number): Promise<number | null> {
@@ -56,7 +39,7 @@ describe('run: interrupted at every phase', function () {
 
   /** The cluster the run created, by the name it gave `kind create cluster`. */
   async function createdCluster(): Promise<string> {
-    const create = (await world.stubs.calls()).find(isKindCreate);
+    const create = (await t.world.stubs.calls()).find(isKindCreate);
     const name = create?.args[create.args.indexOf('--name') + 1];
     expect(name, 'kind create cluster --name').to.match(/^kc-\d{8}t\d{4}-[0-9a-f]{4}$/);
     return name!;
@@ -65,7 +48,7 @@ describe('run: interrupted at every phase', function () {
   /** The teardown every interrupted run owes: its cluster deleted once, after the interrupt. */
   async function expectClusterDeletedOnceAfter(callsAtInterrupt: number): Promise<void> {
     const name = await createdCluster();
-    const calls = await world.stubs.calls();
+    const calls = await t.world.stubs.calls();
     const deletes = calls.filter(isKindDelete);
     expect(deletes.map((c) => c.args.join(' ')), 'kind delete cluster calls').to.have.lengthOf(1);
     expect(deletes[0]!.args.slice(2, 4)).to.deep.equal(['--name', name]);
@@ -73,7 +56,7 @@ describe('run: interrupted at every phase', function () {
   }
 
   async function expectHungStubsGone(tool: string): Promise<void> {
-    const hung = (await world.stubs.hung()).filter((h) => h.tool === tool);
+    const hung = (await t.world.stubs.hung()).filter((h) => h.tool === tool);
     expect(hung, `a hung ${tool} call`).to.not.be.empty;
     // the child was signalled before the CLI exited; give the kernel a moment to reap it
     await until(() => hung.every((h) => !alive(h.pid)), `hung ${tool} pids ${hung.map((h) => h.pid).join(', ')} to be gone`, 3_000).catch(() => undefined);
@@ -82,7 +65,7 @@ describe('run: interrupted at every phase', function () {
 
   /** The run directory keeps evidence `kong-chaos replay` reads, and no kubeconfig (the cluster's admin credentials). */
   async function expectEvidenceKept(): Promise<string> {
-    const dir = await runDirIn(out);
+    const dir = await runDirIn(t.out);
     expect(existsSync(join(dir, 'evidence.jsonl')), 'evidence.jsonl').to.equal(true);
     expect(existsSync(join(dir, 'kubeconfig')), 'kubeconfig left in the run directory').to.equal(false);
     // an inconclusive run's verdict is `error`, which replay exits 1 for, as run does
@@ -95,16 +78,16 @@ describe('run: interrupted at every phase', function () {
   }
 
   async function interrupt(r: CliRun, signal: NodeJS.Signals = 'SIGINT'): Promise<number> {
-    const callsAtInterrupt = (await world.stubs.calls()).length;
+    const callsAtInterrupt = (await t.world.stubs.calls()).length;
     r.child.kill(signal);
     return callsAtInterrupt;
   }
 
   it('provision: kind create hangs; Ctrl-C kills it and deletes the half-made cluster', async () => {
-    world.stubs.behave('kind', { hang: true, whenFirstArg: 'create' });
+    t.world.stubs.behave('kind', { hang: true, whenFirstArg: 'create' });
     const r = start();
-    await world.waitForCall(isKindCreate, 'kind create cluster');
-    await until(async () => (await world.stubs.hung()).length > 0, 'kind create to hang');
+    await t.world.waitForCall(isKindCreate, 'kind create cluster');
+    await until(async () => (await t.world.stubs.hung()).length > 0, 'kind create to hang');
     const at = await interrupt(r);
     expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
     await expectClusterDeletedOnceAfter(at);
@@ -114,9 +97,9 @@ describe('run: interrupted at every phase', function () {
   });
 
   it('install: helm hangs; Ctrl-C kills it and deletes the cluster', async () => {
-    world.stubs.behave('helm', { hang: true, whenFirstArg: 'upgrade' });
+    t.world.stubs.behave('helm', { hang: true, whenFirstArg: 'upgrade' });
     const r = start();
-    await until(async () => (await world.stubs.hung()).some((h) => h.tool === 'helm'), 'helm upgrade to hang');
+    await until(async () => (await t.world.stubs.hung()).some((h) => h.tool === 'helm'), 'helm upgrade to hang');
     const at = await interrupt(r);
     expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
     await expectClusterDeletedOnceAfter(at);
@@ -125,9 +108,9 @@ describe('run: interrupted at every phase', function () {
   });
 
   it('SIGTERM during install is handled like Ctrl-C', async () => {
-    world.stubs.behave('helm', { hang: true, whenFirstArg: 'upgrade' });
+    t.world.stubs.behave('helm', { hang: true, whenFirstArg: 'upgrade' });
     const r = start();
-    await until(async () => (await world.stubs.hung()).some((h) => h.tool === 'helm'), 'helm upgrade to hang');
+    await until(async () => (await t.world.stubs.hung()).some((h) => h.tool === 'helm'), 'helm upgrade to hang');
     const at = await interrupt(r, 'SIGTERM');
     expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
     expect(r.stderr).to.match(/SIGTERM: stopping and tearing down/);
@@ -138,12 +121,12 @@ describe('run: interrupted at every phase', function () {
 
   it('setup: applying the Gateway hangs on the API server; Ctrl-C stops waiting and deletes the cluster', async () => {
     const gatewayApply = (path: string, method: string) => method === 'PATCH' && path.endsWith('/gateways/kong');
-    world.api.responseDelayMs = (req) => (gatewayApply(req.path, req.method) ? 120_000 : 0);
+    t.world.api.responseDelayMs = (req) => (gatewayApply(req.path, req.method) ? 120_000 : 0);
     // The abort does not reach a Kubernetes API call in flight (phase() in lifecycle.ts does not
     // race the signal): the hung apply ends only at its own deadline, shortened here to 3 s.
     const r = start([], { KONG_CHAOS_TIMEOUT_KUBE_REQUEST: '3000' });
     await r.waitForStderr(/▶ setup/);
-    await until(() => world.api.requests.some((req) => gatewayApply(req.path, req.method)), 'the Gateway apply to reach the API server');
+    await until(() => t.world.api.requests.some((req) => gatewayApply(req.path, req.method)), 'the Gateway apply to reach the API server');
     const at = await interrupt(r);
     expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
     await expectClusterDeletedOnceAfter(at);
@@ -163,10 +146,10 @@ describe('run: interrupted at every phase', function () {
   });
 
   it('diagnostics: kind export logs hangs; Ctrl-C cuts it short and still deletes the cluster', async () => {
-    world.stubs.behave('kind', { hang: true, whenFirstArg: 'export' });
+    t.world.stubs.behave('kind', { hang: true, whenFirstArg: 'export' });
     // steady state never comes: after 1 s the run is inconclusive and collects diagnostics
     const r = start([], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
-    await until(async () => (await world.stubs.hung()).some((h) => h.args[0] === 'export'), 'kind export logs to hang');
+    await until(async () => (await t.world.stubs.hung()).some((h) => h.args[0] === 'export'), 'kind export logs to hang');
     const at = await interrupt(r);
     expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
     await expectClusterDeletedOnceAfter(at);
@@ -175,22 +158,22 @@ describe('run: interrupted at every phase', function () {
   });
 
   it('a second Ctrl-C during a hanging teardown leaves at once and names what is left', async () => {
-    world.stubs.behave('kind', { hang: true, whenFirstArg: 'delete' });
+    t.world.stubs.behave('kind', { hang: true, whenFirstArg: 'delete' });
     const r = start([], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '30000' });
     await r.waitForStderr(/▶ steady-state/);
     await interrupt(r);
-    await until(async () => (await world.stubs.hung()).some((h) => h.args[0] === 'delete'), 'kind delete cluster to hang');
+    await until(async () => (await t.world.stubs.hung()).some((h) => h.args[0] === 'delete'), 'kind delete cluster to hang');
     const second = Date.now();
     await interrupt(r);
     expect(await exitWithin(r, 3_000)).to.equal(130);
     expect(Date.now() - second, 'ms from the second Ctrl-C to exit').to.be.below(3_000);
     const name = await createdCluster();
     expect(r.stderr).to.match(new RegExp(`leaving now; not cleaned up: .*delete cluster ${name}`));
-    expect((await world.stubs.calls()).filter(isKindDelete)).to.have.lengthOf(1);
+    expect((await t.world.stubs.calls()).filter(isKindDelete)).to.have.lengthOf(1);
   });
 
   it('helm failing is an inconclusive run (verdict error, exit 1), and teardown still runs', async () => {
-    world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: INSTALLATION FAILED: context deadline exceeded', whenFirstArg: 'upgrade' });
+    t.world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: INSTALLATION FAILED: context deadline exceeded', whenFirstArg: 'upgrade' });
     const r = start();
     expect(await exitWithin(r, RUN_MS)).to.equal(1);
     await expectClusterDeletedOnceAfter(0);
@@ -203,14 +186,14 @@ describe('run: interrupted at every phase', function () {
   });
 
   it('an install that fails while the Kong image cannot be pulled says so in the verdict', async () => {
-    world.api.upsert({
+    t.world.api.upsert({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kong-gateway-7c9f-abcde', namespace: KONG_NAMESPACE },
       status: { phase: 'Pending', containerStatuses: [{ name: 'proxy', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "kong:3.9.1"' } } }] },
     });
-    world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: context deadline exceeded', whenFirstArg: 'upgrade' });
+    t.world.stubs.behave('helm', { exitCode: 1, stderr: 'Error: context deadline exceeded', whenFirstArg: 'upgrade' });
     const r = start();
     expect(await exitWithin(r, RUN_MS)).to.equal(1);
-    const result = JSON.parse(readFileSync(join(await runDirIn(out), 'result.json'), 'utf8')) as { outcome: string; reason: string };
+    const result = JSON.parse(readFileSync(join(await runDirIn(t.out), 'result.json'), 'utf8')) as { outcome: string; reason: string };
     expect(result.outcome).to.equal('inconclusive');
     expect(result.reason).to.match(/^install failed: .*context deadline exceeded; image pull failed in the cluster: kong-gateway-7c9f-abcde\/proxy: ImagePullBackOff \(Back-off pulling image "kong:3\.9\.1"\)$/);
   });
@@ -221,24 +204,24 @@ describe('run: interrupted at every phase', function () {
     await interrupt(r);
     expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
     const name = await createdCluster();
-    expect((await world.stubs.calls()).filter(isKindDelete), 'kind delete cluster calls').to.be.empty;
-    const kubeconfig = join(await runDirIn(out), 'kubeconfig');
+    expect((await t.world.stubs.calls()).filter(isKindDelete), 'kind delete cluster calls').to.be.empty;
+    const kubeconfig = join(await runDirIn(t.out), 'kubeconfig');
     expect(existsSync(kubeconfig), 'kubeconfig kept').to.equal(true);
     expect(r.stderr).to.include(`kept cluster ${name}; kubeconfig ${kubeconfig}`);
   });
 
   describe('on a cluster that outlives the run', () => {
     const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] } };
-    const namespaceGone = (name: string) => world.api.getStored('v1', 'Namespace', undefined, name) === undefined;
+    const namespaceGone = (name: string) => t.world.api.getStored('v1', 'Namespace', undefined, name) === undefined;
 
     /** A kubeconfig whose current context points nowhere and whose context `lab` is the fake cluster. */
     async function twoContextKubeconfig(): Promise<string> {
-      const path = join(world.scratch, 'two-contexts');
+      const path = join(t.world.scratch, 'two-contexts');
       await writeFile(path, stringifyYaml({
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [
-          { name: 'lab', cluster: { server: world.api.url, 'insecure-skip-tls-verify': true } },
+          { name: 'lab', cluster: { server: t.world.api.url, 'insecure-skip-tls-verify': true } },
           { name: 'elsewhere', cluster: { server: 'http://127.0.0.1:9', 'insecure-skip-tls-verify': true } },
         ],
         users: [{ name: 'me', user: {} }],
@@ -252,13 +235,13 @@ describe('run: interrupted at every phase', function () {
     }
 
     it('--kubeconfig F --context C: after Ctrl-C, teardown still uninstalls Kong on C and removes the namespaces', async () => {
-      world.api.upsert(node);
+      t.world.api.upsert(node);
       const kubeconfig = await twoContextKubeconfig();
       const r = start(['--kubeconfig', kubeconfig, '--context', 'lab'], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '30000' });
       await r.waitForStderr(/▶ steady-state/);
       const at = await interrupt(r);
       expect(await exitWithin(r, PROMPT_MS)).to.equal(130);
-      const calls = await world.stubs.calls();
+      const calls = await t.world.stubs.calls();
       const uninstalls = calls.slice(at).filter((c) => c.tool === 'helm' && c.args[0] === 'uninstall');
       expect(uninstalls, 'helm uninstall after the interrupt').to.not.be.empty;
       expect(r.stderr, 'teardown reports the hand-back done').to.match(/done: remove Kong and the scenario objects from the reused cluster/);
@@ -275,30 +258,30 @@ describe('run: interrupted at every phase', function () {
     });
 
     it('missing-crds on a cluster that had Kong before: the KIC CRDs are removed first, and the run says so', async () => {
-      world.api.upsert(node);
+      t.world.api.upsert(node);
       const crd = (name: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } });
-      for (const name of ['kongplugins.configuration.konghq.com', 'kongingresses.configuration.konghq.com', 'gateways.gateway.networking.k8s.io']) world.api.upsert(crd(name));
-      const r = world.spawnCli(['run', 'missing-crds', '--mode', 'dbless', '--topology', 'split', '--traffic-rate', '0', '--kubeconfig', world.kubeconfig, '--out', out], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
-      run = r;
+      for (const name of ['kongplugins.configuration.konghq.com', 'kongingresses.configuration.konghq.com', 'gateways.gateway.networking.k8s.io']) t.world.api.upsert(crd(name));
+      const r = t.world.spawnCli(['run', 'missing-crds', '--mode', 'dbless', '--topology', 'split', '--traffic-rate', '0', '--kubeconfig', t.world.kubeconfig, '--out', t.out], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
+      t.run = r;
       expect(await exitWithin(r, RUN_MS), r.stderr).to.equal(1);
-      const stored = (name: string) => world.api.getStored('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
+      const stored = (name: string) => t.world.api.getStored('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
       expect(stored('kongplugins.configuration.konghq.com'), 'kongplugins CRD').to.equal(undefined);
       expect(stored('kongingresses.configuration.konghq.com'), 'kongingresses CRD').to.equal(undefined);
       expect(stored('gateways.gateway.networking.k8s.io'), 'a CRD of another group stays').to.not.equal(undefined);
       expect(r.stderr).to.match(/removed 2 KIC CRDs \(\*\.configuration\.konghq\.com\) an earlier install left on existing: this case must not find them/);
-      const install = (await world.stubs.calls()).find((c) => c.tool === 'helm' && c.args[0] === 'upgrade');
+      const install = (await t.world.stubs.calls()).find((c) => c.tool === 'helm' && c.args[0] === 'upgrade');
       expect(install?.args).to.include('--skip-crds');
     });
 
     it('--reuse-cluster: the run directory keeps no kubeconfig, and the images are loaded into the cluster', async () => {
       const name = 'kc-20261201t0900-ab12';
-      await world.stubs.hook('kind', [
+      await t.world.stubs.hook('kind', [
         `if [ "$1" = version ]; then echo 'kind v0.31.0 go1.24.0 linux/amd64'; exit 0; fi`,
         `if [ "$1 $2" = "get clusters" ]; then echo ${name}; exit 0; fi`,
-        `if [ "$1 $2" = "get kubeconfig" ]; then cat '${world.kubeconfig}'; exit 0; fi`,
+        `if [ "$1 $2" = "get kubeconfig" ]; then cat '${t.world.kubeconfig}'; exit 0; fi`,
         '',
       ].join('\n'));
-      await world.stubs.hook('docker', [
+      await t.world.stubs.hook('docker', [
         `if [ "$1" = version ]; then echo 28.0.0; exit 0; fi`,
         `if [ "$1" = inspect ]; then echo '[{"Id":"x","Name":"/${name}-control-plane","State":{"Status":"running","Running":true,"Pid":1},"Config":{"Labels":null},"NetworkSettings":{"Ports":{}}}]'; exit 0; fi`,
         '',
@@ -306,13 +289,13 @@ describe('run: interrupted at every phase', function () {
       // nothing answers on the proxy: inconclusive after 1 s, diagnostics, then teardown
       const r = start(['--reuse-cluster', name], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
       expect(await exitWithin(r, RUN_MS), r.stderr).to.equal(1);
-      const dir = await runDirIn(out);
+      const dir = await runDirIn(t.out);
       const files = (function walk(d: string): string[] {
         return readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
       })(dir);
       expect(files.filter((f) => /^kind: Config$|"kind": ?"Config"/m.test(readFileSync(f, 'utf8'))), 'kubeconfigs in the run directory').to.deep.equal([]);
-      expect((await world.stubs.calls()).filter(isKindDelete), 'a reused cluster is never deleted').to.be.empty;
-      const load = (await world.stubs.calls()).find((c) => c.tool === 'kind' && c.args[0] === 'load');
+      expect((await t.world.stubs.calls()).filter(isKindDelete), 'a reused cluster is never deleted').to.be.empty;
+      const load = (await t.world.stubs.calls()).find((c) => c.tool === 'kind' && c.args[0] === 'load');
       expect(load?.args).to.deep.equal(['load', 'docker-image', 'kong/kubernetes-ingress-controller:3.4.4', `kong:${JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')).target.gateway}`, '--name', name]);
       expect(r.stderr).to.match(new RegExp(`loaded kong/kubernetes-ingress-controller:3.4.4, kong:[\\d.]+ into ${name} in \\d+m?s`));
       expect(namespaceGone(KONG_NAMESPACE), 'namespace kong removed').to.equal(true);
