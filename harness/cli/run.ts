@@ -17,6 +17,7 @@ import { describeTarget, type Target, type TargetFlags } from '../targets/target
 import { loadVersions } from '../targets/versions.ts';
 import { isSuccess } from '../judge/verdict.ts';
 import { MAX_RATE } from '../probes/traffic/open-loop.ts';
+import { needsOwnCrds } from '../runner/scenario.ts';
 
 export interface RunFlags extends TargetFlags {
   variant?: string;
@@ -51,6 +52,12 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   // IP there: pods of a cluster the user brings have no route to it
   if (flags.kubeconfig && cases.some((c) => c.target.mode === 'postgres')) {
     throw new UserError(`--kubeconfig runs are DB-less only: the harness's Postgres sits on Docker's ${KIND_NETWORK} network, which a cluster you bring cannot reach; use --mode dbless, or drop --kubeconfig to run on kind`);
+  }
+  // such a case starts by deleting every *.configuration.konghq.com CRD, and with them every Kong
+  // resource on the cluster: fine on a kind cluster kong-chaos made, never on the user's own
+  const deletesCrds = cases.find((c) => needsOwnCrds(c.scenario.install(c.target, flags.variant)));
+  if (flags.kubeconfig && deletesCrds) {
+    throw new UserError(`${deletesCrds.scenario.id} deletes the KIC CRDs, and with them every Kong resource on the cluster: it runs only on kind (drop --kubeconfig)`);
   }
   const trafficRate = Number(flags.trafficRate);
   if (!Number.isFinite(trafficRate) || trafficRate < 0) throw new UserError(`bad --traffic-rate ${quote(flags.trafficRate)}: expected requests per second, 0 for none`);

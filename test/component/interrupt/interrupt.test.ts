@@ -257,23 +257,8 @@ describe('run: interrupted at every phase', function () {
       expect(existsSync(kubeconfig), "the user's own kubeconfig is never removed").to.equal(true);
     });
 
-    it('missing-crds on a cluster that had Kong before: the KIC CRDs are removed first, and the run says so', async () => {
-      t.world.api.upsert(node);
-      const crd = (name: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } });
-      for (const name of ['kongplugins.configuration.konghq.com', 'kongingresses.configuration.konghq.com', 'gateways.gateway.networking.k8s.io']) t.world.api.upsert(crd(name));
-      const r = t.world.spawnCli(['run', 'missing-crds', '--mode', 'dbless', '--topology', 'split', '--traffic-rate', '0', '--kubeconfig', t.world.kubeconfig, '--out', t.out], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
-      t.run = r;
-      expect(await exitWithin(r, RUN_MS), r.stderr).to.equal(1);
-      const stored = (name: string) => t.world.api.getStored('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
-      expect(stored('kongplugins.configuration.konghq.com'), 'kongplugins CRD').to.equal(undefined);
-      expect(stored('kongingresses.configuration.konghq.com'), 'kongingresses CRD').to.equal(undefined);
-      expect(stored('gateways.gateway.networking.k8s.io'), 'a CRD of another group stays').to.not.equal(undefined);
-      expect(r.stderr).to.match(/removed 2 KIC CRDs \(\*\.configuration\.konghq\.com\) an earlier install left on existing: this case must not find them/);
-      const install = (await t.world.stubs.calls()).find((c) => c.tool === 'helm' && c.args[0] === 'upgrade');
-      expect(install?.args).to.include('--skip-crds');
-    });
-
-    it('--reuse-cluster: the run directory keeps no kubeconfig, and the images are loaded into the cluster', async () => {
+    /** A kind cluster an earlier kong-chaos run made and left, as kind and docker report it. */
+    async function reusableKindCluster(): Promise<string> {
       const name = 'kc-20261201t0900-ab12';
       await t.world.stubs.hook('kind', [
         `if [ "$1" = version ]; then echo 'kind v0.31.0 go1.24.0 linux/amd64'; exit 0; fi`,
@@ -286,6 +271,28 @@ describe('run: interrupted at every phase', function () {
         `if [ "$1" = inspect ]; then echo '[{"Id":"x","Name":"/${name}-control-plane","State":{"Status":"running","Running":true,"Pid":1},"Config":{"Labels":null},"NetworkSettings":{"Ports":{}}}]'; exit 0; fi`,
         '',
       ].join('\n'));
+      return name;
+    }
+
+    it('missing-crds on a cluster that had Kong before: the KIC CRDs are removed first, and the run says so', async () => {
+      t.world.api.upsert(node);
+      const crd = (name: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name } });
+      for (const name of ['kongplugins.configuration.konghq.com', 'kongingresses.configuration.konghq.com', 'gateways.gateway.networking.k8s.io']) t.world.api.upsert(crd(name));
+      const name = await reusableKindCluster();
+      const r = t.world.spawnCli(['run', 'missing-crds', '--mode', 'dbless', '--topology', 'split', '--traffic-rate', '0', '--reuse-cluster', name, '--out', t.out], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
+      t.run = r;
+      expect(await exitWithin(r, RUN_MS), r.stderr).to.equal(1);
+      const stored = (name: string) => t.world.api.getStored('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, name);
+      expect(stored('kongplugins.configuration.konghq.com'), 'kongplugins CRD').to.equal(undefined);
+      expect(stored('kongingresses.configuration.konghq.com'), 'kongingresses CRD').to.equal(undefined);
+      expect(stored('gateways.gateway.networking.k8s.io'), 'a CRD of another group stays').to.not.equal(undefined);
+      expect(r.stderr).to.match(new RegExp(`removed 2 KIC CRDs \\(\\*\\.configuration\\.konghq\\.com\\) an earlier install left on ${name}: this case must not find them`));
+      const install = (await t.world.stubs.calls()).find((c) => c.tool === 'helm' && c.args[0] === 'upgrade');
+      expect(install?.args).to.include('--skip-crds');
+    });
+
+    it('--reuse-cluster: the run directory keeps no kubeconfig, and the images are loaded into the cluster', async () => {
+      const name = await reusableKindCluster();
       // nothing answers on the proxy: inconclusive after 1 s, diagnostics, then teardown
       const r = start(['--reuse-cluster', name], { KONG_CHAOS_TIMEOUT_STEADY_STATE: '1000' });
       expect(await exitWithin(r, RUN_MS), r.stderr).to.equal(1);

@@ -105,6 +105,11 @@ const table: Record<string, BadInput[]> = {
       argv: (f) => ['run', 'missing-crds', '--mode', 'postgres', '--kubeconfig', f.file('broken.kubeconfig'), '--out', f.file('runs')],
       message: () => "--kubeconfig runs are DB-less only: the harness's Postgres sits on Docker's kind network, which a cluster you bring cannot reach; use --mode dbless, or drop --kubeconfig to run on kind",
     },
+    {
+      input: '--kubeconfig with a scenario that deletes the KIC CRDs',
+      argv: (f) => ['run', 'missing-crds', '--kubeconfig', f.file('broken.kubeconfig'), '--out', f.file('runs')],
+      message: () => 'missing-crds deletes the KIC CRDs, and with them every Kong resource on the cluster: it runs only on kind (drop --kubeconfig)',
+    },
     { input: 'bad --traffic-rate', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', 'fast', '--out', f.file('runs')], message: () => 'bad --traffic-rate "fast": expected requests per second, 0 for none' },
     { input: '--traffic-rate above the probe ceiling', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', '20000', '--out', f.file('runs')], message: () => '--traffic-rate 20000 is more than the probe can send: at most 10000 requests per second' },
     { input: 'negative --traffic-rate', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', '-5', '--out', f.file('runs')], message: () => 'bad --traffic-rate "-5": expected requests per second, 0 for none' },
