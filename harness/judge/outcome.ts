@@ -1,5 +1,5 @@
 import type { Observation, Phase, StepEntry, StreamEntry } from '../evidence/types.ts';
-import { holdFor, persistFor, read, type Reading, type Signature } from './signatures.ts';
+import { holdFor, persistFor, readAll, type Reading, type Signature } from './signatures.ts';
 
 export type Outcome = 'reproduced' | 'recovered' | 'not-reproduced' | 'inconclusive';
 
@@ -122,17 +122,6 @@ function brokenStream(observations: readonly Observation[], to: number): StreamE
     if (o.kind === 'stream' && o.at <= to) last.set(o.stream, o);
   }
   return [...last.values()].find((s) => s.state === 'dropped');
-}
-
-function readAll(signatures: readonly Signature[], observations: readonly Observation[]): Reading[] {
-  const out: Reading[] = [];
-  for (const o of observations) {
-    for (const s of signatures) {
-      const r = read(s, o);
-      if (r) out.push(r);
-    }
-  }
-  return out;
 }
 
 /** Group bad readings into symptoms per signature and subject, and find when each cleared. */
