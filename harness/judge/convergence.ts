@@ -28,8 +28,9 @@ export const EMPTY_CONFIG_HASH = '0'.repeat(32);
  * the MD5 of the body Kong last accepted on `POST /config` (kong/db/declarative/init.lua@3.9.3,
  * `unserialize`), or on a hybrid data plane the hash its control plane sent
  * (kong/clustering/config_helper.lua@3.9.3), so pods that took the same push report the same hash. A pod with a hash that
- * fewer pods hold than another is diverged; when no hash is held by more pods than every other
- * (two pods, two hashes) no pod can be told right and each is diverged. In DB mode Kong reports
+ * fewer pods hold than another is diverged, and so is a pod on the empty configuration
+ * beside one that holds some; when two real hashes tie (two pods, two hashes) no pod can be told
+ * right and each is diverged. In DB mode Kong reports
  * no hash (health.lua@3.9.3 adds it only when `database = off` or `role = data_plane`), so what is
  * compared there is what each pod serves: a pod that fails a route another serving pod answers.
  * Pods that are not Ready are left out of every comparison.
@@ -70,10 +71,16 @@ function standingsOf(at: number, entries: readonly PodConfigEntry[]): PodStandin
   });
 }
 
-/** The hash more serving pods hold than any other; undefined on a tie or when none reports one. */
+/**
+ * The hash more serving pods hold than any other; undefined on a tie or when none reports one.
+ * The empty configuration never wins over a real one: a pod that holds nothing while another
+ * holds configuration is the one behind, however many pods are empty.
+ */
 function majorityHash(serving: readonly PodConfigEntry[]): string | undefined {
+  const hashes = serving.flatMap((e) => (e.configHash === undefined ? [] : [e.configHash]));
+  const real = hashes.filter((h) => h !== EMPTY_CONFIG_HASH);
   const counts = new Map<string, number>();
-  for (const e of serving) if (e.configHash !== undefined) counts.set(e.configHash, (counts.get(e.configHash) ?? 0) + 1);
+  for (const h of real.length ? real : hashes) counts.set(h, (counts.get(h) ?? 0) + 1);
   const ranked = [...counts.entries()].sort(([, a], [, b]) => b - a);
   if (ranked.length === 0 || (ranked.length > 1 && ranked[0]![1] === ranked[1]![1])) return undefined;
   return ranked[0]![0];

@@ -70,6 +70,12 @@ export interface AdminSignature extends Sampled {
  */
 export interface ConvergenceSignature extends Sampled {
   kind: 'convergence';
+  /**
+   * judged only from the end of the fault step: a fault that rolls the gateway pods (an
+   * upgrade) moves them through old and new configurations by design; what counts is a pod left
+   * behind once the rollout is over
+   */
+  fromFaultEnd?: boolean;
 }
 
 /** Reads a fact a scenario recorded; `problem` describes the bad state or returns undefined. */
@@ -236,7 +242,7 @@ function describeMatcher(s: Signature): Record<string, unknown> {
     case 'fact':
       return { id: s.id, kind: s.kind, description: s.description, name: s.name };
     case 'convergence':
-      return { id: s.id, kind: s.kind, description: s.description, persistMs: persistFor(s) };
+      return { id: s.id, kind: s.kind, description: s.description, persistMs: persistFor(s), fromFaultEnd: s.fromFaultEnd ?? false };
     case 'slo':
       return { id: s.id, kind: s.kind, description: s.description, minSuccessRatio: s.minSuccessRatio, maxOutageMs: s.maxOutageMs };
   }
