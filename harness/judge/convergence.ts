@@ -29,23 +29,18 @@ export const EMPTY_CONFIG_HASH = '0'.repeat(32);
  * `unserialize`), or on a hybrid data plane the hash its control plane sent
  * (kong/clustering/config_helper.lua@3.9.3), so pods that took the same push report the same hash. A pod with a hash that
  * fewer pods hold than another is diverged, and so is a pod on the empty configuration
- * beside one that holds some; when two real hashes tie (two pods, two hashes) no pod can be told
- * right and each is diverged. In DB mode Kong reports
+ * beside one that holds some. When two real hashes tie (two pods, two hashes), the hash of the
+ * pods that serve every route another pod serves wins; if that does not settle it, no pod can be
+ * told right and each is diverged. In DB mode Kong reports
  * no hash (health.lua@3.9.3 adds it only when `database = off` or `role = data_plane`), so what is
  * compared there is what each pod serves: a pod that fails a route another serving pod answers.
  * Pods that are not Ready are left out of every comparison.
  */
 export function podStandings(observations: readonly Observation[]): PodStanding[][] {
-  const rounds = new Map<number, PodConfigEntry[]>();
-  for (const o of observations) {
-    if (o.kind !== 'pod-config') continue;
-    const round = rounds.get(o.at) ?? [];
-    round.push(o);
-    rounds.set(o.at, round);
-  }
   const out: PodStanding[][] = [];
   let previous = new Set<string>();
-  for (const [at, entries] of [...rounds.entries()].sort(([a], [b]) => a - b)) {
+  for (const entries of roundsOf(observations)) {
+    const at = entries[0]!.at;
     const standings = standingsOf(at, entries);
     const present = new Set(entries.map((e) => e.pod));
     for (const pod of previous) {
@@ -57,9 +52,22 @@ export function podStandings(observations: readonly Observation[]): PodStanding[
   return out;
 }
 
+/** A probe records a round's entries together; a new `at`, or a pod seen again, starts the next round. */
+function roundsOf(observations: readonly Observation[]): PodConfigEntry[][] {
+  const rounds: PodConfigEntry[][] = [];
+  for (const o of observations) {
+    if (o.kind !== 'pod-config') continue;
+    const current = rounds.at(-1);
+    if (current && current[0]!.at === o.at && !current.some((e) => e.pod === o.pod)) current.push(o);
+    else rounds.push([o]);
+  }
+  return rounds;
+}
+
 function standingsOf(at: number, entries: readonly PodConfigEntry[]): PodStanding[] {
   const serving = entries.filter((e) => e.ready && e.error === undefined);
-  const held = majorityHash(serving);
+  // on a tie, the configuration of the pods that serve every route another pod serves
+  const held = majorityHash(serving) ?? majorityHash(serving.filter((e) => routeProblems(e, serving).length === 0));
   return entries.map((entry): PodStanding => {
     const { pod } = entry;
     if (!entry.ready) return { pod, at, state: 'not-serving', why: `${pod} is not Ready: the Service sends it no traffic`, entry };

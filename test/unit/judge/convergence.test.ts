@@ -60,6 +60,19 @@ describe('judge: convergence per gateway pod', () => {
     expect(round![1]!.why).to.equal(`kong-b holds configuration ${OLD.slice(0, 12)}; the pods disagree with no majority: kong-a=configuration ${NEW.slice(0, 12)}, kong-b=configuration ${OLD.slice(0, 12)}`);
   });
 
+  it('settles a tie by the routes: the configuration of the pod that serves what the other fails holds', () => {
+    const [round] = podStandings([pod(1, 'kong-a', NEW), pod(1, 'kong-b', OLD, { routes: [noRoute] })]);
+    expect(round!.map((p) => p.state)).to.deep.equal(['agrees', 'diverged']);
+    expect(round![1]!.why).to.equal(`kong-b holds configuration ${OLD.slice(0, 12)} while 1 of 2 pods hold configuration ${NEW.slice(0, 12)}; answers /echo with 404 while kong-a serves it`);
+  });
+
+  it('starts a new round when a pod is seen again at the same millisecond', () => {
+    expect(standingsAt([pod(1, 'kong-a', NEW), pod(1, 'kong-b', NEW), pod(1, 'kong-a', OLD), pod(1, 'kong-b', OLD)])).to.deep.equal([
+      { 'kong-a': 'agrees', 'kong-b': 'agrees' },
+      { 'kong-a': 'agrees', 'kong-b': 'agrees' },
+    ]);
+  });
+
   it('never lets the empty configuration win: an empty pod beside one with configuration is behind, however many are empty', () => {
     const [round] = podStandings([pod(1, 'kong-a', NEW), pod(1, 'kong-b', EMPTY_CONFIG_HASH), pod(1, 'kong-c', EMPTY_CONFIG_HASH)]);
     expect(round!.map((p) => p.state)).to.deep.equal(['agrees', 'diverged', 'diverged']);
