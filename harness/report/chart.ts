@@ -244,7 +244,7 @@ export function timelineSvg(spec: TimelineSpec): string {
     const top = laneBarTop(i);
     const bars = (lane.segments ?? [lane]).map((s) => {
       const { x0, w } = spanX(s);
-      const className = lane.segments ? `lane-bar ${escapeHtml(s.className)}` : 'lane-bar';
+      const className = lane.segments ? `lane-bar ${escapeHtml(s.className)}" data-start="${s.start}" data-end="${s.end}` : 'lane-bar';
       return `<rect class="${className}" x="${fmt(x0)}" y="${top}" width="${fmt(w)}" height="${LANE_BAR_H}"><title>${escapeHtml(s.title ?? s.label)}</title></rect>`;
     });
     out.push(
