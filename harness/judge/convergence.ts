@@ -24,17 +24,17 @@ export const EMPTY_CONFIG_HASH = '0'.repeat(32);
 /**
  * Every round of `pod-config` entries (those sharing one `at`), each pod's standing in it.
  *
- * The configuration compared is Kong's own `configuration_hash` (DB-less, hybrid data plane):
- * the MD5 of the body Kong last accepted on `POST /config` (kong/db/declarative/init.lua@3.9.3,
- * `unserialize`), or on a hybrid data plane the hash its control plane sent
- * (kong/clustering/config_helper.lua@3.9.3), so pods that took the same push report the same hash. A pod with a hash that
- * fewer pods hold than another is diverged, and so is a pod on the empty configuration
- * beside one that holds some. When two real hashes tie (two pods, two hashes), the hash of the
- * pods that serve every route another pod serves wins; if that does not settle it, no pod can be
- * told right and each is diverged. In DB mode Kong reports
- * no hash (health.lua@3.9.3 adds it only when `database = off` or `role = data_plane`), so what is
- * compared there is what each pod serves: a pod that fails a route another serving pod answers.
- * Pods that are not Ready are left out of every comparison.
+ * The configuration compared is Kong's own `configuration_hash`: in DB-less mode the MD5 of the
+ * body Kong last accepted on `POST /config` (kong/db/declarative/init.lua@3.9.3, `unserialize`),
+ * on a hybrid data plane the hash its control plane sent (kong/clustering/config_helper.lua
+ * @3.9.3), so pods that took the same push report the same hash. A pod with a hash that fewer
+ * pods hold than another is diverged, and so is a pod on the empty configuration beside one that
+ * holds some. When two real hashes tie (two pods, two hashes), the hash of the pods that serve
+ * every route another pod serves wins; if that does not settle it, no pod can be told right and
+ * each is diverged. In DB mode Kong reports no hash (health.lua@3.9.3 adds it only when
+ * `database = off` or `role = data_plane`), so what is compared there is what each pod serves: a
+ * pod that fails a route another serving pod answers. Pods that are not Ready are left out of
+ * every comparison.
  */
 export function podStandings(observations: readonly Observation[]): PodStanding[][] {
   const out: PodStanding[][] = [];
