@@ -166,7 +166,7 @@ export default defineScenario({
       // during the rollout old pods (in `single`, with the old KIC beside them) hold the old
       // configuration by design; a pod still behind once the rollout is over is the failure
       fromFaultEnd: true,
-      provenance: ['kong/api/routes/health.lua@3.9.3', 'kong/db/declarative/init.lua@3.9.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6219'],
+      provenance: ['kong/api/routes/health.lua@3.9.3', 'kong/db/declarative/init.lua@3.9.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6219', 'https://github.com/Kong/kubernetes-ingress-controller/pull/6271'],
     },
   ],
   expectations: { '*': 'not-reproduced' },
