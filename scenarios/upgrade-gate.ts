@@ -4,8 +4,11 @@ import { echoBackend, echoService, namespace } from '../harness/manifests/backen
 import { keyAuthCredential, kongConsumer } from '../harness/manifests/consumers.ts';
 import { gateway, GATEWAY_API, gatewayClass, httpRoute } from '../harness/manifests/gateway-api.ts';
 import { ingress, kongClusterPlugin, kongPlugin } from '../harness/manifests/kong.ts';
+import { componentNames } from '../harness/kong/names.ts';
+import type { Values } from '../harness/kong/values.ts';
 import { defineScenario, type RouteProbe } from '../harness/runner/scenario.ts';
 import type { Signature } from '../harness/judge/signatures.ts';
+import type { Target } from '../harness/targets/target.ts';
 import { previousRelease } from '../harness/targets/upgrades.ts';
 import { loadVersions } from '../harness/targets/versions.ts';
 import { listenerUnsupportedProtocol } from './gateway-listener-stuck.ts';
@@ -53,6 +56,20 @@ const manifests = () => [
   httpRoute({ namespace: NS, name: 'gate-httproute', gateway: 'kong', path: '/gate-httproute', service: 'echo' }),
 ];
 
+/**
+ * Two gateway pods, so that the gate sees one holding the configuration and another not; each
+ * is read directly (harness/probes/convergence.ts). KIC's `--dump-config` starts its
+ * diagnostics server, where the probe reads what KIC last pushed; the chart turns
+ * `ingressController.env.dump_config` into CONTROLLER_DUMP_CONFIG (charts/kong/templates/_helpers.tpl
+ * @kong-3.4.1), which KIC binds to the flag (internal/cmd/rootcmd/env.go@v3.4.20 and @v3.5.13).
+ */
+const GATEWAY_REPLICAS = 2;
+
+function dumpConfigValues(target: Target): Record<string, Values> {
+  const env = { ingressController: { env: { dump_config: 'true' } } };
+  return { [componentNames(target.topology).controller.release]: target.topology === 'split' ? { controller: env } : env };
+}
+
 const routeSignatures: Signature[] = ROUTES.map((r) => ({
   id: `route-unreachable${r.route.replaceAll('/', '-')}`,
   kind: 'route',
@@ -87,7 +104,7 @@ export default defineScenario({
   // an upgrade needs a version to start from: the oldest listed KIC has none
   requires: { modes: ['dbless', 'postgres'], topologies: ['single', 'split'], kic: `>${OLDEST_KIC}` },
   // `requires.kic` refuses the one KIC without a predecessor
-  install: (target) => ({ initialKic: previousKic(target.kic)!, gatewayApi: true }),
+  install: (target) => ({ initialKic: previousKic(target.kic)!, gatewayApi: true, gatewayReplicas: GATEWAY_REPLICAS, values: dumpConfigValues(target) }),
   // a check over every failure mode's symptoms, not a failure mode of its own
   diagnosable: false,
   signatures: [
@@ -139,6 +156,18 @@ export default defineScenario({
       provenance: ['kong/db/strategies/postgres/init.lua@3.9.1', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7440'],
     },
     listenerUnsupportedProtocol,
+    {
+      id: 'gateway-pods-diverged',
+      kind: 'convergence',
+      description: 'after the upgrade, a gateway pod holds another configuration than the others, or fails a route they serve, for longer than 15 s',
+      // a push reaches every gateway within one sync, 3 s apart at most (DefaultSyncSeconds,
+      // internal/dataplane/synchronizer.go@v3.5.13); 15 s is a restart plus three syncs (judge/signatures.ts)
+      persistMs: 15_000,
+      // during the rollout old pods (in `single`, with the old KIC beside them) hold the old
+      // configuration by design; a pod still behind once the rollout is over is the failure
+      fromFaultEnd: true,
+      provenance: ['kong/api/routes/health.lua@3.9.3', 'kong/db/declarative/init.lua@3.9.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6219', 'https://github.com/Kong/kubernetes-ingress-controller/pull/6271'],
+    },
   ],
   expectations: { '*': 'not-reproduced' },
   probes: {
@@ -146,6 +175,7 @@ export default defineScenario({
     conditions: [{ apiVersion: GATEWAY_API, kind: 'Gateway', namespace: NS, name: 'kong', listeners: true }],
     // `plugins` lets the gate compare plugin ids before and after the upgrade
     admin: ['entity-counts', 'plugins'],
+    gatewayPods: { kic: true },
     intervalMs: 3000,
   },
   window: { observeMs: 180_000 },

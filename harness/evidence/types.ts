@@ -200,6 +200,50 @@ export interface FactEntry {
   value: unknown;
 }
 
+/** One of the scenario's routes sent to one gateway pod's proxy port directly, not through the Service. */
+export interface PodRouteAnswer {
+  route: string;
+  ok: boolean;
+  status?: number;
+  error?: string;
+}
+
+/**
+ * One gateway pod's own view of its configuration in one probe round, read from the pod itself.
+ * Every pod of a round carries the same `at`, so that a round can be compared pod by pod.
+ */
+export interface PodConfigEntry {
+  kind: 'pod-config';
+  at: number;
+  pod: string;
+  /** Ready in Kubernetes: only a Ready pod is behind the proxy Service */
+  ready: boolean;
+  /**
+   * Kong's `configuration_hash` on `GET /status` (DB-less and hybrid data planes only:
+   * kong/api/routes/health.lua@3.9.1 and @3.9.3); absent in DB mode, where Kong reports none
+   */
+  configHash?: string;
+  /** the scenario's routes through this pod's proxy port */
+  routes: PodRouteAnswer[];
+  /** why the pod could not be read this round; it then says nothing either way */
+  error?: string;
+}
+
+/**
+ * What one KIC instance last pushed successfully to a gateway, from its diagnostics server
+ * (`--dump-config`, `GET /debug/config/successful`). KIC's hash is its own SHA-256 of the decK
+ * content, not Kong's MD5 of the body Kong received, so the two are never compared; the hash
+ * changing marks a push.
+ */
+export interface KicPushEntry {
+  kind: 'kic-push';
+  at: number;
+  pod: string;
+  /** hex of the hash as served; absent while KIC has pushed nothing successfully (204) */
+  hash?: string;
+  error?: string;
+}
+
 export interface NoteEntry {
   kind: 'note';
   at: number;
@@ -217,6 +261,8 @@ export type Observation =
   | FaultEntry
   | StreamEntry
   | FactEntry
+  | PodConfigEntry
+  | KicPushEntry
   | NoteEntry;
 
 /** What a run was against; mirrors targets/Target but kept as plain data for the bundle. */

@@ -1,5 +1,5 @@
 import type { Observation, Phase, StepEntry, StreamEntry } from '../evidence/types.ts';
-import { holdFor, persistFor, read, type Reading, type Signature } from './signatures.ts';
+import { holdFor, persistFor, readAll, type Reading, type Signature } from './signatures.ts';
 
 export type Outcome = 'reproduced' | 'recovered' | 'not-reproduced' | 'inconclusive';
 
@@ -80,7 +80,9 @@ export function judge(signatures: readonly Signature[], observations: readonly O
   }
 
   const byName = new Map(signatures.map((s) => [s.id, s]));
-  const inWindow = readings.filter((r) => r.at >= faultAt && r.at <= observedUntil);
+  const faultEnd = lastStep(steps, 'fault', 'end')?.at ?? faultAt;
+  const judgedFrom = (s: Signature) => (s.kind === 'convergence' && s.fromFaultEnd ? faultEnd : faultAt);
+  const inWindow = readings.filter((r) => r.at >= judgedFrom(byName.get(r.signature)!) && r.at <= observedUntil);
   const unreliable = inWindow.find((r) => r.unreliable !== undefined);
   if (unreliable) return { outcome: 'inconclusive', reason: unreliable.unreliable!, ...none, window };
   const seen = symptomsOf(inWindow, byName, observedUntil);
@@ -122,17 +124,6 @@ function brokenStream(observations: readonly Observation[], to: number): StreamE
     if (o.kind === 'stream' && o.at <= to) last.set(o.stream, o);
   }
   return [...last.values()].find((s) => s.state === 'dropped');
-}
-
-function readAll(signatures: readonly Signature[], observations: readonly Observation[]): Reading[] {
-  const out: Reading[] = [];
-  for (const o of observations) {
-    for (const s of signatures) {
-      const r = read(s, o);
-      if (r) out.push(r);
-    }
-  }
-  return out;
 }
 
 /** Group bad readings into symptoms per signature and subject, and find when each cleared. */

@@ -1,4 +1,5 @@
 import type { Component, Observation } from '../evidence/types.ts';
+import { podStandings } from './convergence.ts';
 import { logMessage } from './log-message.ts';
 
 /**
@@ -62,6 +63,21 @@ export interface AdminSignature extends Sampled {
   problem: (data: unknown) => string | undefined;
 }
 
+/**
+ * Gateway pods that diverge (judge/convergence.ts): one subject per pod, bad while the pod holds
+ * another configuration than the other pods or fails a route they answer. `persistMs` is the N of
+ * "diverged for longer than N s": a rollout or a push reaches pods a few seconds apart.
+ */
+export interface ConvergenceSignature extends Sampled {
+  kind: 'convergence';
+  /**
+   * judged only from the end of the fault step: a fault that rolls the gateway pods (an
+   * upgrade) moves them through old and new configurations by design; what counts is a pod left
+   * behind once the rollout is over
+   */
+  fromFaultEnd?: boolean;
+}
+
 /** Reads a fact a scenario recorded; `problem` describes the bad state or returns undefined. */
 export interface FactSignature extends Base {
   kind: 'fact';
@@ -82,6 +98,7 @@ export type Signature =
   | RouteSignature
   | AdminSignature
   | FactSignature
+  | ConvergenceSignature
   | SloSignature;
 
 export interface Reading {
@@ -119,10 +136,35 @@ export const DEFAULT_PERSIST_MS = 15_000;
  * carry their own time thresholds (`maxOutageMs`), so neither is debounced.
  */
 export function persistFor(s: Signature): number {
-  return s.kind === 'condition' || s.kind === 'route' || s.kind === 'admin' ? (s.persistMs ?? DEFAULT_PERSIST_MS) : 0;
+  return s.kind === 'condition' || s.kind === 'route' || s.kind === 'admin' || s.kind === 'convergence' ? (s.persistMs ?? DEFAULT_PERSIST_MS) : 0;
 }
 
-/** The reading this signature takes of one observation, if it says anything about it. */
+/**
+ * Every reading the signatures take of the observations, in time order per signature and
+ * subject. A convergence signature compares the pods of a round with each other, so it reads
+ * rounds, not single observations.
+ */
+export function readAll(signatures: readonly Signature[], observations: readonly Observation[]): Reading[] {
+  const out: Reading[] = [];
+  for (const o of observations) {
+    for (const s of signatures) {
+      const r = read(s, o);
+      if (r) out.push(r);
+    }
+  }
+  for (const s of signatures) if (s.kind === 'convergence') out.push(...readConvergence(s, observations));
+  return out;
+}
+
+function readConvergence(s: ConvergenceSignature, observations: readonly Observation[]): Reading[] {
+  return podStandings(observations).flatMap((round) =>
+    round.flatMap((p): Reading[] =>
+      p.state === 'unread' ? [] : [{ signature: s.id, subject: `pod/${p.pod}`, at: p.at, state: p.state === 'diverged' ? 'bad' : 'good', evidence: p.entry ?? { kind: 'note', at: p.at, message: p.why }, summary: p.why }],
+    ),
+  );
+}
+
+/** The reading this signature takes of one observation, if it says anything about it; a convergence signature reads rounds (`readAll`). */
 export function read(s: Signature, o: Observation): Reading | undefined {
   const reading = (subject: string, bad: boolean, summary: string): Reading => ({
     signature: s.id,
@@ -161,6 +203,8 @@ export function read(s: Signature, o: Observation): Reading | undefined {
       const problem = s.problem(o.value);
       return reading(o.name, problem !== undefined, problem ?? `${o.name} as expected`);
     }
+    case 'convergence':
+      return undefined;
     case 'slo': {
       if (o.kind !== 'traffic') return undefined;
       const ratio = o.sent === 0 ? 1 : o.ok / o.sent;
@@ -197,6 +241,8 @@ function describeMatcher(s: Signature): Record<string, unknown> {
       return { id: s.id, kind: s.kind, description: s.description, query: s.query };
     case 'fact':
       return { id: s.id, kind: s.kind, description: s.description, name: s.name };
+    case 'convergence':
+      return { id: s.id, kind: s.kind, description: s.description, persistMs: persistFor(s), fromFaultEnd: s.fromFaultEnd ?? false };
     case 'slo':
       return { id: s.id, kind: s.kind, description: s.description, minSuccessRatio: s.minSuccessRatio, maxOutageMs: s.maxOutageMs };
   }

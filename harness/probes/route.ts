@@ -13,11 +13,12 @@ export class RouteChecker {
 
   constructor(private readonly proxyUrl: string) {}
 
-  async check(probe: RouteProbe): Promise<RouteEntry> {
+  /** `proxyUrl` other than the checker's own: one gateway pod's proxy port, reached directly. */
+  async check(probe: RouteProbe, proxyUrl = this.proxyUrl): Promise<RouteEntry> {
     const started = performance.now();
     const at = Date.now();
     try {
-      const res = await request(new URL(probe.path, this.proxyUrl), {
+      const res = await request(new URL(probe.path, proxyUrl), {
         method: 'GET',
         headers: probe.host ? { host: probe.host } : {},
         dispatcher: this.dispatcher,

@@ -91,6 +91,11 @@ export interface Span {
   title?: string;
 }
 
+/** A row below the axis: one bar over its span, or, with `segments`, a bar per segment (a pod's states in turn). */
+export interface Lane extends Span {
+  segments?: Span[];
+}
+
 export interface Marker {
   at: number;
   label: string;
@@ -110,7 +115,7 @@ export interface TimelineSpec {
   /** named spans in a strip above the panels */
   strip: Span[];
   /** one row each below the axis */
-  lanes: Span[];
+  lanes: Lane[];
   lanesTitle: string;
 }
 
@@ -237,9 +242,13 @@ export function timelineSvg(spec: TimelineSpec): string {
   if (spec.lanes.length) out.push(`<text class="lanes-title" x="${LEFT}" y="${lanesTop - 6}">${escapeHtml(spec.lanesTitle)}</text>`);
   spec.lanes.forEach((lane, i) => {
     const top = laneBarTop(i);
-    const { x0, w } = spanX(lane);
+    const bars = (lane.segments ?? [lane]).map((s) => {
+      const { x0, w } = spanX(s);
+      const className = lane.segments ? `lane-bar ${escapeHtml(s.className)}" data-start="${s.start}" data-end="${s.end}` : 'lane-bar';
+      return `<rect class="${className}" x="${fmt(x0)}" y="${top}" width="${fmt(w)}" height="${LANE_BAR_H}"><title>${escapeHtml(s.title ?? s.label)}</title></rect>`;
+    });
     out.push(
-      `<g class="lane ${escapeHtml(lane.className)}" data-start="${lane.start}" data-end="${lane.end}"><text x="${LEFT}" y="${top - 4}">${escapeHtml(lane.label)}</text><rect class="lane-bg" x="${LEFT}" y="${top}" width="${plotRight - LEFT}" height="${LANE_BAR_H}"/><rect class="lane-bar" x="${fmt(x0)}" y="${top}" width="${fmt(w)}" height="${LANE_BAR_H}"><title>${escapeHtml(lane.title ?? lane.label)}</title></rect></g>`,
+      `<g class="lane ${escapeHtml(lane.className)}" data-start="${lane.start}" data-end="${lane.end}"><text x="${LEFT}" y="${top - 4}">${escapeHtml(lane.label)}</text><rect class="lane-bg" x="${LEFT}" y="${top}" width="${plotRight - LEFT}" height="${LANE_BAR_H}"/>${bars.join('')}</g>`,
     );
   });
 

@@ -1,9 +1,10 @@
-import type { Observation, OutageWindow, Phase, RouteEntry, RunHeader, StepEntry, TrafficBucket, TrafficEntry } from '../evidence/types.ts';
+import type { KicPushEntry, Observation, OutageWindow, Phase, RouteEntry, RunHeader, StepEntry, TrafficBucket, TrafficEntry } from '../evidence/types.ts';
+import { podStandings, type PodStanding } from '../judge/convergence.ts';
 import type { Judgement, Symptom } from '../judge/outcome.ts';
 import { statusClass, type RequestRecord } from '../probes/traffic/record.ts';
 import { bucketize, outageWindows } from '../probes/traffic/summary.ts';
 import type { RunJudgement } from '../runner/verdict.ts';
-import { formatOffset, niceStep, timelineSvg, type Marker, type Span, type TimelineSpec } from './chart.ts';
+import { formatOffset, niceStep, timelineSvg, type Lane, type Marker, type Span, type TimelineSpec } from './chart.ts';
 import { escapeHtml, safeHref, VERDICT_COLOUR } from './matrix-html.ts';
 
 export interface Artifact {
@@ -58,7 +59,7 @@ ${verdictHtml(input)}
 ${targetHtml(header, observations)}
 <section class="chart">
 <h2>Timeline</h2>
-${timelineSvg(chartSpec(domain, steps, data, judged.judgement, zero, faultStart !== undefined))}
+${timelineSvg(chartSpec(domain, steps, data, judged.judgement, zero, faultStart !== undefined, podLanes(observations)))}
 <p class="caption">${escapeHtml(captionOf(data, domain[0]))}</p>
 </section>
 ${symptomsHtml(judged.judgement.symptoms, zero)}
@@ -161,6 +162,14 @@ function evidenceText(o: Observation): string {
         return `stream ${o.stream} ${o.state}${o.message ? `: ${o.message}` : ''}`;
       case 'fact':
         return `fact ${o.name} = ${JSON.stringify(o.value)}`;
+      case 'pod-config': {
+        if (!o.ready) return `gateway pod ${o.pod}: not Ready`;
+        if (o.error !== undefined) return `gateway pod ${o.pod}: ${o.error}`;
+        const routes = o.routes.map((r) => `${r.route} ${r.status ?? r.error ?? ''}`).join(', ');
+        return `gateway pod ${o.pod}: ${o.configHash === undefined ? 'no configuration hash (DB mode)' : `configuration_hash ${o.configHash}`}${routes ? `; ${routes}` : ''}`;
+      }
+      case 'kic-push':
+        return `KIC ${o.pod}: ${o.error ?? (o.hash === undefined ? 'no successful push yet' : `last successful push ${o.hash}`)}`;
       case 'note':
         return o.message;
     }
@@ -276,7 +285,7 @@ function domainOf(header: RunHeader, observations: readonly Observation[], steps
   return [from, to > from ? to : from + 1000];
 }
 
-function chartSpec([from, to]: [number, number], steps: readonly StepEntry[], data: Throughput | undefined, judgement: Judgement, zero: number, hasFault: boolean): TimelineSpec {
+function chartSpec([from, to]: [number, number], steps: readonly StepEntry[], data: Throughput | undefined, judgement: Judgement, zero: number, hasFault: boolean, pods: Lane[]): TimelineSpec {
   const buckets = coarsen(shownBuckets(data, from), binFactor(data, from));
   const maxP99 = Math.max(0, ...buckets.map((b) => b.p99Ms ?? 0));
   const p99Step = niceStep(maxP99 || 1, 4);
@@ -295,7 +304,7 @@ function chartSpec([from, to]: [number, number], steps: readonly StepEntry[], da
     .map((w) => ({ start: w.start, end: w.end, label: 'outage', className: 'outage', title: `outage ${Math.round(w.durationMs)} ms: ${Object.entries(w.errors).map(([k, n]) => `${k} ×${n}`).join(', ')}` }));
   // a symptom still present is judged so up to the end of the observation window, not beyond
   const judgedUntil = judgement.window?.observedUntil ?? to;
-  const lanes: Span[] = judgement.symptoms.map((s) => ({
+  const symptoms: Lane[] = judgement.symptoms.map((s) => ({
     start: s.firstSeen,
     end: s.clearedAt ?? judgedUntil,
     label: `${s.signature} · ${s.subject}`,
@@ -314,9 +323,57 @@ function chartSpec([from, to]: [number, number], steps: readonly StepEntry[], da
     bands,
     markers,
     strip,
-    lanes,
-    lanesTitle: 'symptoms, from first seen to cleared (or to the end of the observation window)',
+    lanes: [...symptoms, ...pods],
+    lanesTitle: pods.length
+      ? 'symptoms, from first seen to cleared (or to the end of the observation window); then each gateway pod (green: agrees, red: diverged, grey: not serving or unread) and what each KIC last pushed'
+      : 'symptoms, from first seen to cleared (or to the end of the observation window)',
   };
+}
+
+/**
+ * One lane per gateway pod, its standing round by round as the judge sees it, and one per KIC
+ * instance, a new shade for each new hash it pushed.
+ */
+function podLanes(observations: readonly Observation[]): Lane[] {
+  const byPod = new Map<string, PodStanding[]>();
+  for (const round of podStandings(observations)) {
+    for (const standing of round) byPod.set(standing.pod, [...(byPod.get(standing.pod) ?? []), standing]);
+  }
+  const gateways = [...byPod.entries()].map(([pod, standings]) =>
+    laneOf(`gateway pod ${pod}`, 'pod', standings.map((s) => ({ at: s.at, key: s.state, className: `pod-${s.state}`, title: s.why }))),
+  );
+  const kicPods = new Map<string, KicPushEntry[]>();
+  for (const o of observations) if (o.kind === 'kic-push') kicPods.set(o.pod, [...(kicPods.get(o.pod) ?? []), o]);
+  const kics = [...kicPods.entries()].map(([pod, entries]) => {
+    let shade = 0;
+    let last: string | undefined;
+    return laneOf(
+      `KIC ${pod}, last successful push`,
+      'kic',
+      entries.map((e) => {
+        const key = e.error ?? e.hash ?? 'none';
+        if (e.hash !== undefined && e.hash !== last) shade = 1 - shade;
+        if (e.hash !== undefined) last = e.hash;
+        const className = e.hash === undefined ? 'pod-unread' : `kic-push-${shade}`;
+        return { at: e.at, key, className, title: e.error ?? (e.hash === undefined ? 'no successful push yet' : `pushed ${e.hash.slice(0, 16)}…`) };
+      }),
+    );
+  });
+  return [...gateways, ...kics];
+}
+
+/** Runs of the same key become one segment each, from its first reading to the next run's. */
+function laneOf(label: string, className: string, points: { at: number; key: string; className: string; title: string }[]): Lane {
+  const segments: Span[] = [];
+  points.forEach((p, i) => {
+    const open = segments.at(-1);
+    if (open && points[i - 1]!.key === p.key) open.end = p.at;
+    else {
+      if (open) open.end = p.at;
+      segments.push({ start: p.at, end: p.at, label, className: p.className, title: p.title });
+    }
+  });
+  return { start: points[0]!.at, end: points.at(-1)!.at, label, className, segments };
 }
 
 function captionOf(data: Throughput | undefined, from: number): string {
@@ -353,6 +410,8 @@ svg .marker-fail line{stroke:#6e7781;stroke-dasharray:none}svg .marker-fail text
 svg .strip rect{fill:#eaeef2;stroke:#fff}svg .strip text{fill:var(--muted);font-size:10px}
 svg .strip.phase-fault rect{fill:#ffd8d3}svg .strip.phase-remediate rect,svg .strip.phase-recover rect{fill:#ddf4ff}svg .strip.failed rect{fill:#d0d7de}
 svg .lane-bg{fill:#f6f8fa}svg .symptom.present .lane-bar{fill:#cf222e;fill-opacity:.55}svg .symptom.cleared .lane-bar{fill:#bf8700;fill-opacity:.5}
+svg .pod-agrees{fill:#1a7f37;fill-opacity:.5}svg .pod-diverged{fill:#cf222e;fill-opacity:.6}svg .pod-not-serving,svg .pod-unread{fill:#8c959f;fill-opacity:.4}
+svg .kic-push-0{fill:#0969da;fill-opacity:.45}svg .kic-push-1{fill:#8250df;fill-opacity:.45}
 svg .lane text{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:10.5px}svg .strip-label{fill:var(--muted);font-size:10px}
 .caption{color:var(--muted);font-size:.85rem;margin:.3rem 0 0}
 .symptoms .signature{font-weight:600}.subject{color:var(--muted);font-size:.85rem}span.present,span.failed,tr.failed th{color:#cf222e;font-weight:600}

@@ -3,7 +3,8 @@ import type { Component, Observation } from '../evidence/types.ts';
 import type { Cluster } from '../cluster/provider.ts';
 import type { Kube } from '../k8s/client.ts';
 import { apply, get, list, refOf, remove } from '../k8s/objects.ts';
-import { deploymentAvailable, waitFor } from '../k8s/wait.ts';
+import type { PodForwards } from '../k8s/pod-forwards.ts';
+import { deploymentAvailable, isPodReady, waitFor } from '../k8s/wait.ts';
 import type { AdminClient } from '../kong/admin.ts';
 import type { KongInstallation } from '../kong/install.ts';
 import { componentNames, KONG_NAMESPACE } from '../kong/names.ts';
@@ -11,6 +12,7 @@ import type { KubeObject } from '../manifests/types.ts';
 import { runAdminQuery } from '../probes/admin-queries.ts';
 import { readConditions, readIngressPublished } from '../probes/conditions.ts';
 import { lastTermination, type ContainerStatus } from '../probes/container-state.ts';
+import { GatewayPodProbe, KIC_DIAGNOSTICS_PORT, PROXY_PORT, STATUS_PORT, type GatewayPod, type KicInstance } from '../probes/convergence.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
 import { describeNodeStep, nodeFaultSteps, nodeToFault, runNodeStep } from '../faults/node.ts';
 import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
@@ -34,6 +36,8 @@ export interface RealContextDeps {
   admin: AdminClient;
   database: DatabaseFaults;
   routes: RouteChecker;
+  /** port-forwards to single pods, for the gateway pod probe; the runner closes them */
+  forwards: PodForwards;
   labels: Record<string, string>;
   record: (o: Observation) => void;
   /** everything on the run's timeline so far, streamed evidence included */
@@ -49,6 +53,7 @@ export class RealContext implements ScenarioContext {
   readonly admin: AdminOperations;
   readonly database: DatabaseFaults;
   private readonly names;
+  private readonly gatewayPods: GatewayPodProbe | undefined;
 
   constructor(private readonly d: RealContextDeps) {
     this.target = d.target;
@@ -56,6 +61,13 @@ export class RealContext implements ScenarioContext {
     this.names = componentNames(d.target.topology);
     this.admin = d.admin;
     this.database = d.database;
+    const wanted = d.scenario.probes.gatewayPods;
+    this.gatewayPods = wanted && new GatewayPodProbe({ locate: () => this.locatePods(wanted.kic ?? false) }, d.scenario.probes.routes ?? [], wanted.kic ?? false);
+  }
+
+  /** Closes what the context opened for its probes. */
+  async close(): Promise<void> {
+    await this.gatewayPods?.close();
   }
 
   progress(message: string): void {
@@ -150,6 +162,7 @@ export class RealContext implements ScenarioContext {
       ...(scenario.probes.ingresses ?? []).map((i) => this.attempt(`status of Ingress ${i.name}`, () => readIngressPublished(this.d.kube, i))),
       ...(scenario.probes.containers ?? []).map((c) => this.attempt(`containers of the ${c}`, () => this.readContainers(c))),
       ...(scenario.probes.admin ?? []).map((q) => this.attempt(`Admin API ${q}`, async () => [await runAdminQuery(q, this.d.admin, this.d.kube, scenario.namespace)])),
+      ...(this.gatewayPods ? [this.attempt('gateway pods', () => this.gatewayPods!.round())] : []),
     ];
     const round = (await Promise.all(jobs)).flat();
     for (const o of round) this.record(o);
@@ -174,6 +187,24 @@ export class RealContext implements ScenarioContext {
       const statuses = ((pod['status'] as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []).filter((s) => s.name === container);
       return statuses.map((s) => lastTermination(at, { kind: 'Pod', name: pod.metadata.name, namespace: KONG_NAMESPACE }, s));
     });
+  }
+
+  /** Every gateway pod (and KIC pod) of this moment, each reached through a port-forward of its own. */
+  private async locatePods(kic: boolean): Promise<{ gateways: GatewayPod[]; controllers: KicInstance[] }> {
+    const gateways = await this.podsOf('gateway');
+    const controllers = kic ? (await this.podsOf('controller')).filter(isPodReady) : [];
+    const { forwards } = this.d;
+    await forwards.keepOnly([...gateways, ...controllers].map((p) => p.metadata.name));
+    return {
+      gateways: await Promise.all(
+        gateways.map(async (p): Promise<GatewayPod> => {
+          const pod = p.metadata.name;
+          if (!isPodReady(p)) return { pod, ready: false };
+          return { pod, ready: true, urls: { status: await forwards.url(pod, STATUS_PORT), proxy: await forwards.url(pod, PROXY_PORT) } };
+        }),
+      ),
+      controllers: await Promise.all(controllers.map(async (p) => ({ pod: p.metadata.name, diagnosticsUrl: await forwards.url(p.metadata.name, KIC_DIAGNOSTICS_PORT) }))),
+    };
   }
 
   private podsOf(component: Component): Promise<KubeObject[]> {

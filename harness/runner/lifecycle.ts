@@ -1,7 +1,7 @@
 import { oneLine } from '../errors.ts';
 import type { Observation, Phase } from '../evidence/types.ts';
 import { judge } from '../judge/outcome.ts';
-import { read, type Signature } from '../judge/signatures.ts';
+import { readAll, type Signature } from '../judge/signatures.ts';
 import { timeout } from '../timeouts.ts';
 import type { Clock } from './clock.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
@@ -102,6 +102,8 @@ export function probedSignatures(scenario: Scenario): Signature[] {
         return conditions.some((c) => c.kind === s.objectKind) || (s.objectKind === 'Ingress' && ingresses.length > 0);
       case 'admin':
         return admin.includes(s.query as (typeof admin)[number]);
+      case 'convergence':
+        return scenario.probes.gatewayPods !== undefined;
       default:
         return false;
     }
@@ -117,7 +119,7 @@ async function awaitSteadyState(signatures: readonly Signature[], deps: Lifecycl
   let last = 'no probe has answered yet';
   for (;;) {
     const round = await deps.ctx.probe();
-    const readings = round.flatMap((o) => signatures.map((s) => read(s, o)).filter((r) => r !== undefined));
+    const readings = readAll(signatures, round);
     const bad = readings.filter((r) => r.state === 'bad');
     const silent = signatures.filter((s) => !readings.some((r) => r.signature === s.id));
     if (bad.length === 0 && silent.length === 0) return;
@@ -148,7 +150,7 @@ export async function observeUntilSignature(
   interval: number,
 ): Promise<boolean> {
   const from = deps.timeline.entries.length;
-  const seen = () => deps.timeline.entries.slice(from).some((o) => read(signature, o)?.state === 'bad');
+  const seen = () => readAll([signature], deps.timeline.entries.slice(from)).some((r) => r.state === 'bad');
   const end = deps.clock.now() + withinMs;
   while (deps.clock.now() < end) {
     await deps.ctx.probe();

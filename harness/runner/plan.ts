@@ -106,6 +106,7 @@ function probeSummary(s: Scenario): string {
     ...(s.probes.ingresses ?? []).map((i) => `Ingress ${i.namespace}/${i.name} address published`),
     ...(s.probes.containers ?? []).map((c) => `${c} container restarts`),
     ...(s.probes.admin ?? []).map((q) => `Admin API ${q}`),
+    ...(s.probes.gatewayPods ? [`every gateway pod directly: its configuration hash and the routes${s.probes.gatewayPods.kic ? '; what KIC last pushed' : ''}`] : []),
   ];
   return parts.join(', ');
 }

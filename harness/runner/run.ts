@@ -10,6 +10,7 @@ import { Redactor } from '../evidence/redact.ts';
 import type { Observation, RunTarget } from '../evidence/types.ts';
 import { connect, type Kube } from '../k8s/client.ts';
 import { refOf } from '../k8s/objects.ts';
+import { PodForwards } from '../k8s/pod-forwards.ts';
 import { isSuccess } from '../judge/verdict.ts';
 import { AdminClient } from '../kong/admin.ts';
 import { KongInstallation } from '../kong/install.ts';
@@ -178,8 +179,14 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   if (installed && trafficRate > 0 && trafficTargets.length > 0) traffic = new TrafficMonitor(trafficTargets, trafficRate, timeline.record);
   if (installed) {
     const database = new PostgresFaults(postgres, toxiproxy);
-    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, labels, record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
-    await runScenarioPhases(scenario, { ...deps, ctx });
+    const forwards = new PodForwards(kube!, KONG_NAMESPACE);
+    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
+    try {
+      await runScenarioPhases(scenario, { ...deps, ctx });
+    } finally {
+      await ctx.close();
+      await forwards.close();
+    }
   }
   await traffic?.close();
   await streams?.close();

@@ -35,8 +35,19 @@ export interface IngressProbe {
   name: string;
 }
 
+/**
+ * Every gateway pod read directly, not through the Service: Kong's own configuration hash and
+ * the scenario's routes (`convergence` signatures read it, see judge/convergence.ts). `kic` also
+ * reads what each KIC instance last pushed successfully, from its diagnostics server, which
+ * only KIC's `--dump-config` starts (the scenario's install values must set it).
+ */
+export interface GatewayPodsProbe {
+  kic?: boolean;
+}
+
 export interface Probes {
   routes?: RouteProbe[];
+  gatewayPods?: GatewayPodsProbe;
   /** the components whose container restarts are read (probes/container-state.ts `LastTermination`) */
   containers?: Component[];
   conditions?: ConditionProbe[];

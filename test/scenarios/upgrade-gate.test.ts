@@ -4,7 +4,7 @@ import type { EntityCounts } from '../../harness/judge/drift.ts';
 import { resolveTarget } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
 import scenario, { previousKic } from '../../scenarios/upgrade-gate.ts';
-import { callsIn, expectJudged, gatewayCondition, logLine, runFake, type FakeRunOptions, type Sighting, type WorldView } from '../support/fake-context.ts';
+import { callsIn, expectJudged, gatewayCondition, logLine, podConfig, runFake, type FakeRunOptions, type Sighting, type WorldView } from '../support/fake-context.ts';
 import { loadCrdSchemas } from '../support/crd-schemas.ts';
 import { entityCounts, kicJson, objectsOf, warningEvent } from '../support/scenarios-control.ts';
 
@@ -21,14 +21,30 @@ const DUPLICATE_KEY = '2026/11/23 10:01:12 [notice] 1407#0: *20431 [lua] init.lu
 
 const route = (path: string, status: number): Sighting => ({ kind: 'route', route: path, ok: status === EXPECTED[path], status, latencyMs: 5 });
 
+// Kong's configuration_hash: the MD5 hex of the body it last accepted (kong/db/declarative/init.lua@3.9.3)
+const BEFORE = '9e107d9d372bb6826bd81d3542a419d6';
+const AFTER = 'e4d909c290d0fb1ca068ffaddf22cbd0';
+const GATEWAY_PODS = ['kong-kong-6b8d9c7f5-q2w4e', 'kong-kong-6b8d9c7f5-x7k9p'];
+
+/** Both gateway pods read directly; `stale` keeps one on the configuration from before the upgrade, 404 for /gate-echo. */
+function gatewayPods(upgraded: boolean, stale: boolean): Sighting[] {
+  const answers = (behind: boolean) => Object.fromEntries(Object.entries(EXPECTED).map(([path, status]) => [path, behind && path === '/gate-echo' ? { status: 404, ok: false } : { status, ok: true }]));
+  return GATEWAY_PODS.map((pod, i) => {
+    const behind = stale && upgraded && i === 1;
+    return podConfig(pod, upgraded && !behind ? AFTER : BEFORE, answers(behind));
+  });
+}
+
 interface Upgrade {
   /** after the upgrade Kong rejects the re-created plugins and loses the key-auth plugin */
   breaks?: boolean;
   /** /gate-echo fails from the upgrade until this many ms after it (0: one probe round) */
   blipMs?: number;
+  /** one gateway pod never takes the configuration after the upgrade, though the Service still answers */
+  podLeftBehind?: boolean;
 }
 
-function system({ breaks = false, blipMs }: Upgrade = {}): Pick<FakeRunOptions, 'world'> {
+function system({ breaks = false, blipMs, podLeftBehind = false }: Upgrade = {}): Pick<FakeRunOptions, 'world'> {
   return {
     world: ({ now, since }: WorldView) => {
       const upgraded = since('upgrade');
@@ -41,6 +57,7 @@ function system({ breaks = false, blipMs }: Upgrade = {}): Pick<FakeRunOptions, 
         gatewayCondition({ namespace: NS, name: 'kong' }, { type: 'Accepted', status: 'True', reason: 'Accepted', listener: 'http' }),
         entityCounts(broken ? { ...HEALTHY, managed: { ...HEALTHY.managed, plugins: 4 } } : HEALTHY),
         { kind: 'admin', query: 'plugins', data: [] },
+        ...gatewayPods(upgraded !== undefined, podLeftBehind),
         ...(broken
           ? [
               logLine('gateway', DUPLICATE_KEY, KONG_POD),
@@ -61,7 +78,10 @@ describe('scenario upgrade-gate', () => {
     expect(previousKic('3.4.10')).to.equal('3.4.9');
     expect(previousKic('3.4.1')).to.equal(undefined);
     const target = resolveTarget(loadVersions(), scenario.requires, { kic: '3.5.0', ...TARGET }, scenario.id);
-    expect(scenario.install(target, undefined)).to.deep.equal({ initialKic: '3.4.7', gatewayApi: true });
+    expect(scenario.install(target, undefined)).to.deep.equal({ initialKic: '3.4.7', gatewayApi: true, gatewayReplicas: 2, values: { kong: { ingressController: { env: { dump_config: 'true' } } } } });
+    const split = resolveTarget(loadVersions(), scenario.requires, { kic: '3.5.0', mode: 'dbless', topology: 'split' }, scenario.id);
+    // kong/ingress aliases the controller's kong subchart `controller` (charts/ingress/Chart.yaml@ingress-0.24.0)
+    expect(scenario.install(split, undefined).values).to.deep.equal({ kong: { controller: { ingressController: { env: { dump_config: 'true' } } } } });
   });
 
   it('refuses the oldest KIC in versions.yaml: there is nothing to upgrade from', () => {
@@ -122,6 +142,23 @@ describe('scenario upgrade-gate', () => {
 
     expectJudged(run, { outcome: 'not-reproduced', verdict: 'pass' });
     expect(run.judgement.reason).to.equal('no symptom lasted; only blips that cleared by themselves: /gate-echo -> 502 for 3s');
+  });
+
+  it('fails the gate when a gateway pod is left on the old configuration after the upgrade, though every route answers through the Service', async () => {
+    const run = await runFake(scenario, { kic: '3.5.13', mode: 'dbless', topology: 'single', ...system({ podLeftBehind: true }) });
+
+    expectJudged(run, { outcome: 'reproduced', verdict: 'regression' });
+    expect(run.judgement.symptoms.map((s) => `${s.signature} ${s.subject}`)).to.deep.equal([`gateway-pods-diverged pod/${GATEWAY_PODS[1]}`]);
+    expect(run.judgement.reason).to.contain(`${GATEWAY_PODS[1]} holds configuration 9e107d9d372b while 1 of 2 pods hold configuration e4d909c290d0`);
+    expect(run.judgement.reason).to.contain(`; answers /gate-echo with 404 while ${GATEWAY_PODS[0]} serves it`);
+  });
+
+  it('passes when both gateway pods move to the new configuration together', async () => {
+    const run = await runFake(scenario, { kic: '3.5.13', mode: 'dbless', topology: 'single', ...system() });
+
+    expectJudged(run, { outcome: 'not-reproduced', verdict: 'pass' });
+    const hashes = run.entries.filter((o) => o.kind === 'pod-config').map((o) => (o.kind === 'pod-config' ? o.configHash : undefined));
+    expect(new Set(hashes)).to.deep.equal(new Set([BEFORE, AFTER]));
   });
 
   it('is inconclusive when Kong holds fewer entities than the configuration before the upgrade', async () => {

@@ -386,3 +386,17 @@ export function logLine(component: Component, line: string, pod = 'kong-kong-6b8
 export function streamState(stream: string, state: StreamEntry['state'], message?: string): Sighting {
   return { kind: 'stream', stream, state, ...(message ? { message } : {}) };
 }
+
+/**
+ * One gateway pod read directly in a probe round (harness/probes/convergence.ts): its Kong
+ * `configuration_hash` (omit it for DB mode) and the status each route answered on that pod.
+ */
+export function podConfig(pod: string, configHash: string | undefined, routes: Record<string, { status: number; ok: boolean }>, ready = true): Sighting {
+  return {
+    kind: 'pod-config',
+    pod,
+    ready,
+    ...(configHash !== undefined ? { configHash } : {}),
+    routes: Object.entries(routes).map(([route, answer]) => ({ route, ...answer })),
+  };
+}
