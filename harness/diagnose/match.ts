@@ -1,6 +1,8 @@
 import type { ConditionEntry, EventEntry, LogEntry } from '../evidence/types.ts';
+import { normaliseText } from '../judge/log-message.ts';
 import { read, type ConditionSignature, type EventSignature, type LogSignature, type Signature } from '../judge/signatures.ts';
 import type { Scenario } from '../runner/scenario.ts';
+import { fieldSignaturesOf, RUN_ONLY } from './field-signatures.ts';
 import { classifyLine } from './format.ts';
 import { requiredClauses, requiredWords, type Clauses } from './literals.ts';
 import type { Prefilter } from './scan.ts';
@@ -31,9 +33,10 @@ export const MAX_EVIDENCE = 20;
 const MAX_TEXT = 2000;
 
 /**
- * Reads lines and observations with the catalog's own signatures (judge/signatures.ts `read`),
- * so that a verdict in a run and a match in diagnose mean the same thing. Keeps, per failure
- * mode and signature, the evidence; and which failure modes matched the very same line.
+ * Reads lines and observations with each failure mode's field signatures (field-signatures.ts),
+ * through the judge's own `read`, so that a verdict in a run and a match in diagnose mean the
+ * same thing. Keeps, per failure mode and signature, the evidence; and which failure modes
+ * matched the very same line (a shared symptom counts for each of them).
  */
 export class Matcher {
   readonly prefilter: Prefilter;
@@ -44,19 +47,14 @@ export class Matcher {
   readonly shared = new Map<string, number>();
 
   constructor(readonly scenarios: readonly Scenario[]) {
-    // A scenario may watch for another failure mode's signature (node-termination re-triggering
-    // plugin-id-drift); the symptom belongs to the failure mode that declares it first.
-    const seen = new Set<Signature>();
     for (const scenario of scenarios) {
       if (scenario.diagnosable === false) continue;
-      for (const signature of scenario.signatures) {
-        if (seen.has(signature)) continue;
-        seen.add(signature);
+      for (const signature of signaturesToRead(scenario)) {
         if (signature.kind === 'log') {
           const clauses = requiredClauses(signature.pattern).map((c) => (signature.pattern.ignoreCase ? c.map((w) => w.toLowerCase()) : c));
           this.logSignatures.push({ scenario, signature, clauses });
         }
-        else if (readableFromFiles(signature)) this.otherSignatures.push({ scenario, signature });
+        else this.otherSignatures.push({ scenario, signature });
       }
     }
     this.prefilter = buildPrefilter(this.logSignatures);
@@ -79,8 +77,12 @@ export class Matcher {
 
   readObservation(file: string, line: number, observation: EventEntry | ConditionEntry): void {
     const matched: { scenario: Scenario; signature: FileSignature; summary: string }[] = [];
+    // an Event's message is text a person may have pasted, like a log line
+    const normal = observation.kind === 'event' ? { ...observation, message: normaliseText(observation.message) } : observation;
     for (const entry of this.otherSignatures) {
-      const reading = read(entry.signature, observation);
+      const { signature } = entry;
+      if (signature.kind === 'event' && !involves(signature, normal)) continue;
+      const reading = read(signature, normal);
       if (reading?.state === 'bad') matched.push({ ...entry, summary: reading.summary });
     }
     if (matched.length > 0) this.record(matched, { file, line, text: clip(matched[0]!.summary) });
@@ -108,6 +110,19 @@ export class Matcher {
       }
     }
   }
+}
+
+/** An Event signature of the field table may name the kinds of object the Event must be about. */
+function involves(signature: EventSignature & { involvedKinds?: RegExp }, observation: EventEntry | ConditionEntry): boolean {
+  return !signature.involvedKinds || (observation.kind === 'event' && signature.involvedKinds.test(observation.object.kind));
+}
+
+/**
+ * A failure mode's field signatures; a mode that has none yet (one added later) is read with its
+ * own log, Event and condition signatures, less those that prove nothing outside a run.
+ */
+export function signaturesToRead(scenario: Scenario): readonly FileSignature[] {
+  return fieldSignaturesOf(scenario.id) ?? scenario.signatures.filter(readableFromFiles).filter((s) => !(s.id in RUN_ONLY));
 }
 
 function clip(text: string): string {

@@ -1,6 +1,6 @@
 import { describeSignature } from '../judge/signatures.ts';
 import type { Scenario } from '../runner/scenario.ts';
-import { readableFromFiles, type Evidence, type Hit, type Matcher } from './match.ts';
+import { readableFromFiles, signaturesToRead, type Evidence, type Hit, type Matcher } from './match.ts';
 import { count } from '../words.ts';
 
 export interface ScannedFile {
@@ -55,11 +55,12 @@ function distinguish(scenario: Scenario, others: Scenario[], hits: Hit[]): strin
   const profile = (s: Scenario): string => {
     const where = `${s.requires.modes.join('/')} mode, ${s.requires.topologies.join('/')} topology${s.requires.kic ? `, KIC ${s.requires.kic}` : ''}`;
     const expected = Object.entries(s.expectations).map(([range, e]) => `${[e].flat().join(' or ')} on ${range}`).join(', ');
-    const signs = s.signatures.map((sig) => {
+    const fromFiles = signaturesToRead(s).map((sig) => {
       const seen = hits.find((h) => h.scenario === s && h.signature === sig);
-      const state = seen ? `seen, ${seen.evidence[0]!.file}:${seen.evidence[0]!.line}` : readableFromFiles(sig) ? 'not in these files' : 'check on the live system';
-      return `${sig.description} (${state})`;
+      return `${sig.description} (${seen ? `seen, ${seen.evidence[0]!.file}:${seen.evidence[0]!.line}` : 'not in these files'})`;
     });
+    const live = s.signatures.filter((sig) => !readableFromFiles(sig)).map((sig) => `${sig.description} (check on the live system)`);
+    const signs = [...fromFiles, ...live];
     return `${s.id} — ${where}; expected ${expected}; signs: ${signs.join('; ')}`;
   };
   return [`the same lines also match ${others.map((o) => o.id).join(', ')}; tell them apart by:`, profile(scenario), ...others.map(profile)].join('\n');

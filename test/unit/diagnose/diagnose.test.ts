@@ -54,7 +54,7 @@ describe('diagnose: matching user files against the catalog', () => {
   it('finds the plugin cache_key violation in a Kong nginx error log, on the right line, and nothing in its near misses', async () => {
     const report = await diagnoseFiles([fixture('kong-error.log')], scenarios);
     // since KIC 3.4.5 a drifted and a hand-made plugin both reach Kong as PUT /plugins/{id}: the same upsert() line
-    expect(ids(report)).to.deep.equal(['plugin-id-drift/plugin-cache-key-violation', 'manual-plugin-conflict/kong-cache-key-violation']);
+    expect(ids(report)).to.deep.equal(['plugin-id-drift/plugin-cache-key-violation', 'manual-plugin-conflict/plugin-cache-key-violation']);
     expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(['kong-error.log:1']);
     expect(report.matches[0]!.evidence[0]!.text).to.match(/^2025\/05\/19 12:43:10 \[notice\]/);
     expect(report.files).to.deep.equal([{ file: fixture('kong-error.log'), kind: 'log', count: 5 }]);
@@ -84,11 +84,11 @@ describe('diagnose: matching user files against the catalog', () => {
     ]);
   });
 
-  it('reads kubectl events as JSON and as YAML; a successful sync is no failure', async () => {
+  it('reads kubectl events as JSON and as YAML; a successful sync is no failure; a KongPlugin 409 is a plugin mode, not a credential race', async () => {
     const report = await diagnoseFiles([fixture('events.json'), fixture('events.yaml')], scenarios);
-    // Kong rejecting a pushed configuration is a symptom of several failure modes of the catalog
-    expect(ids(report)).to.deep.equal(['credential-webhook-race/config-apply-failed', 'manual-plugin-conflict/config-apply-failed']);
-    expect(where(report, 'manual-plugin-conflict/config-apply-failed')).to.deep.equal(['events.json:23', 'events.yaml:17']);
+    // the Event names neither create nor update: both plugin modes, and no credential-webhook-race
+    expect(ids(report)).to.deep.equal(['plugin-id-drift/plugin-apply-failed-event', 'manual-plugin-conflict/plugin-apply-failed-event']);
+    expect(where(report, 'manual-plugin-conflict/plugin-apply-failed-event')).to.deep.equal(['events.json:23', 'events.yaml:17']);
     expect(report.matches[0]!.evidence[0]!.text).to.match(/^KongConfigurationApplyFailed: failed to apply Kong configuration/);
   });
 
@@ -115,19 +115,19 @@ describe('diagnose: matching user files against the catalog', () => {
 
   it('reports both failure modes behind a plugin unique violation, each saying what tells them apart', async () => {
     const report = await diagnoseFiles([fixture('kic.json.log'), fixture('kong-error.log'), fixture('events.json')], [pluginIdDrift, manualPluginConflict]);
-    const drift = report.matches.find((m) => m.signature['id'] === 'plugin-cache-key-violation')!;
-    const manual = report.matches.find((m) => m.signature['id'] === 'kong-cache-key-violation')!;
+    const drift = report.matches.find((m) => m.failureMode === 'plugin-id-drift' && m.signature['id'] === 'plugin-cache-key-violation')!;
+    const manual = report.matches.find((m) => m.failureMode === 'manual-plugin-conflict' && m.signature['id'] === 'plugin-cache-key-violation')!;
     // Kong's upsert() line is the same for both since KIC 3.4.5
-    expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(where(report, 'manual-plugin-conflict/kong-cache-key-violation'));
+    expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(where(report, 'manual-plugin-conflict/plugin-cache-key-violation'));
     expect(drift.distinguish).to.include('also match manual-plugin-conflict');
     expect(manual.distinguish).to.include('also match plugin-id-drift');
     // what tells them apart: KIC's action (the hand-made plugin's create is in these files, no drifting update is),
     // versions, and each one's other signs seen or not in these files
-    expect(drift.distinguish).to.match(/\(action update: .*\) \(not in these files\)/);
+    expect(drift.distinguish).to.match(/\(action update\): Kong answers 409 \(not in these files\)/);
     expect(drift.distinguish).to.match(/\(action create\).* \(seen, .*kic\.json\.log:4\)/);
     expect(drift.distinguish).to.include('KIC >=3.4.5').and.include('reproduced on 3.4.5');
     expect(drift.distinguish).to.match(/upstream targets .* \(check on the live system\)/);
-    expect(manual.distinguish).to.match(/Kong rejected configuration KIC pushed \(seen, .*events\.json:23\)/);
+    expect(manual.distinguish).to.match(/Kong answered 409 for a KongPlugin KIC pushed.* \(seen, .*events\.json:23\)/);
     // every match of a failure mode that shares a line carries it; a failure mode alone does not
     expect(report.matches.find((m) => m.signature['id'] === 'kic-create-conflict')!.distinguish).to.be.a('string');
     const alone = await diagnoseFiles([fixture('kic.json.log')], [pluginIdDrift, manualPluginConflict]);
