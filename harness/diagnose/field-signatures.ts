@@ -86,6 +86,16 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       reason: 'UnsupportedProtocol',
       provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015', 'KIC CHANGELOG 3.4.4'],
     },
+    {
+      id: 'listener-unsupported-protocol-text',
+      kind: 'log',
+      component: 'controller',
+      description: "KIC's message for a listener stuck in UnsupportedProtocol, in `kubectl describe gateway` output or a status fragment that is not a whole object",
+      // the message, not the reason: UnsupportedProtocol is also a Route's ResolvedRefs reason for a
+      // backend's appProtocol (apis/v1/shared_types.go@v1.2.0 in gateway-api), a near miss
+      pattern: /no Kong listen with the requested protocol is configured/,
+      provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015'],
+    },
     // not `Cannot determine listeners because no available Kong gateway clients now, retrying...`:
     // that is the 3.4.4 fix requeueing, logged at info (gateway_controller.go@v3.4.4, absent @v3.4.3)
     noReadyGatewayClients,

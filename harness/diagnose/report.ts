@@ -8,6 +8,14 @@ export interface ScannedFile {
   kind: 'log' | 'document';
   /** lines of a log; events and conditions of a document */
   count: number;
+  /** why a file that looked like a document was read as lines */
+  note?: string;
+}
+
+/** A file that could not be read at all (missing, empty, binary), and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
 }
 
 export interface DiagnoseMatch {
@@ -24,9 +32,10 @@ export interface DiagnoseMatch {
 export interface DiagnoseReport {
   matches: DiagnoseMatch[];
   files: ScannedFile[];
+  skipped: SkippedFile[];
 }
 
-export function buildReport(matcher: Matcher, files: ScannedFile[]): DiagnoseReport {
+export function buildReport(matcher: Matcher, files: ScannedFile[], skipped: SkippedFile[]): DiagnoseReport {
   const hits = matcher.results();
   const matches = hits.map((hit): DiagnoseMatch => {
     const sharing = sharedWith(matcher, hit.scenario);
@@ -39,7 +48,7 @@ export function buildReport(matcher: Matcher, files: ScannedFile[]): DiagnoseRep
       ...(sharing.length > 0 ? { distinguish: distinguish(hit.scenario, sharing, hits) } : {}),
     };
   });
-  return { matches, files };
+  return { matches, files, skipped };
 }
 
 function sharedWith(matcher: Matcher, scenario: Scenario): Scenario[] {

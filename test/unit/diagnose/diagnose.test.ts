@@ -135,7 +135,7 @@ describe('diagnose: matching user files against the catalog', () => {
     expect(alone.matches[0]).to.not.have.property('distinguish');
   });
 
-  it('matches a UTF-16 log (as PowerShell writes it) and refuses a binary file', async () => {
+  it('matches a UTF-16 log (as PowerShell writes it) and skips a binary file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'diagnose-utf16-'));
     try {
       const utf16 = join(dir, 'kong-error-utf16.log');
@@ -143,9 +143,8 @@ describe('diagnose: matching user files against the catalog', () => {
       await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(await readFile(fixture('kong-error.log'), 'utf8'), 'utf16le')]));
       await writeFile(binary, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 256)));
       expect(where(await diagnoseFiles([utf16], scenarios), 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(['kong-error-utf16.log:1']);
-      const error = await diagnoseFiles([utf16, binary], scenarios).catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(UserError);
-      expect((error as Error).message).to.match(/core\.bin is not text/);
+      const report = await diagnoseFiles([utf16, binary], scenarios);
+      expect(report.skipped.map((s) => s.reason)).to.satisfy((r: string[]) => r.length === 1 && /core\.bin is not text/.test(r[0]!));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -156,37 +155,49 @@ describe('diagnose: matching user files against the catalog', () => {
     expect(report.matches.map((m) => m.failureMode)).to.deep.equal(['klog-sync-standin']);
   });
 
-  it('fails with a UserError naming the file before reading any, for a missing or empty file', async () => {
+  it('skips an unreadable file in one line and still diagnoses the others; a UserError only when none can be read', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'diagnose-bad-'));
     try {
       const empty = join(dir, 'empty.log');
       await writeFile(empty, '');
-      for (const [files, message] of [
-        [[fixture('kong-error.log'), join(dir, 'missing.log')], /missing\.log: no such file/],
-        [[empty], /empty\.log is empty/],
-        [[dir], /is a directory/],
-      ] as const) {
-        const error = await diagnoseFiles(files, scenarios).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(error).to.be.instanceOf(UserError);
-        expect((error as UserError).message).to.match(message);
-        expect((error as UserError).exitCode).to.equal(2);
-      }
+      const report = await diagnoseFiles([join(dir, 'missing.log'), empty, dir, fixture('kong-error.log')], scenarios);
+      expect(report.skipped.map((s) => s.reason)).to.satisfy((r: string[]) => /missing\.log: no such file/.test(r[0]!) && /empty\.log is empty/.test(r[1]!) && /is a directory/.test(r[2]!));
+      expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(['kong-error.log:1']);
+      const error = await diagnoseFiles([join(dir, 'missing.log'), empty], scenarios).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(UserError);
+      expect((error as UserError).message).to.match(/missing\.log: no such file; .*empty\.log is empty/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('refuses a document that is not valid YAML, with its line', async () => {
+  it('reads a document that does not parse, and one with no Event or condition, as lines', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'diagnose-yaml-'));
     try {
       const broken = join(dir, 'gateway.yaml');
-      await writeFile(broken, 'apiVersion: v1\nkind: Gateway\nstatus: [1,\n');
-      const error = await diagnoseFiles([broken], scenarios).catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(UserError);
-      expect((error as Error).message).to.match(/gateway\.yaml: not valid YAML or JSON at line \d/);
+      // duplicate keys, as a paste of two conditions without their `-` leaves them
+      await writeFile(broken, 'status:\n  listeners:\n  - name: tls\n    conditions:\n      type: Accepted\n      type: Programmed\n      message: no Kong listen with the requested protocol is configured\n');
+      const pasted = join(dir, 'admin-response.txt');
+      await writeFile(pasted, '{“message”:“declarative config is invalid: {routes={{paths={[1]=\\"should start with: / (fixed path) or ~/ (regex path)\\"}}}}”,“name”:“invalid declarative configuration”,“code”:14}\n');
+      const report = await diagnoseFiles([broken, pasted], scenarios);
+      expect(ids(report)).to.deep.equal(['gateway-listener-stuck/listener-unsupported-protocol-text', 'broken-object-blast-radius/declarative-config-invalid']);
+      expect(report.files[0]).to.include({ kind: 'log' }).and.have.property('note').that.matches(/not valid YAML or JSON at line \d+.*; read as lines/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the conditions of a `status:` fragment pasted without its Gateway, and of `kubectl describe gateway` output', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diagnose-status-'));
+    try {
+      const fragment = join(dir, 'status.yaml');
+      await writeFile(fragment, 'status:\n  listeners:\n  - name: http\n    conditions:\n    - type: Accepted\n      status: "False"\n      reason: UnsupportedProtocol\n');
+      const describe = join(dir, 'describe.txt');
+      // kubectl describe prints a listener condition as indented Title Case keys
+      await writeFile(describe, ['Status:', '  Listeners:', '    Attached Routes:  0', '    Conditions:', '      Last Transition Time:  2025-03-05T10:00:00Z', '      Message:               no Kong listen with the requested protocol is configured', '      Observed Generation:   1', '      Reason:                UnsupportedProtocol', '      Status:                False', '      Type:                  Accepted', '    Name:                    http', ''].join('\n'));
+      const report = await diagnoseFiles([fragment, describe], scenarios);
+      expect(where(report, 'gateway-listener-stuck/listener-unsupported-protocol')).to.deep.equal(['status.yaml:5']);
+      expect(where(report, 'gateway-listener-stuck/listener-unsupported-protocol-text')).to.deep.equal(['describe.txt:6']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -233,5 +244,24 @@ describe('diagnose command', () => {
   it('needs at least one file', async () => {
     const error = await diagnose([], false).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(UserError);
+  });
+});
+
+describe('diagnose command with a file it cannot read', () => {
+  it('prints the report for the others, one stderr line for the skipped file, and exits 2', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const [log, error] = [console.log, console.error];
+    console.log = (...a: unknown[]) => out.push(a.join(' '));
+    console.error = (...a: unknown[]) => err.push(a.join(' '));
+    try {
+      const code = await diagnose([fixture('kong-error.log'), fixture('no-such.log')], false);
+      expect(code).to.equal(2);
+    } finally {
+      [console.log, console.error] = [log, error];
+    }
+    expect(err).to.have.length(1);
+    expect(err[0]).to.match(/^kong-chaos: skipped cannot read .*no-such\.log: no such file$/);
+    expect(out.join('\n')).to.match(/^plugin-id-drift — /m);
   });
 });
