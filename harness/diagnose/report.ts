@@ -72,7 +72,18 @@ function distinguish(scenario: Scenario, others: Scenario[], hits: Hit[]): strin
     const signs = [...fromFiles, ...live];
     return `${s.id} — ${where}; expected ${expected}; signs: ${signs.join('; ')}`;
   };
-  return [`the same lines also match ${others.map((o) => o.id).join(', ')}; tell them apart by:`, profile(scenario), ...others.map(profile)].join('\n');
+  return [`the same lines also match ${others.map((o) => o.id).join(', ')}; ${verdictOf([scenario, ...others], hits)}; tell them apart by:`, profile(scenario), ...others.map(profile)].join('\n');
+}
+
+/**
+ * Which of the modes sharing a symptom the files point to: the ones with a sign of their own
+ * (a signature none of the others reads, such as KIC's `create` or `update` of a plugin), or
+ * none, and then the files cannot tell.
+ */
+function verdictOf(modes: Scenario[], hits: Hit[]): string {
+  const own = modes.filter((m) => hits.some((h) => h.scenario === m && !modes.some((o) => o !== m && signaturesToRead(o).includes(h.signature))));
+  if (own.length === 0) return 'these files cannot tell which: no line here is a sign of only one of them';
+  return `these files point to ${own.map((m) => m.id).join(' and ')}: ${own.length === 1 ? 'only it shows' : 'each shows'} a sign of its own`;
 }
 
 /** The report for a person: each matched failure mode with its evidence, then what was read. */

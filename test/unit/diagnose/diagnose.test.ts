@@ -265,3 +265,20 @@ describe('diagnose command with a file it cannot read', () => {
     expect(out.join('\n')).to.match(/^plugin-id-drift — /m);
   });
 });
+
+describe('diagnose: shared symptoms', () => {
+  it('says when the files cannot tell plugin-id-drift from manual-plugin-conflict, and which one when KIC logged its action', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diagnose-shared-'));
+    try {
+      const update = join(dir, 'kic-update.log');
+      // go-database-reconciler's error for an update (pkg/crud/types.go@v1.22.7), in KIC 2.x logrus
+      await writeFile(update, 'time="2023-04-03T09:10:11Z" level=error msg="could not update kong admin" error="performing update for http://localhost:8001 failed: 1 errors occurred:\\n\\twhile processing event: Update plugin rate-limiting for service x failed: HTTP status 409 (message: \\"UNIQUE violation detected on \'{name=\\\\\\"rate-limiting\\\\\\"}\'\\")"\n');
+      const alone = await diagnoseFiles([fixture('kong-error.log')], [pluginIdDrift, manualPluginConflict]);
+      expect(alone.matches[0]!.distinguish).to.include('these files cannot tell which');
+      const told = await diagnoseFiles([fixture('kong-error.log'), update], [pluginIdDrift, manualPluginConflict]);
+      expect(told.matches[0]!.distinguish).to.include('these files point to plugin-id-drift: only it shows a sign of its own');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
