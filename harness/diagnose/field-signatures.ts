@@ -61,9 +61,11 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'controller',
       description: 'KIC cannot push configuration: the Admin API does not answer',
-      // 3.x `Could not update kong admin`, 1.x/2.x `could not update kong admin`, 0.x `failed to update kong configuration`
-      pattern: new RegExp(`(?:[Cc]ould not update kong admin|failed to update kong configuration).*${UNREACHABLE}`),
-      provenance: ['internal/dataplane/synchronizer.go@v3.5.13', 'internal/dataplane/synchronizer.go@v2.12.3', 'railgun/internal/proxy/clientgo_cached_proxy_resolver.go@v1.3.4', 'internal/ingress/controller/controller.go@0.10.0'],
+      // 3.x `Could not update kong admin`, 1.x/2.x `could not update kong admin`, 0.x `failed to
+      // update kong configuration` and its requeue, or the push error itself (0.x prints it on the
+      // line after the message)
+      pattern: new RegExp(`(?:[Cc]ould not update kong admin|failed to update kong configuration|posting new config to /config|requeuing \\S+, err ).*${UNREACHABLE}`),
+      provenance: ['internal/dataplane/synchronizer.go@v3.5.13', 'internal/dataplane/synchronizer.go@v2.12.3', 'railgun/internal/proxy/clientgo_cached_proxy_resolver.go@v1.3.4', 'internal/ingress/controller/controller.go@0.10.0', 'internal/ingress/controller/kong.go@0.10.0', 'internal/ingress/task/queue.go@0.9.0'],
     },
     {
       id: 'kong-api-timeout',
@@ -131,7 +133,8 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'controller',
       description: 'Kong (DB-less) rejects the whole configuration: two objects claim one credential, consumer or vault',
-      pattern: new RegExp(`uniqueness violation: '${CREDENTIAL_TABLES}' entity with \\S+ set to '[^']*' already declared`),
+      // the key is a field name or `primary key` (uniqueness_error_msg callers, same file)
+      pattern: new RegExp(`uniqueness violation: '${CREDENTIAL_TABLES}' entity with [^']+ set to '[^']*' already declared`),
       // Kong answers it to KIC's POST /config; KIC logs the 400 body (and the Event carries it)
       provenance: ['kong/db/schema/others/declarative_config.lua@3.9.1', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6577'],
     },
@@ -140,7 +143,8 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'event',
       description: 'Kong rejected a credential, consumer or vault KIC pushed as a duplicate',
       reason: 'KongConfigurationApplyFailed',
-      message: new RegExp(`uniqueness violation: '${CREDENTIAL_TABLES}'|UNIQUE violation detected on '\\{(?:key|username|custom_id|prefix)=`),
+      // not `{username=…}`: a consumer made twice by hand in DB mode reads the same, and is no race
+      message: new RegExp(`uniqueness violation: '${CREDENTIAL_TABLES}'|UNIQUE violation detected on '\\{(?:key|prefix)=`),
       provenance: ['internal/dataplane/sendconfig/error_handling.go@v3.4.20', 'kong/db/schema/others/declarative_config.lua@3.9.1', 'kong/db/errors.lua@3.9.1'],
     },
     {
@@ -158,16 +162,18 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'controller',
       description: 'Kong (DB-less) rejects the whole configuration KIC pushed because of one object',
-      pattern: new RegExp(`declarative config is invalid(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
-      provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'internal/dataplane/sendconfig/inmemory.go@v3.4.20'],
+      // KIC 2.x and 3.x without the body: go-kong's `failed posting new config to /config: got status code 400`
+      pattern: new RegExp(`declarative config is invalid(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
+      provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555'],
     },
     {
       id: 'entity-schema-violation',
       kind: 'log',
       component: 'controller',
       description: 'Kong (DB mode) answers 400 schema violation for an entity KIC pushed',
-      pattern: new RegExp(`while processing event: ${action('(?:Create|Update)')} \\S+ .*failed: HTTP status 400 .*schema violation|failed updating gateway entity.*schema violation`),
-      provenance: ['kong/db/errors.lua@3.9.1', 'pkg/crud/types.go@v1.22.7', 'internal/dataplane/sendconfig/dbmode.go@v3.4.20'],
+      // and Kong's 400 body as KIC 0.x printed it, or as a person pastes it
+      pattern: new RegExp(`while processing event: ${action('(?:Create|Update)')} \\S+ .*failed: HTTP status 400 .*schema violation|failed updating gateway entity.*schema violation|400 Bad Request \\{"message":"(?:\\d+ )?schema violations?`),
+      provenance: ['kong/db/errors.lua@3.9.1', 'pkg/crud/types.go@v1.22.7', 'internal/dataplane/sendconfig/dbmode.go@v3.4.20', 'https://github.com/Kong/kubernetes-ingress-controller/issues/235'],
     },
     {
       id: 'fallback-failed',
@@ -207,7 +213,8 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'controller',
       description: "controller-runtime cannot watch a Kong kind: its CRD is not installed",
-      pattern: /if kind is a CRD, it should be installed before calling Start|no matches for kind "Kong\w+"/,
+      // a Kong kind only: every controller-runtime operator without its CRDs logs the same
+      pattern: /if kind is a CRD, it should be installed before calling Start.*(?:konghq\.com|"Kong\w+")|no matches for kind "Kong\w+"/,
       provenance: ['https://github.com/Kong/kubernetes-ingress-controller/issues/5370', 'https://github.com/kubernetes-sigs/controller-runtime/blob/main/pkg/internal/source/kind.go'],
     },
     {
@@ -243,8 +250,9 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'gateway',
       description: 'Kong cannot reach Postgres: cluster events, upstreams or router read fails (running Kong), or the connector cannot start (starting Kong)',
-      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: |failed to retrieve PostgreSQL server_version_num: /,
-      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1'],
+      // Kong 1.x said `failed to retrieve server_version_num` (kong/db/strategies/postgres/connector.lua@1.3.0)
+      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: |could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: /,
+      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0'],
     },
   ],
   // what these show in files is another mode's symptom (node-termination re-triggers
