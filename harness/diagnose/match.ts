@@ -6,6 +6,7 @@ import { fieldSignaturesOf, RUN_ONLY } from './field-signatures.ts';
 import { classifyLine } from './format.ts';
 import { requiredClauses, requiredWords, type Clauses } from './literals.ts';
 import type { Prefilter } from './scan.ts';
+import { VERSION_WORDS, VersionsSeen } from './versions-seen.ts';
 
 /** The signature kinds that a user's files can show; routes, Admin API state and traffic cannot. */
 export type FileSignature = LogSignature | EventSignature | ConditionSignature;
@@ -45,6 +46,7 @@ export class Matcher {
   private readonly hits = new Map<string, Hit>();
   /** `a\0b` (ids in catalog order) → lines that both matched */
   readonly shared = new Map<string, number>();
+  readonly versions = new VersionsSeen();
 
   constructor(readonly scenarios: readonly Scenario[]) {
     for (const scenario of scenarios) {
@@ -61,6 +63,7 @@ export class Matcher {
   }
 
   readLine(file: string, line: number, text: string): void {
+    this.versions.read(text);
     // Every word a signature needs must be in the line before it is unwrapped and matched.
     let lower: string | undefined;
     const candidates = this.logSignatures.filter((s) => wordsPresent(s, text, s.signature.pattern.ignoreCase ? (lower ??= text.toLowerCase()) : undefined));
@@ -143,9 +146,11 @@ export function buildPrefilter(signatures: readonly { signature: LogSignature; c
     if (best === undefined) everyLine = true;
     else for (const w of best) words.add(Buffer.from(w, 'utf8').toString('latin1'));
   }
+  // lines naming a KIC or Kong version pass too, for "what to do next"
+  for (const w of VERSION_WORDS) words.add(w);
   const ignoreCase = signatures.some(({ signature }) => signature.pattern.ignoreCase);
-  const regex = everyLine || words.size === 0 ? undefined : new RegExp([...words].map(escapeRegExp).join('|'), ignoreCase ? 'gi' : 'g');
-  const accepts = (line: string): boolean => signatures.some((s) => wordsPresent(s, line));
+  const regex = everyLine ? undefined : new RegExp([...words].map(escapeRegExp).join('|'), ignoreCase ? 'gi' : 'g');
+  const accepts = (line: string): boolean => signatures.some((s) => wordsPresent(s, line)) || VERSION_WORDS.some((w) => line.includes(w));
   return { regex, accepts: everyLine ? () => true : accepts };
 }
 

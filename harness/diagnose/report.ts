@@ -2,6 +2,7 @@ import { describeSignature } from '../judge/signatures.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { readableFromFiles, signaturesToRead, type Evidence, type Hit, type Matcher } from './match.ts';
 import { count } from '../words.ts';
+import { seenAffected, versionsOf, WORKAROUNDS } from './next-steps.ts';
 
 export interface ScannedFile {
   file: string;
@@ -29,8 +30,26 @@ export interface DiagnoseMatch {
   distinguish?: string;
 }
 
+/** What to do about one matched failure mode, said once however many lines matched. */
+export interface NextSteps {
+  failureMode: string;
+  title: string;
+  /** lines and observations that matched any of its signatures */
+  lines: number;
+  /** KIC version ranges the catalog expects it on; empty: not confirmed on any */
+  affected: string[];
+  fixedIn?: string;
+  /** whether a KIC version the files name is affected; absent when the files name none */
+  yourKicAffected?: boolean;
+  action?: string;
+  sources: string[];
+}
+
 export interface DiagnoseReport {
   matches: DiagnoseMatch[];
+  nextSteps: NextSteps[];
+  /** KIC and Kong versions the files name */
+  versionsSeen: { kic: string[]; kong: string[] };
   files: ScannedFile[];
   skipped: SkippedFile[];
 }
@@ -48,7 +67,24 @@ export function buildReport(matcher: Matcher, files: ScannedFile[], skipped: Ski
       ...(sharing.length > 0 ? { distinguish: distinguish(hit.scenario, sharing, hits) } : {}),
     };
   });
-  return { matches, files, skipped };
+  const kic = [...matcher.versions.kic];
+  const modes = [...new Set(hits.map((h) => h.scenario))];
+  const nextSteps = modes.map((scenario): NextSteps => {
+    const versions = versionsOf(scenario.expectations);
+    const affected = seenAffected(versions, kic);
+    const advice = WORKAROUNDS[scenario.id];
+    return {
+      failureMode: scenario.id,
+      title: scenario.title,
+      lines: hits.filter((h) => h.scenario === scenario).reduce((n, h) => n + h.total, 0),
+      affected: versions.affected,
+      ...(versions.fixedIn ? { fixedIn: versions.fixedIn } : {}),
+      ...(affected !== undefined ? { yourKicAffected: affected } : {}),
+      ...(advice ? { action: advice.action } : {}),
+      sources: [...new Set([...(advice?.sources ?? []), ...scenario.sources])],
+    };
+  });
+  return { matches, nextSteps, versionsSeen: { kic, kong: [...matcher.versions.kong] }, files, skipped };
 }
 
 function sharedWith(matcher: Matcher, scenario: Scenario): Scenario[] {
@@ -86,6 +122,17 @@ function verdictOf(modes: Scenario[], hits: Hit[]): string {
   return `these files point to ${own.map((m) => m.id).join(' and ')}: ${own.length === 1 ? 'only it shows' : 'each shows'} a sign of its own`;
 }
 
+function formatNextSteps(n: NextSteps, kic: readonly string[]): string[] {
+  const versions = n.affected.length === 0 ? 'versions: not confirmed on any KIC version yet' : `affected: KIC ${n.affected.join(', ')}${n.fixedIn ? `; fixed in ${n.fixedIn}` : '; no fixed version'}`;
+  const yours = kic.length === 0 ? 'the files name no KIC version' : `your KIC ${kic.join(', ')} (from the files) ${n.yourKicAffected === undefined ? 'cannot be judged' : n.yourKicAffected ? 'is affected' : 'is not in the affected range'}`;
+  return [
+    `${n.failureMode}: found ${count(n.lines, 'line')} like this`,
+    `  ${versions}; ${yours}`,
+    ...(n.action ? [`  next: ${n.action}`] : []),
+    `  see: ${n.sources.join(' ')}`,
+  ];
+}
+
 /** The report for a person: each matched failure mode with its evidence, then what was read. */
 export function formatReport(report: DiagnoseReport): string {
   const out: string[] = [];
@@ -104,7 +151,8 @@ export function formatReport(report: DiagnoseReport): string {
       out.push(...m.distinguish.split('\n').map((l) => `  ${l}`));
     }
   }
-  const read = report.files.map((f) => `${f.file} (${count(f.count, f.kind === 'log' ? 'line' : 'observation')})`).join(', ');
+  if (report.nextSteps.length > 0) out.push('', 'what to do next', ...report.nextSteps.flatMap((n) => formatNextSteps(n, report.versionsSeen.kic)));
+  const read = report.files.map((f) => `${f.file} (${count(f.count, f.kind === 'log' ? 'line' : 'observation')}${f.note ? `; ${f.note}` : ''})`).join(', ');
   out.push(report.matches.length === 0 ? `no catalog failure mode matched in ${read}` : `read ${read}`);
   return out.join('\n');
 }
