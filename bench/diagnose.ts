@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarios } from '../scenarios/index.ts';
 import { diagnoseFiles } from '../harness/diagnose/diagnose.ts';
+import { isPublic, loadCorpus, measureCorpus, type CorpusResult } from '../harness/diagnose/corpus.ts';
 import { runTool } from '../harness/tools/exec.ts';
 
 const TARGET_BYTES = 200 * 1024 * 1024;
@@ -79,6 +80,23 @@ function grepPatterns(): string[] {
   return scenarios.flatMap((s) => s.signatures).flatMap((sig) => (sig.kind === 'log' ? [sig.pattern.source] : []));
 }
 
+const CORPUS = fileURLToPath(new URL('../test/fixtures/diagnose/corpus.yaml', import.meta.url));
+
+/** Recall and false positives over the public corpus, all lines and public lines alone, then per mode and per format. */
+export async function benchCorpus(): Promise<string> {
+  const groups = await loadCorpus(CORPUS);
+  const pct = (a: number, b: number) => (b === 0 ? '–' : `${((a / b) * 100).toFixed(1)} %`);
+  const line = (name: string, r: CorpusResult) =>
+    `${name.padEnd(26)} recall ${pct(r.found, r.failures).padStart(7)} (${r.found}/${r.failures})   false positives ${r.flagged}/${r.clean} (goal ≥95 % and 0: ${r.found / r.failures >= 0.95 && r.flagged === 0 ? 'ok' : 'MISSED'})`;
+  const all = measureCorpus(groups, scenarios);
+  const rows = [line('corpus, all lines', all), line('corpus, public lines only', measureCorpus(groups, scenarios, isPublic))];
+  const table = (title: string, t: Record<string, [number, number]>) => `${title}: ${Object.entries(t).map(([k, [f, n]]) => `${k} ${f}/${n}`).join(', ')}`;
+  rows.push(table('failure lines found per mode', all.byMode), table('per format', all.byFormat));
+  for (const m of all.missed) rows.push(`  missed (${m.expected.join('|')}): ${m.line.slice(0, 160)}`);
+  for (const f of all.falsePositives) rows.push(`  false positive (${f.got.join(', ')}): ${f.line.slice(0, 160)}`);
+  return rows.join('\n');
+}
+
 export async function benchDiagnose(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kong-chaos-bench-'));
   try {
@@ -111,5 +129,9 @@ export async function benchDiagnose(): Promise<string> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const at = process.argv.indexOf('--child');
   if (at !== -1) await child(process.argv[at + 1]!);
-  else console.log(await benchDiagnose());
+  else {
+    console.log(await benchCorpus());
+    console.log();
+    console.log(await benchDiagnose());
+  }
 }
