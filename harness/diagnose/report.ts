@@ -28,6 +28,8 @@ export interface DiagnoseMatch {
   evidence: Evidence[];
   /** present when another failure mode matched the same lines: what tells them apart */
   distinguish?: string;
+  /** the failure modes that matched the same lines */
+  sharedWith?: string[];
 }
 
 /** What to do about one matched failure mode, said once however many lines matched. */
@@ -64,7 +66,7 @@ export function buildReport(matcher: Matcher, files: ScannedFile[], skipped: Ski
       signature: describeSignature(hit.signature),
       total: hit.total,
       evidence: hit.evidence,
-      ...(sharing.length > 0 ? { distinguish: distinguish(hit.scenario, sharing, hits) } : {}),
+      ...(sharing.length > 0 ? { distinguish: distinguish(hit.scenario, sharing, hits), sharedWith: sharing.map((o) => o.id) } : {}),
     };
   });
   const kic = [...matcher.versions.kic];
@@ -147,8 +149,10 @@ export function formatReport(report: DiagnoseReport): string {
     for (const e of m.evidence.slice(0, 5)) out.push(`    ${e.file}:${e.line}  ${e.text.length > 200 ? `${e.text.slice(0, 199)}…` : e.text}`);
     if (m.total > 5) out.push(`    … ${m.total - 5} more (--json lists ${Math.min(m.total, m.evidence.length)})`);
     if (m.distinguish && !explained.has(m.failureMode)) {
+      // the explanation covers every mode of the group: said once, pointed to after
+      const told = m.sharedWith?.find((o) => explained.has(o));
       explained.add(m.failureMode);
-      out.push(...m.distinguish.split('\n').map((l) => `  ${l}`));
+      out.push(...(told ? [`  shares these lines with ${m.sharedWith!.join(', ')}: what tells them apart is above`] : m.distinguish.split('\n').map((l) => `  ${l}`)));
     }
   }
   if (report.nextSteps.length > 0) out.push('', 'what to do next', ...report.nextSteps.flatMap((n) => formatNextSteps(n, report.versionsSeen.kic)));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnose } from '../../../harness/cli/diagnose.ts';
 import { diagnoseFiles } from '../../../harness/diagnose/diagnose.ts';
-import type { DiagnoseReport } from '../../../harness/diagnose/report.ts';
+import { formatReport, type DiagnoseReport } from '../../../harness/diagnose/report.ts';
 import { UserError } from '../../../harness/errors.ts';
 import { defineScenario, type Scenario } from '../../../harness/runner/scenario.ts';
 import { scenarios } from '../../../scenarios/index.ts';
@@ -287,6 +287,10 @@ describe('diagnose: shared symptoms', () => {
       expect(alone.matches[0]!.distinguish).to.include('these files cannot tell which');
       const told = await diagnoseFiles([fixture('kong-error.log'), update], [pluginIdDrift, manualPluginConflict]);
       expect(told.matches[0]!.distinguish).to.include('these files point to plugin-id-drift: only it shows a sign of its own');
+      // the explanation is printed once for the pair, the second mode points to it
+      const text = formatReport(told);
+      expect(text.match(/tell them apart by/g)).to.have.length(1);
+      expect(text).to.include('shares these lines with plugin-id-drift: what tells them apart is above');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
