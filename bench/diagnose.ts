@@ -8,12 +8,15 @@
  *   npx tsx bench/diagnose.ts --child F  (internal) scans F, prints one JSON line
  */
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarios } from '../scenarios/index.ts';
 import { diagnoseFiles } from '../harness/diagnose/diagnose.ts';
+import { isPublic, loadCorpus, measureCorpus, type CorpusResult } from '../harness/diagnose/corpus.ts';
+import { FIELD_SIGNATURES } from '../harness/diagnose/field-signatures.ts';
+import { requiredWords } from '../harness/diagnose/literals.ts';
 import { runTool } from '../harness/tools/exec.ts';
 
 const TARGET_BYTES = 200 * 1024 * 1024;
@@ -58,6 +61,8 @@ async function generate(file: string): Promise<{ lines: number; failures: number
 
 interface ChildResult {
   scanMs: number;
+  /** user + system CPU of the whole child, start-up included */
+  cpuMs: number;
   maxRssMb: number;
   matchedLines: number;
 }
@@ -68,6 +73,7 @@ async function child(file: string): Promise<void> {
   const scanMs = performance.now() - started;
   const result: ChildResult = {
     scanMs,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     matchedLines: report.matches.reduce((n, m) => n + m.total, 0),
   };
@@ -77,6 +83,47 @@ async function child(file: string): Promise<void> {
 /** grep gets the log signatures' own patterns; JS-only syntax would make it refuse them. */
 function grepPatterns(): string[] {
   return scenarios.flatMap((s) => s.signatures).flatMap((sig) => (sig.kind === 'log' ? [sig.pattern.source] : []));
+}
+
+const CORPUS = fileURLToPath(new URL('../test/fixtures/diagnose/corpus.yaml', import.meta.url));
+
+/** Recall and false positives over the public corpus, all lines and public lines alone, then per mode and per format. */
+export async function benchCorpus(): Promise<string> {
+  const groups = await loadCorpus(CORPUS);
+  const pct = (a: number, b: number) => (b === 0 ? '–' : `${((a / b) * 100).toFixed(1)} %`);
+  const line = (name: string, r: CorpusResult) =>
+    `${name.padEnd(26)} recall ${pct(r.found, r.failures).padStart(7)} (${r.found}/${r.failures})   false positives ${r.flagged}/${r.clean} (goal ≥95 % and 0: ${r.found / r.failures >= 0.95 && r.flagged === 0 ? 'ok' : 'MISSED'})`;
+  const all = measureCorpus(groups, scenarios);
+  const rows = [line('corpus, all lines', all), line('corpus, public lines only', measureCorpus(groups, scenarios, isPublic))];
+  const table = (title: string, t: Record<string, [number, number]>) => `${title}: ${Object.entries(t).map(([k, [f, n]]) => `${k} ${f}/${n}`).join(', ')}`;
+  rows.push(table('failure lines found per mode', all.byMode), table('per format', all.byFormat));
+  for (const m of all.missed) rows.push(`  missed (${m.expected.join('|')}): ${m.line.slice(0, 160)}`);
+  for (const f of all.falsePositives) rows.push(`  false positive (${f.got.join(', ')}): ${f.line.slice(0, 160)}`);
+  return rows.join('\n');
+}
+
+/** The message strings diagnose looks for first: each field log signature's required words, as fixed strings. */
+function messageStrings(): string[] {
+  const words = Object.values(FIELD_SIGNATURES).flatMap((sigs) => sigs.flatMap((s) => (s.kind === 'log' ? (requiredWords(s.pattern) ?? []) : [])));
+  return [...new Set(words)];
+}
+
+/**
+ * ripgrep's CPU time (user + system, from bash's `times`) counting lines with any of the same
+ * message strings (`rg -c -F -f`); undefined when rg is not installed (Debian: `apt-get install ripgrep`).
+ */
+async function ripgrep(dir: string, file: string): Promise<{ cpuMs: number; count: string } | undefined> {
+  const patterns = join(dir, 'strings.txt');
+  await writeFile(patterns, `${messageStrings().join('\n')}\n`);
+  const script = 'command -v rg >/dev/null || exit 3; rg -c -F -f "$1" "$2"; times';
+  const out = await runTool('bash', ['-c', script, 'bench', patterns, file], { timeoutMs: 600_000 }).catch(() => undefined);
+  if (!out) return undefined;
+  const [count, , children] = out.stdout.trim().split('\n');
+  const seconds = (children ?? '').split(/\s+/).map((t) => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+  });
+  return { cpuMs: (seconds[0]! + seconds[1]!) * 1000, count: count ?? '' };
 }
 
 export async function benchDiagnose(): Promise<string> {
@@ -93,12 +140,18 @@ export async function benchDiagnose(): Promise<string> {
     const grep = await runTool('grep', ['-cE', ...grepPatterns().flatMap((p) => ['-e', p]), file], { timeoutMs: 600_000 });
     const grepMs = performance.now() - grepStart;
     const ratio = ours.scanMs / grepMs;
+    const rg = await ripgrep(dir, file);
+    const rgRatio = rg ? ours.cpuMs / rg.cpuMs : undefined;
     const rows = [
       ['what', 'time', 'peak RSS', 'matched lines'],
       ['file', `${(TARGET_BYTES / 1024 / 1024).toFixed(0)} MB, ${generated.lines} lines`, '', `${generated.failures} failure lines`],
       ['grep -cE (same patterns, case-sensitive)', `${grepMs.toFixed(0)} ms`, '', grep.stdout.trim()],
       ['diagnose matcher (scan only)', `${ours.scanMs.toFixed(0)} ms`, `${ours.maxRssMb.toFixed(0)} MB`, String(ours.matchedLines)],
-      ['diagnose child process (incl. start-up)', `${wallMs.toFixed(0)} ms`, '', ''],
+      ['diagnose child process (incl. start-up)', `${wallMs.toFixed(0)} ms, CPU ${ours.cpuMs.toFixed(0)} ms`, '', ''],
+      rg
+        ? ['rg -c -F -f (same message strings), CPU', `${rg.cpuMs.toFixed(0)} ms`, '', rg.count]
+        : ['rg -c -F -f (same message strings)', 'rg not installed (apt-get install ripgrep)', '', ''],
+      ['ratio diagnose CPU / rg CPU', rgRatio === undefined ? '–' : `${rgRatio.toFixed(2)}× (goal ≤${MAX_RATIO}×) ${rgRatio <= MAX_RATIO ? 'ok' : 'MISSED'}`, '', ''],
       ['ratio scan / grep', `${ratio.toFixed(2)}× (goal ≤${MAX_RATIO}×) ${ratio <= MAX_RATIO ? 'ok' : 'MISSED'}`, `goal <${MAX_RSS_MB} MB ${ours.maxRssMb < MAX_RSS_MB ? 'ok' : 'MISSED'}`, ''],
     ];
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -111,5 +164,9 @@ export async function benchDiagnose(): Promise<string> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const at = process.argv.indexOf('--child');
   if (at !== -1) await child(process.argv[at + 1]!);
-  else console.log(await benchDiagnose());
+  else {
+    console.log(await benchCorpus());
+    console.log();
+    console.log(await benchDiagnose());
+  }
 }

@@ -2,9 +2,11 @@
  * `make bench`: the benchmarks of the parts where the harness itself is the bottleneck — the
  * traffic probe and `diagnose`'s log matching — each printing a table with its goals.
  */
-import { benchDiagnose } from './diagnose.ts';
+import { benchCorpus, benchDiagnose } from './diagnose.ts';
 import { benchProbe } from './probe.ts';
 
 console.log(await benchProbe());
+console.log();
+console.log(await benchCorpus());
 console.log();
 console.log(await benchDiagnose());

@@ -47,7 +47,8 @@ export async function readDocumentObservations(file: string, text: string): Prom
       visit(object['items'], childNode(node, 'items'), line);
       return;
     }
-    const kind = typeof object['kind'] === 'string' ? object['kind'] : '';
+    // only a Gateway's status has listeners: a `status:` fragment pasted without its object is one
+    const kind = typeof object['kind'] === 'string' ? object['kind'] : isGatewayStatus(object['status']) ? 'Gateway' : '';
     if (kind === 'Event') {
       const e = toKubeEvent(asCoreEvent(object));
       out.push({ line, observation: { kind: 'event', at: e.at, type: e.type, reason: e.reason, message: e.message, object: e.object, count: e.count } });
@@ -73,6 +74,10 @@ export async function readDocumentObservations(file: string, text: string): Prom
     visit(doc.toJS({ maxAliasCount: 100 }), (doc as Document).contents, 1);
   }
   return out;
+}
+
+function isGatewayStatus(status: unknown): boolean {
+  return typeof status === 'object' && status !== null && Array.isArray((status as Raw)['listeners']);
 }
 
 function childNode(node: unknown, key: string | number): unknown {

@@ -70,7 +70,7 @@ export function isDocument(head: string): boolean {
   const first = lines.find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
   if (first === undefined) return false;
   const t = first.trimStart();
-  if (/^(?:---|%YAML|apiVersion:|kind:|items:|metadata:)/.test(t)) return true;
+  if (/^(?:---|%YAML|apiVersion:|kind:|items:|metadata:|status:)/.test(t)) return true;
   if (t.startsWith('[')) return !KUBECTL_PREFIX.test(t) && /^\[\s*(?:\{|\]|$)/.test(t);
   if (!t.startsWith('{')) return false;
   try {

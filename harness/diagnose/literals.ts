@@ -4,14 +4,15 @@
  * is what lets diagnose skip the full regex (and JSON parsing) on almost every line.
  *
  * A "word" here never holds a character that a log wrapper can change: JSON escapes `"`, `\`,
- * `/` and control characters, and logMessage joins JSON fields as `key=value` with spaces. So a
- * word found in the raw line is also what the signature sees after unwrapping, and the reverse.
+ * `/` and control characters, logMessage joins JSON fields as `key=value` with spaces, and its
+ * normalisation turns escapes into spaces and typographic quotes into `"` and `'`. So a word
+ * found in the raw line is also what the signature sees after unwrapping, and the reverse.
  */
 
 /** Characters that may differ between the raw line and its unwrapped message. */
 function wordChar(c: string): boolean {
   const code = c.charCodeAt(0);
-  return code > 0x20 && code < 0x7f && c !== '"' && c !== '\\' && c !== '=' && c !== '/';
+  return code > 0x20 && code < 0x7f && c !== '"' && c !== "'" && c !== '\\' && c !== '=' && c !== '/';
 }
 
 /**

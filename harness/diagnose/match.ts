@@ -1,9 +1,12 @@
 import type { ConditionEntry, EventEntry, LogEntry } from '../evidence/types.ts';
+import { normaliseText } from '../judge/log-message.ts';
 import { read, type ConditionSignature, type EventSignature, type LogSignature, type Signature } from '../judge/signatures.ts';
 import type { Scenario } from '../runner/scenario.ts';
+import { fieldSignaturesOf, RUN_ONLY } from './field-signatures.ts';
 import { classifyLine } from './format.ts';
 import { requiredClauses, requiredWords, type Clauses } from './literals.ts';
 import type { Prefilter } from './scan.ts';
+import { VERSION_WORDS, VersionsSeen } from './versions-seen.ts';
 
 /** The signature kinds that a user's files can show; routes, Admin API state and traffic cannot. */
 export type FileSignature = LogSignature | EventSignature | ConditionSignature;
@@ -31,9 +34,10 @@ export const MAX_EVIDENCE = 20;
 const MAX_TEXT = 2000;
 
 /**
- * Reads lines and observations with the catalog's own signatures (judge/signatures.ts `read`),
- * so that a verdict in a run and a match in diagnose mean the same thing. Keeps, per failure
- * mode and signature, the evidence; and which failure modes matched the very same line.
+ * Reads lines and observations with each failure mode's field signatures (field-signatures.ts),
+ * through the judge's own `read`, so that a verdict in a run and a match in diagnose mean the
+ * same thing. Keeps, per failure mode and signature, the evidence; and which failure modes
+ * matched the very same line (a shared symptom counts for each of them).
  */
 export class Matcher {
   readonly prefilter: Prefilter;
@@ -42,27 +46,24 @@ export class Matcher {
   private readonly hits = new Map<string, Hit>();
   /** `a\0b` (ids in catalog order) → lines that both matched */
   readonly shared = new Map<string, number>();
+  readonly versions = new VersionsSeen();
 
   constructor(readonly scenarios: readonly Scenario[]) {
-    // A scenario may watch for another failure mode's signature (node-termination re-triggering
-    // plugin-id-drift); the symptom belongs to the failure mode that declares it first.
-    const seen = new Set<Signature>();
     for (const scenario of scenarios) {
       if (scenario.diagnosable === false) continue;
-      for (const signature of scenario.signatures) {
-        if (seen.has(signature)) continue;
-        seen.add(signature);
+      for (const signature of signaturesToRead(scenario)) {
         if (signature.kind === 'log') {
           const clauses = requiredClauses(signature.pattern).map((c) => (signature.pattern.ignoreCase ? c.map((w) => w.toLowerCase()) : c));
           this.logSignatures.push({ scenario, signature, clauses });
         }
-        else if (readableFromFiles(signature)) this.otherSignatures.push({ scenario, signature });
+        else this.otherSignatures.push({ scenario, signature });
       }
     }
     this.prefilter = buildPrefilter(this.logSignatures);
   }
 
   readLine(file: string, line: number, text: string): void {
+    this.versions.read(text);
     // Every word a signature needs must be in the line before it is unwrapped and matched.
     let lower: string | undefined;
     const candidates = this.logSignatures.filter((s) => wordsPresent(s, text, s.signature.pattern.ignoreCase ? (lower ??= text.toLowerCase()) : undefined));
@@ -79,8 +80,12 @@ export class Matcher {
 
   readObservation(file: string, line: number, observation: EventEntry | ConditionEntry): void {
     const matched: { scenario: Scenario; signature: FileSignature; summary: string }[] = [];
+    // an Event's message is text a person may have pasted, like a log line
+    const normal = observation.kind === 'event' ? { ...observation, message: normaliseText(observation.message) } : observation;
     for (const entry of this.otherSignatures) {
-      const reading = read(entry.signature, observation);
+      const { signature } = entry;
+      if (signature.kind === 'event' && !involves(signature, normal)) continue;
+      const reading = read(signature, normal);
       if (reading?.state === 'bad') matched.push({ ...entry, summary: reading.summary });
     }
     if (matched.length > 0) this.record(matched, { file, line, text: clip(matched[0]!.summary) });
@@ -110,6 +115,19 @@ export class Matcher {
   }
 }
 
+/** An Event signature of the field table may name the kinds of object the Event must be about. */
+function involves(signature: EventSignature & { involvedKinds?: RegExp }, observation: EventEntry | ConditionEntry): boolean {
+  return !signature.involvedKinds || (observation.kind === 'event' && signature.involvedKinds.test(observation.object.kind));
+}
+
+/**
+ * A failure mode's field signatures; a mode that has none yet (one added later) is read with its
+ * own log, Event and condition signatures, less those that prove nothing outside a run.
+ */
+export function signaturesToRead(scenario: Scenario): readonly FileSignature[] {
+  return fieldSignaturesOf(scenario.id) ?? scenario.signatures.filter(readableFromFiles).filter((s) => !(s.id in RUN_ONLY));
+}
+
 function clip(text: string): string {
   return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
 }
@@ -128,9 +146,11 @@ export function buildPrefilter(signatures: readonly { signature: LogSignature; c
     if (best === undefined) everyLine = true;
     else for (const w of best) words.add(Buffer.from(w, 'utf8').toString('latin1'));
   }
+  // lines naming a KIC or Kong version pass too, for "what to do next"
+  for (const w of VERSION_WORDS) words.add(w);
   const ignoreCase = signatures.some(({ signature }) => signature.pattern.ignoreCase);
-  const regex = everyLine || words.size === 0 ? undefined : new RegExp([...words].map(escapeRegExp).join('|'), ignoreCase ? 'gi' : 'g');
-  const accepts = (line: string): boolean => signatures.some((s) => wordsPresent(s, line));
+  const regex = everyLine ? undefined : new RegExp([...words].map(escapeRegExp).join('|'), ignoreCase ? 'gi' : 'g');
+  const accepts = (line: string): boolean => signatures.some((s) => wordsPresent(s, line)) || VERSION_WORDS.some((w) => line.includes(w));
   return { regex, accepts: everyLine ? () => true : accepts };
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnose } from '../../../harness/cli/diagnose.ts';
 import { diagnoseFiles } from '../../../harness/diagnose/diagnose.ts';
-import type { DiagnoseReport } from '../../../harness/diagnose/report.ts';
+import { formatReport, type DiagnoseReport } from '../../../harness/diagnose/report.ts';
 import { UserError } from '../../../harness/errors.ts';
 import { defineScenario, type Scenario } from '../../../harness/runner/scenario.ts';
 import { scenarios } from '../../../scenarios/index.ts';
@@ -54,7 +54,7 @@ describe('diagnose: matching user files against the catalog', () => {
   it('finds the plugin cache_key violation in a Kong nginx error log, on the right line, and nothing in its near misses', async () => {
     const report = await diagnoseFiles([fixture('kong-error.log')], scenarios);
     // since KIC 3.4.5 a drifted and a hand-made plugin both reach Kong as PUT /plugins/{id}: the same upsert() line
-    expect(ids(report)).to.deep.equal(['plugin-id-drift/plugin-cache-key-violation', 'manual-plugin-conflict/kong-cache-key-violation']);
+    expect(ids(report)).to.deep.equal(['plugin-id-drift/plugin-cache-key-violation', 'manual-plugin-conflict/plugin-cache-key-violation']);
     expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(['kong-error.log:1']);
     expect(report.matches[0]!.evidence[0]!.text).to.match(/^2025\/05\/19 12:43:10 \[notice\]/);
     expect(report.files).to.deep.equal([{ file: fixture('kong-error.log'), kind: 'log', count: 5 }]);
@@ -84,11 +84,11 @@ describe('diagnose: matching user files against the catalog', () => {
     ]);
   });
 
-  it('reads kubectl events as JSON and as YAML; a successful sync is no failure', async () => {
+  it('reads kubectl events as JSON and as YAML; a successful sync is no failure; a KongPlugin 409 is a plugin mode, not a credential race', async () => {
     const report = await diagnoseFiles([fixture('events.json'), fixture('events.yaml')], scenarios);
-    // Kong rejecting a pushed configuration is a symptom of several failure modes of the catalog
-    expect(ids(report)).to.deep.equal(['credential-webhook-race/config-apply-failed', 'manual-plugin-conflict/config-apply-failed']);
-    expect(where(report, 'manual-plugin-conflict/config-apply-failed')).to.deep.equal(['events.json:23', 'events.yaml:17']);
+    // the Event names neither create nor update: both plugin modes, and no credential-webhook-race
+    expect(ids(report)).to.deep.equal(['plugin-id-drift/plugin-apply-failed-event', 'manual-plugin-conflict/plugin-apply-failed-event']);
+    expect(where(report, 'manual-plugin-conflict/plugin-apply-failed-event')).to.deep.equal(['events.json:23', 'events.yaml:17']);
     expect(report.matches[0]!.evidence[0]!.text).to.match(/^KongConfigurationApplyFailed: failed to apply Kong configuration/);
   });
 
@@ -106,8 +106,10 @@ describe('diagnose: matching user files against the catalog', () => {
         'I0410 07:43:55.293104      10 controller.go:128] syncing Ingress configuration...',
       ];
       await writeFile(healthy, `${lines.join('\n')}\n`);
-      const report = await diagnoseFiles([healthy, fixture('kic-logrus.log')], scenarios);
+      const report = await diagnoseFiles([healthy], scenarios);
       expect(report.matches).to.deep.equal([]);
+      // the logrus fixture's 400 is Kong rejecting the whole configuration (kong/kong#11329), no healthy line
+      expect(ids(await diagnoseFiles([fixture('kic-logrus.log')], scenarios))).to.deep.equal(['broken-object-blast-radius/declarative-config-invalid']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -115,19 +117,19 @@ describe('diagnose: matching user files against the catalog', () => {
 
   it('reports both failure modes behind a plugin unique violation, each saying what tells them apart', async () => {
     const report = await diagnoseFiles([fixture('kic.json.log'), fixture('kong-error.log'), fixture('events.json')], [pluginIdDrift, manualPluginConflict]);
-    const drift = report.matches.find((m) => m.signature['id'] === 'plugin-cache-key-violation')!;
-    const manual = report.matches.find((m) => m.signature['id'] === 'kong-cache-key-violation')!;
+    const drift = report.matches.find((m) => m.failureMode === 'plugin-id-drift' && m.signature['id'] === 'plugin-cache-key-violation')!;
+    const manual = report.matches.find((m) => m.failureMode === 'manual-plugin-conflict' && m.signature['id'] === 'plugin-cache-key-violation')!;
     // Kong's upsert() line is the same for both since KIC 3.4.5
-    expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(where(report, 'manual-plugin-conflict/kong-cache-key-violation'));
+    expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(where(report, 'manual-plugin-conflict/plugin-cache-key-violation'));
     expect(drift.distinguish).to.include('also match manual-plugin-conflict');
     expect(manual.distinguish).to.include('also match plugin-id-drift');
     // what tells them apart: KIC's action (the hand-made plugin's create is in these files, no drifting update is),
     // versions, and each one's other signs seen or not in these files
-    expect(drift.distinguish).to.match(/\(action update: .*\) \(not in these files\)/);
+    expect(drift.distinguish).to.match(/\(action update\): Kong answers 409 \(not in these files\)/);
     expect(drift.distinguish).to.match(/\(action create\).* \(seen, .*kic\.json\.log:4\)/);
     expect(drift.distinguish).to.include('KIC >=3.4.5').and.include('reproduced on 3.4.5');
     expect(drift.distinguish).to.match(/upstream targets .* \(check on the live system\)/);
-    expect(manual.distinguish).to.match(/Kong rejected configuration KIC pushed \(seen, .*events\.json:23\)/);
+    expect(manual.distinguish).to.match(/Kong answered 409 for a KongPlugin KIC pushed.* \(seen, .*events\.json:23\)/);
     // every match of a failure mode that shares a line carries it; a failure mode alone does not
     expect(report.matches.find((m) => m.signature['id'] === 'kic-create-conflict')!.distinguish).to.be.a('string');
     const alone = await diagnoseFiles([fixture('kic.json.log')], [pluginIdDrift, manualPluginConflict]);
@@ -135,7 +137,7 @@ describe('diagnose: matching user files against the catalog', () => {
     expect(alone.matches[0]).to.not.have.property('distinguish');
   });
 
-  it('matches a UTF-16 log (as PowerShell writes it) and refuses a binary file', async () => {
+  it('matches a UTF-16 log (as PowerShell writes it) and skips a binary file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'diagnose-utf16-'));
     try {
       const utf16 = join(dir, 'kong-error-utf16.log');
@@ -143,9 +145,8 @@ describe('diagnose: matching user files against the catalog', () => {
       await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(await readFile(fixture('kong-error.log'), 'utf8'), 'utf16le')]));
       await writeFile(binary, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 256)));
       expect(where(await diagnoseFiles([utf16], scenarios), 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(['kong-error-utf16.log:1']);
-      const error = await diagnoseFiles([utf16, binary], scenarios).catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(UserError);
-      expect((error as Error).message).to.match(/core\.bin is not text/);
+      const report = await diagnoseFiles([utf16, binary], scenarios);
+      expect(report.skipped.map((s) => s.reason)).to.satisfy((r: string[]) => r.length === 1 && /core\.bin is not text/.test(r[0]!));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -153,40 +154,53 @@ describe('diagnose: matching user files against the catalog', () => {
 
   it('picks up every registered scenario, including ones added later', async () => {
     const report = await diagnoseFiles([fixture('kic-klog.log')], [...scenarios, klogSync]);
-    expect(report.matches.map((m) => m.failureMode)).to.deep.equal(['klog-sync-standin']);
+    // the requeue line carries the connection refused: admin-api-partition's field signature
+    expect(report.matches.map((m) => m.failureMode)).to.deep.equal(['admin-api-partition', 'klog-sync-standin']);
   });
 
-  it('fails with a UserError naming the file before reading any, for a missing or empty file', async () => {
+  it('skips an unreadable file in one line and still diagnoses the others; a UserError only when none can be read', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'diagnose-bad-'));
     try {
       const empty = join(dir, 'empty.log');
       await writeFile(empty, '');
-      for (const [files, message] of [
-        [[fixture('kong-error.log'), join(dir, 'missing.log')], /missing\.log: no such file/],
-        [[empty], /empty\.log is empty/],
-        [[dir], /is a directory/],
-      ] as const) {
-        const error = await diagnoseFiles(files, scenarios).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(error).to.be.instanceOf(UserError);
-        expect((error as UserError).message).to.match(message);
-        expect((error as UserError).exitCode).to.equal(2);
-      }
+      const report = await diagnoseFiles([join(dir, 'missing.log'), empty, dir, fixture('kong-error.log')], scenarios);
+      expect(report.skipped.map((s) => s.reason)).to.satisfy((r: string[]) => /missing\.log: no such file/.test(r[0]!) && /empty\.log is empty/.test(r[1]!) && /is a directory/.test(r[2]!));
+      expect(where(report, 'plugin-id-drift/plugin-cache-key-violation')).to.deep.equal(['kong-error.log:1']);
+      const error = await diagnoseFiles([join(dir, 'missing.log'), empty], scenarios).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(UserError);
+      expect((error as UserError).message).to.match(/missing\.log: no such file; .*empty\.log is empty/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('refuses a document that is not valid YAML, with its line', async () => {
+  it('reads a document that does not parse, and one with no Event or condition, as lines', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'diagnose-yaml-'));
     try {
       const broken = join(dir, 'gateway.yaml');
-      await writeFile(broken, 'apiVersion: v1\nkind: Gateway\nstatus: [1,\n');
-      const error = await diagnoseFiles([broken], scenarios).catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(UserError);
-      expect((error as Error).message).to.match(/gateway\.yaml: not valid YAML or JSON at line \d/);
+      // duplicate keys, as a paste of two conditions without their `-` leaves them
+      await writeFile(broken, 'status:\n  listeners:\n  - name: tls\n    conditions:\n      type: Accepted\n      type: Programmed\n      message: no Kong listen with the requested protocol is configured\n');
+      const pasted = join(dir, 'admin-response.txt');
+      await writeFile(pasted, '{“message”:“declarative config is invalid: {routes={{paths={[1]=\\"should start with: / (fixed path) or ~/ (regex path)\\"}}}}”,“name”:“invalid declarative configuration”,“code”:14}\n');
+      const report = await diagnoseFiles([broken, pasted], scenarios);
+      expect(ids(report)).to.deep.equal(['gateway-listener-stuck/listener-unsupported-protocol-text', 'broken-object-blast-radius/declarative-config-invalid']);
+      expect(report.files[0]).to.include({ kind: 'log' }).and.have.property('note').that.matches(/not valid YAML or JSON at line \d+.*; read as lines/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the conditions of a `status:` fragment pasted without its Gateway, and of `kubectl describe gateway` output', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diagnose-status-'));
+    try {
+      const fragment = join(dir, 'status.yaml');
+      await writeFile(fragment, 'status:\n  listeners:\n  - name: http\n    conditions:\n    - type: Accepted\n      status: "False"\n      reason: UnsupportedProtocol\n');
+      const describe = join(dir, 'describe.txt');
+      // kubectl describe prints a listener condition as indented Title Case keys
+      await writeFile(describe, ['Status:', '  Listeners:', '    Attached Routes:  0', '    Conditions:', '      Last Transition Time:  2025-03-05T10:00:00Z', '      Message:               no Kong listen with the requested protocol is configured', '      Observed Generation:   1', '      Reason:                UnsupportedProtocol', '      Status:                False', '      Type:                  Accepted', '    Name:                    http', ''].join('\n'));
+      const report = await diagnoseFiles([fragment, describe], scenarios);
+      expect(where(report, 'gateway-listener-stuck/listener-unsupported-protocol')).to.deep.equal(['status.yaml:5']);
+      expect(where(report, 'gateway-listener-stuck/listener-unsupported-protocol-text')).to.deep.equal(['describe.txt:6']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -215,10 +229,17 @@ describe('diagnose command', () => {
   });
 
   it('exits 0 and says so when nothing matched', async () => {
-    const code = await diagnose([fixture('kic-logrus.log')], false);
-    console.log = original;
-    expect(code).to.equal(0);
-    expect(printed.join('\n')).to.match(/^no catalog failure mode matched in .*kic-logrus\.log \(2 lines\)$/);
+    const dir = await mkdtemp(join(tmpdir(), 'diagnose-none-'));
+    const healthy = join(dir, 'healthy.log');
+    await writeFile(healthy, 'time="2022-01-12T14:36:25Z" level=info msg="getting the kong admin api client configuration" logger=setup\nI0410 07:43:55.293104      10 controller.go:128] syncing Ingress configuration...\n');
+    try {
+      const code = await diagnose([healthy], false);
+      console.log = original;
+      expect(code).to.equal(0);
+      expect(printed.join('\n')).to.match(/^no catalog failure mode matched in .*healthy\.log \(2 lines\)$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints each match with file:line and evidence', async () => {
@@ -233,5 +254,45 @@ describe('diagnose command', () => {
   it('needs at least one file', async () => {
     const error = await diagnose([], false).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(UserError);
+  });
+});
+
+describe('diagnose command with a file it cannot read', () => {
+  it('prints the report for the others, one stderr line for the skipped file, and exits 2', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const [log, error] = [console.log, console.error];
+    console.log = (...a: unknown[]) => out.push(a.join(' '));
+    console.error = (...a: unknown[]) => err.push(a.join(' '));
+    try {
+      const code = await diagnose([fixture('kong-error.log'), fixture('no-such.log')], false);
+      expect(code).to.equal(2);
+    } finally {
+      [console.log, console.error] = [log, error];
+    }
+    expect(err).to.have.length(1);
+    expect(err[0]).to.match(/^kong-chaos: skipped cannot read .*no-such\.log: no such file$/);
+    expect(out.join('\n')).to.match(/^plugin-id-drift — /m);
+  });
+});
+
+describe('diagnose: shared symptoms', () => {
+  it('says when the files cannot tell plugin-id-drift from manual-plugin-conflict, and which one when KIC logged its action', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'diagnose-shared-'));
+    try {
+      const update = join(dir, 'kic-update.log');
+      // go-database-reconciler's error for an update (pkg/crud/types.go@v1.22.7), in KIC 2.x logrus
+      await writeFile(update, 'time="2023-04-03T09:10:11Z" level=error msg="could not update kong admin" error="performing update for http://localhost:8001 failed: 1 errors occurred:\\n\\twhile processing event: Update plugin rate-limiting for service x failed: HTTP status 409 (message: \\"UNIQUE violation detected on \'{name=\\\\\\"rate-limiting\\\\\\"}\'\\")"\n');
+      const alone = await diagnoseFiles([fixture('kong-error.log')], [pluginIdDrift, manualPluginConflict]);
+      expect(alone.matches[0]!.distinguish).to.include('these files cannot tell which');
+      const told = await diagnoseFiles([fixture('kong-error.log'), update], [pluginIdDrift, manualPluginConflict]);
+      expect(told.matches[0]!.distinguish).to.include('these files point to plugin-id-drift: only it shows a sign of its own');
+      // the explanation is printed once for the pair, the second mode points to it
+      const text = formatReport(told);
+      expect(text.match(/tell them apart by/g)).to.have.length(1);
+      expect(text).to.include('shares these lines with plugin-id-drift: what tells them apart is above');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

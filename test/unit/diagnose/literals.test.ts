@@ -37,8 +37,8 @@ describe('diagnose: required words of a signature pattern', () => {
   });
 
   it('is sound: whenever a pattern matches a line or its unwrapped message, every clause has a word in the raw line', () => {
-    const patterns = [logPattern('plugin-cache-key-violation'), logPattern('kic-plugin-update-failed'), /Reconciler error.*Service "[^"]+-kong-proxy" not found/];
-    const fragments = ['failed updating gateway entity', 'plugin', 'kind', 'duplicate key value violates unique constraint "plugins_cache_key_key"', 'Reconciler error', 'Service "kong-cp-kong-proxy" not found', ' ', '"', '\\', '='];
+    const patterns = [logPattern('plugin-cache-key-violation'), logPattern('kic-plugin-update-failed'), /Reconciler error.*Service "[^"]+-kong-proxy" not found/, /run 'kong migrations up'/];
+    const fragments = ['failed updating gateway entity', 'plugin', 'kind', 'duplicate key value violates unique constraint "plugins_cache_key_key"', 'Reconciler error', 'Service "kong-cp-kong-proxy" not found', ' ', '"', '\\', '=', "'", '\u201c', '\u2019', '\\n', '\\t', 'run \u2018kong migrations up\u2019'];
     const jsonLine = fc.record({ msg: fc.array(fc.constantFrom(...fragments)).map((a) => a.join(' ')), kind: fc.constantFrom('plugin', 'consumer'), error: fc.array(fc.constantFrom(...fragments)).map((a) => a.join('')) }).map((r) => JSON.stringify(r));
     const textLine = fc.array(fc.constantFrom(...fragments)).map((a) => a.join(' '));
     fc.assert(

@@ -1,0 +1,298 @@
+import type { ConditionSignature, EventSignature, LogSignature } from '../judge/signatures.ts';
+
+/**
+ * How each failure mode shows itself in the wild, across KIC 0.x (klog), 1.x/2.x (logrus),
+ * 3.x (zap JSON or console) and Kong 2.x/3.x (nginx error log), as data: the one definition of a
+ * symptom that `diagnose` matches. A run's signature for the same symptom may be narrower (its
+ * own names, its own window), never different: test/unit/diagnose/field-signatures.test.ts
+ * checks that every line a scenario's log or Event signature matches, a field signature of the
+ * same failure mode matches too.
+ *
+ * Patterns are written against the normal form of a line (judge/log-message.ts normaliseText):
+ * plain `"` and `'`, escapes and line breaks as one space. They name shapes, never the names a
+ * user chose: a release, a namespace or a Service is `"[^"]+"`.
+ */
+export type FieldSignature = (LogSignature | (EventSignature & { involvedKinds?: RegExp }) | ConditionSignature) & { provenance: string[] };
+
+/** `{Create}` in go-kong/decK before go-database-reconciler, `Create` since (pkg/crud/types.go@v1.22.7) */
+const action = (verb: string) => `\\{?${verb}\\}?`;
+
+/** Kong's credential and consumer tables, and vaults: the entities two racing objects can both claim. */
+const CREDENTIAL_TABLES = "(?:keyauth_credentials|basicauth_credentials|hmacauth_credentials|jwt_secrets|oauth2_credentials|mtls_auth_credentials|acls|consumers|consumer_groups|vaults)";
+
+/** A 409 on a plugin: Kong's unique key of plugins names the plugin (kong/db/schema/entities/plugins.lua@3.9.1). */
+const PLUGIN_409 = `(?:HTTP status 409|UNIQUE violation detected on '\\{[^']*name=)`;
+
+/** Network failures of an Admin API call as Go's net/http and KIC report them. */
+const UNREACHABLE = '(?:connection refused|i/o timeout|no route to host|context deadline exceeded|Client\\.Timeout exceeded|no such host|connection reset by peer|EOF|dial tcp)';
+
+const pluginApplyFailed: FieldSignature = {
+  id: 'plugin-apply-failed-event',
+  kind: 'event',
+  description: 'Kong answered 409 for a KongPlugin KIC pushed; the Event does not say whether KIC created or updated it',
+  reason: 'KongConfigurationApplyFailed',
+  message: new RegExp(`invalid plugin:|${PLUGIN_409}`),
+  involvedKinds: /^Kong(?:Cluster)?Plugin$/,
+  provenance: ['internal/dataplane/sendconfig/error_handling.go@v3.4.20', 'internal/dataplane/sendconfig/dbmode.go@v3.4.20', 'internal/dataplane/kong_client.go@v3.4.20'],
+};
+
+const pluginCacheKey: FieldSignature = {
+  id: 'plugin-cache-key-violation',
+  kind: 'log',
+  component: 'gateway',
+  description: 'Kong rejects a plugin on the cache_key unique constraint (a create and an update read the same since KIC 3.4.5)',
+  pattern: /duplicate key value violates unique constraint "plugins_cache_key_key"/,
+  provenance: ['kong/db/migrations/core/000_base.lua@3.9.1', 'kong/db/strategies/postgres/init.lua@3.9.1', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7440'],
+};
+
+const noReadyGatewayClients: FieldSignature = {
+  id: 'no-ready-gateway-clients',
+  kind: 'log',
+  component: 'controller',
+  description: 'KIC has no ready gateway client to send configuration to',
+  pattern: /Could not send configuration to gateways.*no ready gateway clients/,
+  provenance: ['internal/dataplane/kong_client.go@v3.4.3', 'internal/dataplane/kong_client.go@v3.5.13'],
+};
+
+export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]>> = {
+  'admin-api-partition': [
+    {
+      id: 'push-failed-unreachable',
+      kind: 'log',
+      component: 'controller',
+      description: 'KIC cannot push configuration: the Admin API does not answer',
+      // 3.x `Could not update kong admin`, 1.x/2.x `could not update kong admin`, 0.x `failed to
+      // update kong configuration` and its requeue, or the push error itself (0.x prints it on the
+      // line after the message)
+      pattern: new RegExp(`(?:[Cc]ould not update kong admin|failed to update kong configuration|posting new config to /config|requeuing \\S+, err ).*${UNREACHABLE}`),
+      provenance: ['internal/dataplane/synchronizer.go@v3.5.13', 'internal/dataplane/synchronizer.go@v2.12.3', 'railgun/internal/proxy/clientgo_cached_proxy_resolver.go@v1.3.4', 'internal/ingress/controller/controller.go@0.10.0', 'internal/ingress/controller/kong.go@0.10.0', 'internal/ingress/task/queue.go@0.9.0'],
+    },
+    {
+      id: 'kong-api-timeout',
+      kind: 'log',
+      component: 'controller',
+      description: 'KIC gave up waiting for the Admin API',
+      pattern: /[Ee]xceeded Kong API timeout/,
+      provenance: ['internal/dataplane/kong_client.go@v3.5.13', 'internal/dataplane/kong_client.go@v2.12.3'],
+    },
+    noReadyGatewayClients,
+  ],
+  'gateway-listener-stuck': [
+    {
+      id: 'listener-unsupported-protocol',
+      kind: 'condition',
+      description: 'Gateway listener Accepted=False with reason UnsupportedProtocol',
+      objectKind: 'Gateway',
+      scope: 'listener/',
+      type: 'Accepted',
+      reason: 'UnsupportedProtocol',
+      provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015', 'KIC CHANGELOG 3.4.4'],
+    },
+    {
+      id: 'listener-unsupported-protocol-text',
+      kind: 'log',
+      component: 'controller',
+      description: "KIC's message for a listener stuck in UnsupportedProtocol, in `kubectl describe gateway` output or a status fragment that is not a whole object",
+      // the message, not the reason: UnsupportedProtocol is also a Route's ResolvedRefs reason for a
+      // backend's appProtocol (apis/v1/shared_types.go@v1.2.0 in gateway-api), a near miss
+      pattern: /no Kong listen with the requested protocol is configured/,
+      provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015'],
+    },
+    // not `Cannot determine listeners because no available Kong gateway clients now, retrying...`:
+    // that is the 3.4.4 fix requeueing, logged at info (gateway_controller.go@v3.4.4, absent @v3.4.3)
+    noReadyGatewayClients,
+  ],
+  'plugin-id-drift': [
+    {
+      id: 'kic-plugin-update-failed',
+      kind: 'log',
+      component: 'controller',
+      description: 'KIC fails to update a plugin it owns (action update): Kong answers 409',
+      // after the message the fields come in any order (JSON, console, logfmt), hence the lookaheads
+      pattern: new RegExp(`failed updating gateway entity(?=.*action\\W{0,4}update\\b)(?=.*kind\\W{0,4}plugin\\b)|while processing event: ${action('Update')} plugin .*failed: HTTP status 409`),
+      provenance: ['internal/dataplane/sendconfig/dbmode.go@v3.4.5', 'pkg/crud/types.go@v1.22.7', 'pkg/diff/diff.go@v1.40.3'],
+    },
+    pluginCacheKey,
+    pluginApplyFailed,
+  ],
+  'manual-plugin-conflict': [
+    {
+      id: 'kic-create-conflict',
+      kind: 'log',
+      component: 'controller',
+      description: 'KIC fails to create a plugin Kong already holds (action create): HTTP 409',
+      pattern: new RegExp(`failed updating gateway entity(?=.*action\\W{0,4}create\\b)(?=.*kind\\W{0,4}plugin\\b)(?=.*(?:409|UNIQUE violation detected on))|while processing event: ${action('Create')} plugin .*failed: HTTP status 409`),
+      provenance: ['internal/dataplane/sendconfig/dbmode.go@v3.4.5', 'pkg/crud/types.go@v1.22.7', 'pkg/diff/diff.go@v1.40.3', 'kong/db/errors.lua@3.9.1'],
+    },
+    pluginCacheKey,
+    pluginApplyFailed,
+  ],
+  'credential-webhook-race': [
+    {
+      id: 'declarative-credential-conflict',
+      kind: 'log',
+      component: 'controller',
+      description: 'Kong (DB-less) rejects the whole configuration: two objects claim one credential, consumer or vault',
+      // the key is a field name or `primary key` (uniqueness_error_msg callers, same file)
+      pattern: new RegExp(`uniqueness violation: '${CREDENTIAL_TABLES}' entity with [^']+ set to '[^']*' already declared`),
+      // Kong answers it to KIC's POST /config; KIC logs the 400 body (and the Event carries it)
+      provenance: ['kong/db/schema/others/declarative_config.lua@3.9.1', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6577'],
+    },
+    {
+      id: 'credential-apply-failed-event',
+      kind: 'event',
+      description: 'Kong rejected a credential, consumer or vault KIC pushed as a duplicate',
+      reason: 'KongConfigurationApplyFailed',
+      // not `{username=…}`: a consumer made twice by hand in DB mode reads the same, and is no race
+      message: new RegExp(`uniqueness violation: '${CREDENTIAL_TABLES}'|UNIQUE violation detected on '\\{(?:key|prefix)=`),
+      provenance: ['internal/dataplane/sendconfig/error_handling.go@v3.4.20', 'kong/db/schema/others/declarative_config.lua@3.9.1', 'kong/db/errors.lua@3.9.1'],
+    },
+    {
+      id: 'credential-translation-conflict',
+      kind: 'event',
+      description: 'KIC caught two objects claiming one credential or vault prefix and left them out (the race contained)',
+      reason: 'KongConfigurationTranslationFailed',
+      message: /has conflicting credentials?:|spec\.prefix "[^"]*" is duplicate/,
+      provenance: ['internal/dataplane/kongstate/kongstate.go@v3.4.20', 'internal/dataplane/kongstate/kongstate.go@v3.5.13', 'https://github.com/Kong/kubernetes-ingress-controller/pull/6585'],
+    },
+  ],
+  'broken-object-blast-radius': [
+    {
+      id: 'declarative-config-invalid',
+      kind: 'log',
+      component: 'controller',
+      description: 'Kong (DB-less) rejects the whole configuration KIC pushed because of one object',
+      // KIC 2.x and 3.x without the body: go-kong's `failed posting new config to /config: got status code 400`
+      pattern: new RegExp(`declarative config is invalid(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
+      provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555'],
+    },
+    {
+      id: 'entity-schema-violation',
+      kind: 'log',
+      component: 'controller',
+      description: 'Kong (DB mode) answers 400 schema violation for an entity KIC pushed',
+      // and Kong's 400 body as KIC 0.x printed it, or as a person pastes it
+      pattern: new RegExp(`while processing event: ${action('(?:Create|Update)')} \\S+ .*failed: HTTP status 400 .*schema violation|failed updating gateway entity.*schema violation|400 Bad Request \\{"message":"(?:\\d+ )?schema violations?`),
+      provenance: ['kong/db/errors.lua@3.9.1', 'pkg/crud/types.go@v1.22.7', 'internal/dataplane/sendconfig/dbmode.go@v3.4.20', 'https://github.com/Kong/kubernetes-ingress-controller/issues/235'],
+    },
+    {
+      id: 'fallback-failed',
+      kind: 'log',
+      component: 'controller',
+      description: 'KIC could not recover from a rejected configuration with its fallback configuration',
+      pattern: /Failed to recover from configuration rejection with fallback configuration/,
+      provenance: ['internal/dataplane/kong_client.go@v3.4.20'],
+    },
+    {
+      id: 'fallback-applied',
+      kind: 'log',
+      component: 'controller',
+      description: 'Kong rejected the configuration; KIC pushed its fallback without the broken objects (blast radius contained)',
+      pattern: /Successfully recovered from configuration rejection with fallback configuration/,
+      provenance: ['internal/dataplane/kong_client.go@v3.4.20', 'KIC CHANGELOG 3.2.0'],
+    },
+    {
+      id: 'config-apply-failed-schema',
+      kind: 'event',
+      description: 'Kong rejected an object KIC pushed as invalid',
+      reason: 'KongConfigurationApplyFailed',
+      message: /schema violation|invalid \S+: (?!.*(?:uniqueness violation|UNIQUE violation|HTTP status 409))/,
+      provenance: ['internal/dataplane/sendconfig/error_handling.go@v3.4.20', 'kong/db/errors.lua@3.9.1'],
+    },
+    {
+      id: 'fallback-events',
+      kind: 'event',
+      description: 'KIC applied (or failed to apply) its fallback configuration after a rejection',
+      reason: 'FallbackKongConfigurationApplyFailed',
+      provenance: ['internal/dataplane/kong_client.go@v3.4.20'],
+    },
+  ],
+  'missing-crds': [
+    {
+      id: 'kic-crd-not-installed',
+      kind: 'log',
+      component: 'controller',
+      description: "controller-runtime cannot watch a Kong kind: its CRD is not installed",
+      // a Kong kind only: every controller-runtime operator without its CRDs logs the same
+      pattern: /if kind is a CRD, it should be installed before calling Start.*(?:konghq\.com|"Kong\w+")|no matches for kind "Kong\w+"/,
+      provenance: ['https://github.com/Kong/kubernetes-ingress-controller/issues/5370', 'https://github.com/kubernetes-sigs/controller-runtime/blob/main/pkg/internal/source/kind.go'],
+    },
+    {
+      id: 'kic-cache-sync-timeout',
+      kind: 'log',
+      component: 'controller',
+      description: "a Kong kind's informer never synced",
+      // the Kind that timed out, not the controller that waited: `failed to wait for
+      // KongV1KongClusterPlugin caches to sync … for Kind *v1.IngressClass` is missing RBAC
+      // (https://github.com/kubernetes/minikube/issues/19001), a near miss
+      pattern: /timed out waiting for cache to be synced for Kind \*v1(?:alpha1|beta1)?\.Kong\w+/,
+      provenance: ['https://github.com/kubernetes-sigs/controller-runtime/blob/main/pkg/internal/controller/controller.go'],
+    },
+    {
+      id: 'kic-crd-list-failed',
+      kind: 'log',
+      component: 'controller',
+      description: 'listing a Kong kind fails: the API server does not know it',
+      pattern: /failed to list \*v1(?:alpha1|beta1)?\.Kong\w+: the server could not find the requested resource/i,
+      provenance: ['https://github.com/kubernetes/client-go/blob/master/tools/cache/reflector.go'],
+    },
+  ],
+  'pending-migrations': [
+    {
+      id: 'kong-pending-migrations',
+      kind: 'log',
+      component: 'gateway',
+      description: 'Kong refuses to start: the database has migrations it has not run',
+      pattern: /New migrations available; run 'kong migrations up' to proceed|Database needs bootstrapping or is older than Kong 1\.0/,
+      provenance: ['kong/cmd/utils/migrations.lua@3.9.1', 'kong/cmd/utils/migrations.lua@2.8.4'],
+    },
+  ],
+  'database-outage': [
+    {
+      id: 'kong-database-unreachable',
+      kind: 'log',
+      component: 'gateway',
+      description: 'Kong cannot reach Postgres: cluster events, upstreams or router read fails (running Kong), or the connector cannot start (starting Kong)',
+      // Kong 1.x said `failed to retrieve server_version_num` (kong/db/strategies/postgres/connector.lua@1.3.0)
+      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: |could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: /,
+      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0'],
+    },
+  ],
+  // what these show in files is another mode's symptom (node-termination re-triggers
+  // plugin-id-drift) or only the live system shows it (a plugin not enforced)
+  'node-termination': [],
+  'global-plugin-reenable': [],
+  'publish-service-missing': [
+    {
+      id: 'publish-service-not-found',
+      kind: 'log',
+      component: 'controller',
+      description: "KIC's reconciler fails: the publish Service does not exist",
+      pattern: /Reconciler error.*\b[Ss]ervices? "[^"]+" not found|publish service "[^"]+" couldn't be found/,
+      provenance: ['internal/manager/setup.go@v3.5.13', 'internal/controllers/gateway/gateway_controller.go@v3.4.20', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7822'],
+    },
+    {
+      id: 'publish-service-malformed',
+      kind: 'log',
+      component: 'controller',
+      description: 'KIC refuses to start: the publish Service is not namespace/name',
+      pattern: /the expected format is namespace\/name/,
+      provenance: ['internal/cmd/rootcmd/config/cli_validation.go@v3.5.13', 'internal/manager/config_validation.go@v2.12.3'],
+    },
+  ],
+};
+
+/**
+ * A scenario's signatures that diagnose does not read alone, with why: they prove the mode in a
+ * run, where the harness made the fault, but say nothing about which fault in a user's files.
+ */
+export const RUN_ONLY: Readonly<Record<string, string>> = {
+  'rollout-stuck': 'ProgressDeadlineExceeded is any Deployment that did not roll out',
+  'kic-container-restarted': 'a restarted container has many causes',
+  'config-apply-failed': 'KongConfigurationApplyFailed without its message or object names no failure mode; the field signatures attribute it by entity kind',
+};
+
+/** undefined for a failure mode this table does not know yet */
+export function fieldSignaturesOf(mode: string): readonly FieldSignature[] | undefined {
+  return FIELD_SIGNATURES[mode];
+}

@@ -1,0 +1,80 @@
+import semver from 'semver';
+import type { ExpectationTable } from '../judge/expectations.ts';
+
+/**
+ * What an SRE does about each failure mode: the documented fix or workaround, as a sentence or
+ * a command, with where it is written down. The affected and fixed versions are not repeated
+ * here: they come from each scenario's expectations (see versionsOf).
+ */
+export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: string[] }>> = {
+  'plugin-id-drift': {
+    action: 'Upgrade KIC to 3.4.6 or later, which keeps the ID of a plugin Kong already holds; until then delete the drifted plugins KIC manages through the Admin API and let KIC re-create them.',
+    sources: ['KIC CHANGELOG 3.4.6', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7440'],
+  },
+  'manual-plugin-conflict': {
+    action: 'Delete the plugin made by hand (`curl -X DELETE <admin-url>/plugins/<id>`, the id is in the 409 body) and let KIC create its own; in DB mode change Kong only through KIC.',
+    sources: ['https://github.com/Kong/kong/issues/8276', 'kong/db/errors.lua@3.9.1'],
+  },
+  'gateway-listener-stuck': {
+    action: 'Upgrade KIC to 3.4.4 or later: the Gateway reconciler then requeues while no gateway client is ready instead of marking listeners UnsupportedProtocol.',
+    sources: ['KIC CHANGELOG 3.4.4', 'https://github.com/Kong/kubernetes-ingress-controller/pull/7293', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015'],
+  },
+  'publish-service-missing': {
+    action: "Point the controller at a proxy Service that exists, as `namespace/name`; in hybrid mode the data plane's: `helm upgrade <cp-release> kong/kong --reuse-values --set ingressController.env.publish_service=<ns>/<dp-release>-kong-proxy`.",
+    sources: ['https://github.com/Kong/charts/blob/main/charts/kong/README.md#hybrid-mode', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7822'],
+  },
+  'missing-crds': {
+    action: "Install the CRDs of the KIC version you run (the chart's `crds/` directory, or `kubectl apply -k https://github.com/Kong/kubernetes-ingress-controller/config/crd?ref=v<version>`): Helm installs them only on first install and skips them with `--skip-crds`, and `helm upgrade` never updates them.",
+    sources: ['config/crd@v3.4.20', 'https://helm.sh/docs/chart_best_practices/custom_resource_definitions/', 'https://github.com/Kong/charts/issues/1433'],
+  },
+  'pending-migrations': {
+    action: "Run the migrations with the new Kong image before starting it: `kong migrations up`, then `kong migrations finish` once every node runs the new version (the chart's `migrations.preUpgrade` and `migrations.postUpgrade` jobs do both).",
+    sources: ['kong/cmd/utils/migrations.lua@3.9.1', 'https://github.com/Kong/kong/issues/7762'],
+  },
+  'database-outage': {
+    action: 'Make Postgres reachable from Kong again (pg_host, pg_port, credentials, its connection limit: `sorry, too many clients already` is max_connections); the lines stop once it answers.',
+    sources: ['kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/cluster_events/init.lua@3.9.1', 'https://github.com/Kong/kong/issues/11677'],
+  },
+  'admin-api-partition': {
+    action: "Restore the path from KIC to Kong's Admin API (NetworkPolicies, the admin Service's endpoints, `admin_listen`); `--proxy-timeout-seconds` helps only an Admin API that answers slowly.",
+    sources: ['internal/dataplane/kong_client.go@v3.5.13', 'internal/dataplane/synchronizer.go@v3.5.13'],
+  },
+  'credential-webhook-race': {
+    action: 'Delete every object but one that claims the same credential, consumer or vault prefix (the Event names them); since KIC 3.x the translator leaves such conflicts out and records KongConfigurationTranslationFailed instead of breaking the whole configuration.',
+    sources: ['https://github.com/Kong/kubernetes-ingress-controller/issues/6577', 'https://github.com/Kong/kubernetes-ingress-controller/pull/6585', 'internal/dataplane/kongstate/kongstate.go@v3.4.20'],
+  },
+  'broken-object-blast-radius': {
+    action: 'Fix or delete the object the KongConfigurationApplyFailed Event names; with KIC 3.2 or later turn on the `FallbackConfiguration` feature gate (`CONTROLLER_FEATURE_GATES=FallbackConfiguration=true`) so that one broken object no longer stops every later change.',
+    sources: ['KIC CHANGELOG 3.2.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5854', 'internal/dataplane/kong_client.go@v3.4.20'],
+  },
+};
+
+export interface Versions {
+  /** the ranges of KIC versions the catalog expects the failure on; empty when nobody has confirmed any */
+  affected: string[];
+  /** the lowest KIC version the catalog expects it fixed in */
+  fixedIn?: string;
+}
+
+/** Affected ranges and first fixed version, read from a scenario's expectations (keyed by KIC version). */
+export function versionsOf(table: ExpectationTable): Versions {
+  const affected: string[] = [];
+  const fixed: string[] = [];
+  for (const [range, value] of Object.entries(table)) {
+    if (value === 'observe') continue;
+    const outcomes = [value].flat();
+    if (outcomes.includes('reproduced')) affected.push(range);
+    else if (outcomes.includes('not-reproduced') || outcomes.includes('recovered')) {
+      const min = semver.minVersion(range);
+      if (min && range !== '*') fixed.push(min.version);
+    }
+  }
+  const fixedIn = fixed.sort(semver.compare)[0];
+  return { affected, ...(fixedIn ? { fixedIn } : {}) };
+}
+
+/** Whether one of the KIC versions seen in the files is in an affected range; undefined when none was seen or nothing is known. */
+export function seenAffected(versions: Versions, seen: readonly string[]): boolean | undefined {
+  if (seen.length === 0 || versions.affected.length === 0) return undefined;
+  return seen.some((v) => versions.affected.some((range) => semver.satisfies(v, range)));
+}
