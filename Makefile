@@ -70,7 +70,8 @@ test-crds: deps
 test: deps system-deps test-crds typecheck
 	npx mocha
 
-bench: deps system-deps
+bench: deps
+	@scripts/system-deps.sh bench
 	npx tsx bench/run.ts
 
 # only test/e2e (its own mocha config: the default one lists the offline suite); fails without Docker
