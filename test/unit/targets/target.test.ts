@@ -24,7 +24,7 @@ describe('targets/target resolveTarget', () => {
     expect(t).to.deep.equal({
       k8s: versions.kind.nodeImages.find((n) => n.k8s === '1.33'),
       kic: '3.5.13',
-      gateway: '3.9.1',
+      gateway: '3.9.3',
       mode: 'postgres',
       topology: 'split',
       featureGates: [],
@@ -57,7 +57,7 @@ describe('targets/target resolveTarget', () => {
   });
 
   it('takes a KIC or Kong line to its newest pinned patch; an exact version stays exact', () => {
-    expect(resolveTarget(versions, ANY, { kic: '3.4', gateway: '3.9' }, 's')).to.include({ kic: '3.4.20', gateway: '3.9.1' });
+    expect(resolveTarget(versions, ANY, { kic: '3.4', gateway: '3.9' }, 's')).to.include({ kic: '3.4.20', gateway: '3.9.3' });
     expect(resolveTarget(versions, ANY, { kic: 'v3.5' }, 's').kic).to.equal('3.5.13');
     expect(resolveTarget(versions, ANY, { kic: '3.4.2', gateway: '3.9.0' }, 's')).to.include({ kic: '3.4.2', gateway: '3.9.0' });
     expect(refusal({ kic: '3.6' })).to.match(/^unknown KIC version "3\.6"; known: /);
@@ -71,7 +71,7 @@ describe('targets/target resolveTarget', () => {
   });
 
   it('refuses an unknown Kong Gateway version and lists the known ones', () => {
-    expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1 (or a line such as 3.9 for its newest)');
+    expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1, 3.9.2, 3.9.3 (or a line such as 3.9 for its newest)');
   });
 
   it('refuses a KIC version outside the scenario range and lists those that qualify', () => {
@@ -105,7 +105,7 @@ describe('targets/target resolveTarget', () => {
   it('describes a target on one line', () => {
     const t = resolveTarget(versions, ANY, { kic: '3.4.3', featureGates: 'A=true' }, 's');
     // the Kubernetes patch that runs, not only its line
-    expect(describeTarget(t)).to.equal('k8s 1.33.7 · KIC 3.4.3 · Kong 3.9.1 · dbless · single gates=A=true');
+    expect(describeTarget(t)).to.equal('k8s 1.33.7 · KIC 3.4.3 · Kong 3.9.3 · dbless · single gates=A=true');
   });
 });
 
