@@ -15,6 +15,7 @@ import type { Scenario } from '../runner/scenario.ts';
 import { MODES, resolveTarget, type Mode } from '../targets/target.ts';
 import { resolvePinned } from '../targets/pinned.ts';
 import { downgradeReason } from '../targets/upgrades.ts';
+import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { count } from '../words.ts';
@@ -125,8 +126,8 @@ export async function gate(flags: GateFlags): Promise<number> {
     console.log(lines.join('\n'));
     return 0;
   }
-  await preflight({ needsDocker: true, tools: Object.values(versions.tools), installTools: Boolean(flags.installTools), command: 'gate' });
   const cases = [...(p.upgrade ? [p.upgrade] : []), ...p.catalog];
+  await preflight({ needsDocker: true, tools: toolsFor(versions, cases.map((c) => c.target.k8s)), installTools: Boolean(flags.installTools), command: 'gate' });
   const done = await executeGroups(groupCases(cases), { versions, out: flags.out, repeat: 1, diagnostics: Boolean(flags.diagnostics), shard: null });
   if (done.interrupted) return 130;
   const runOf = (c: MatrixCase) => done.runs.get(c.key)?.[0];

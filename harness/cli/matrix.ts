@@ -9,6 +9,7 @@ import { preflight } from '../runner/preflight.ts';
 import type { CaseRecord, MatrixRecord } from '../matrix/results.ts';
 import { assignShards, formatShard, parseShard, shardCountFor, type Shard } from '../matrix/shard.ts';
 import { mergeJUnit } from '../report/junit-merge.ts';
+import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import { count } from '../words.ts';
 import { nodeImageVersion } from '../targets/pinned.ts';
@@ -72,7 +73,7 @@ export async function matrix(flags: MatrixFlags): Promise<number> {
     writeReports(mkdirp(resolve(flags.out)), { kind: 'kong-chaos-matrix', shard: wanted ? formatShard(mine) : null, cases: [], savedSeconds: 0 });
     return 0;
   }
-  await preflight({ needsDocker: true, tools: Object.values(versions.tools), installTools: Boolean(flags.installTools), command: 'matrix' });
+  await preflight({ needsDocker: true, tools: toolsFor(versions, mine.groups.map((g) => g.k8s)), installTools: Boolean(flags.installTools), command: 'matrix' });
   const done = await executeGroups(mine.groups, { versions, out: flags.out, repeat, diagnostics: Boolean(flags.diagnostics), shard: wanted ? formatShard(mine) : null });
   if (done.interrupted) return 130;
   return done.failures > 0 || done.record.cases.some((c) => !isCaseSuccess(c.verdict)) ? 1 : 0;

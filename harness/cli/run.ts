@@ -14,6 +14,7 @@ import { preflight } from '../runner/preflight.ts';
 import { runOne, summaryOf, type RunResult } from '../runner/run.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { describeTarget, type Target, type TargetFlags } from '../targets/target.ts';
+import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import { isSuccess } from '../judge/verdict.ts';
 import { MAX_RATE } from '../probes/traffic/open-loop.ts';
@@ -67,7 +68,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   await preflight({
     // kind needs Docker; a cluster the user brings runs DB-less, without it
     needsDocker: !flags.kubeconfig,
-    tools: flags.kubeconfig ? [versions.tools.helm, versions.tools.kubectl] : Object.values(versions.tools),
+    tools: flags.kubeconfig ? [versions.tools.helm, versions.tools.kubectl] : toolsFor(versions, cases.map((c) => c.target.k8s)),
     installTools: Boolean(flags.installTools),
     command: 'run',
   });

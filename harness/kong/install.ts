@@ -58,7 +58,7 @@ export class KongInstallation {
 
   async install(): Promise<void> {
     const { deps, choices } = this;
-    if (deps.cluster.kindName) for (const line of await preloadImages(deps.cluster.kindName, this.images(), deps.signal)) deps.progress(line);
+    if (deps.cluster.kindName) for (const line of await preloadImages(deps.cluster.kindName, this.images(), deps.signal, deps.cluster.kindBinary)) deps.progress(line);
     await apply(deps.kube, [namespace(KONG_NAMESPACE)], { labels: deps.labels });
     if (choices.gatewayApi) {
       // KIC enables its Gateway API controllers only for CRDs present when it starts

@@ -41,7 +41,7 @@ export async function executeGroups(groups: readonly ClusterGroup[], o: ExecuteO
   const stop = new AbortController();
   const progress = consoleProgress('  ');
   let cleaner: Cleaner | undefined;
-  const clusters = kindClusters(outDir);
+  const clusters = kindClusters(outDir, o.versions);
   // a second Ctrl-C names the shared clusters too: between runs no run's cleaner holds them
   const release = onInterrupt(stop, progress, () => [...(cleaner?.unfinished() ?? []), ...clusters.remaining().map((name) => `delete shared cluster ${name}`)]);
   const mocha = new Mocha({ timeout: 0, reporter: ConsoleAndJUnitReporter, reporterOptions: { junitFile: join(outDir, 'junit.xml') } });

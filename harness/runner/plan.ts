@@ -68,7 +68,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
   const recover = scenario.remediation ? (scenario.window.recoverMs ?? scenario.window.observeMs) / 1000 : null;
 
   const steps = [
-    `provision: kind ${versions.kind.version} cluster (${shape}) on ${target.k8s.image}@${target.k8s.digest}`,
+    `provision: kind ${target.k8s.kind} cluster (${shape}) on ${target.k8s.image}@${target.k8s.digest}`,
     ...(install.gatewayApi ? [`install Gateway API ${versions.gatewayApi.version} CRDs (standard channel) before KIC starts`] : []),
     ...(target.mode === 'postgres' ? [`start Postgres (${versions.postgres.image}) with testcontainers on the kind network; password into Secret, never into values`] : []),
     ...(target.mode === 'postgres' && install.databaseProxy ? [`start Toxiproxy (${versions.toxiproxy.image}) in front of Postgres; Kong connects through it`] : []),

@@ -20,6 +20,7 @@ import { RouteChecker } from '../probes/route.ts';
 import { EvidenceStreams } from '../probes/streams.ts';
 import { TrafficMonitor } from '../probes/traffic/monitor.ts';
 import type { Target } from '../targets/target.ts';
+import { binaryOf, kindPinFor } from '../targets/tool-pins.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { Cleaner } from './cleanup.ts';
 import { realClock } from './clock.ts';
@@ -104,7 +105,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
 
   const provider: ClusterProvider = o.kubeconfig
     ? new ExistingClusterProvider(o.kubeconfig, o.context)
-    : new KindProvider({ runId, runDir, shapeText: readShape(shape), image: target.k8s, keep: o.keepCluster, ...(o.reuseCluster ? { reuse: o.reuseCluster } : {}) });
+    : new KindProvider({ runId, runDir, shapeText: readShape(shape), image: target.k8s, kindBinary: binaryOf(kindPinFor(o.versions, target.k8s)), keep: o.keepCluster, ...(o.reuseCluster ? { reuse: o.reuseCluster } : {}) });
 
   const provisioned = await phase(deps, 'provision', async () => {
     cluster = await provider.acquire(o.signal);

@@ -8,11 +8,13 @@ import type { Versions } from './versions-types.ts';
 export const VERSIONS_FILE = fileURLToPath(new URL('../../versions.yaml', import.meta.url));
 
 const semverPattern = '^\\d+\\.\\d+\\.\\d+$';
+const kindRelease = '^v\\d+\\.\\d+\\.\\d+$';
 const pin = {
   type: 'object',
   required: ['name', 'version', 'url', 'versionArgs', 'versionPattern'],
   properties: {
     name: { enum: ['kind', 'kubectl', 'helm'] },
+    binary: { type: 'string', pattern: '^[\\w.-]+$' },
     version: { type: 'string' },
     url: { type: 'string', pattern: '^https://' },
     sha256Url: { type: 'string', pattern: '^https://' },
@@ -38,20 +40,20 @@ const schema = {
   properties: {
     kind: {
       type: 'object',
-      required: ['version', 'nodeImages', 'defaultK8s'],
+      required: ['nodeImages', 'defaultK8s'],
       properties: {
-        version: { type: 'string', pattern: '^v\\d+\\.\\d+\\.\\d+$' },
         defaultK8s: { type: 'string', pattern: '^\\d+\\.\\d+$' },
         nodeImages: {
           type: 'array',
           minItems: 1,
           items: {
             type: 'object',
-            required: ['k8s', 'image', 'digest'],
+            required: ['k8s', 'image', 'digest', 'kind'],
             properties: {
               k8s: { type: 'string', pattern: '^\\d+\\.\\d+$' },
               image: { type: 'string', pattern: '^kindest/node:v\\d+\\.\\d+\\.\\d+$' },
               digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+              kind: { type: 'string', pattern: kindRelease },
             },
           },
         },

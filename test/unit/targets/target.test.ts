@@ -47,12 +47,12 @@ describe('targets/target resolveTarget', () => {
 
   it('refuses a Kubernetes patch that is not the pinned one, instead of running the pinned one under its name', () => {
     for (const k8s of ['1.33.0', '1.33.1', '1.33.99', '1.31.7']) {
-      expect(refusal({ k8s }), k8s).to.equal(`unknown Kubernetes version "${k8s}"; known: 1.35.0, 1.34.3, 1.33.7, 1.32.11, 1.31.14 (or a line such as 1.31 for its newest)`);
+      expect(refusal({ k8s }), k8s).to.equal(`unknown Kubernetes version "${k8s}"; known: 1.37.0, 1.36.1, 1.35.0, 1.34.3, 1.33.7, 1.32.11, 1.31.14 (or a line such as 1.31 for its newest)`);
     }
   });
 
   it('refuses an unknown Kubernetes version and lists the pinned ones', () => {
-    expect(refusal({ k8s: '1.20' })).to.match(/^unknown Kubernetes version "1\.20"; known: 1\.35\.0, /);
+    expect(refusal({ k8s: '1.20' })).to.match(/^unknown Kubernetes version "1\.20"; known: 1\.37\.0, 1\.36\.1, 1\.35\.0, /);
     expect(refusal({ k8s: '2' })).to.match(/unknown Kubernetes version "2"/);
   });
 
