@@ -16,6 +16,7 @@ function targetOptions(cmd: Command, { kic = true } = {}): Command {
   return cmd
     .option('--k8s <version>', 'Kubernetes version: a pinned release (1.33.7) or a line (1.33)')
     .option('--gateway <version>', 'Kong Gateway version from versions.yaml, or a line (3.9) for its newest')
+    .option('--gateway-api <version>', 'Gateway API release (standard channel) for scenarios that install it: 1.3.0 (default), 1.5.1, 1.6.1, or a line (1.6)')
     .addOption(new Option('--mode <mode>', 'database mode: dbless or postgres'))
     .addOption(new Option('--topology <topology>', 'single, split or hybrid'))
     .option('--feature-gates <gates>', 'KIC feature gates, e.g. FallbackConfiguration=true')
@@ -87,6 +88,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--kic <versions>', 'comma-separated KIC versions or lines (3.5: its newest) (default: newest per line + expectation boundaries)')
     .option('--modes <modes>', 'comma-separated: dbless,postgres')
     .option('--k8s <versions>', 'comma-separated Kubernetes versions: pinned releases (1.33.7) or lines (1.33)')
+    .option('--gateway-api <versions>', 'comma-separated Gateway API releases or lines (1.6) for the scenarios that install it (default: 1.3.0)')
     .option('--shard <i/n>', 'run only shard i of n')
     .option('--shards <n>', 'shard count for --emit-github-matrix')
     .option('--repeat <n>', 'runs per case, for flake rates', '1')

@@ -19,6 +19,7 @@ export interface MatrixFlags {
   kic?: string;
   modes?: string;
   k8s?: string;
+  gatewayApi?: string;
   shard?: string;
   /** how many shards --emit-github-matrix splits into; default from the estimated time */
   shards?: string;
@@ -54,6 +55,7 @@ export async function matrix(flags: MatrixFlags): Promise<number> {
     ...optional('kic', parseList(flags.kic)),
     ...optional('modes', parseList(flags.modes)),
     ...optional('k8s', parseList(flags.k8s)),
+    ...optional('gatewayApi', parseList(flags.gatewayApi)),
   });
   const wanted = flags.shard === undefined ? undefined : parseShard(flags.shard);
   if (flags.emitGithubMatrix) {

@@ -8,6 +8,7 @@ import { apply, list } from '../k8s/objects.ts';
 import { deploymentAvailable } from '../k8s/wait.ts';
 import { namespace } from '../manifests/backend.ts';
 import type { KubeObject } from '../manifests/types.ts';
+import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
 import type { Target } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { timeout } from '../timeouts.ts';
@@ -62,8 +63,8 @@ export class KongInstallation {
     await apply(deps.kube, [namespace(KONG_NAMESPACE)], { labels: deps.labels });
     if (choices.gatewayApi) {
       // KIC enables its Gateway API controllers only for CRDs present when it starts
-      deps.progress(`installing Gateway API ${deps.versions.gatewayApi.version} CRDs`);
-      await applyUrl(deps.versions.gatewayApi.standardInstallUrl, deps.cluster, { signal: deps.signal });
+      deps.progress(`installing Gateway API ${deps.target.gatewayApi} CRDs (standard channel)`);
+      await applyUrl(gatewayApiInstallUrl(deps.versions, deps.target.gatewayApi), deps.cluster, { signal: deps.signal });
     }
     await apply(deps.kube, await this.secrets(), { labels: deps.labels });
     await this.helmApply(Boolean(choices.skipCrds), true);

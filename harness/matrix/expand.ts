@@ -23,6 +23,8 @@ export interface MatrixSelection {
   kic?: string[];
   modes?: string[];
   k8s?: string[];
+  /** Gateway API releases, for the scenarios that install Gateway API; the pinned default otherwise */
+  gatewayApi?: string[];
   /** one Kong Gateway version for every case; the pinned default otherwise */
   gateway?: string;
 }
@@ -50,11 +52,12 @@ export function targetLabel(t: Target): string {
 
 export function caseKey(id: string, variant: string | undefined, t: Target): string {
   const gates = t.featureGates.length ? `/${t.featureGates.join(',')}` : '';
-  return `${scenarioLabel(id, variant)}@k8s${t.k8s.k8s}/kic${t.kic}/kong${t.gateway}/${t.mode}/${t.topology}${gates}`;
+  return `${scenarioLabel(id, variant)}@k8s${t.k8s.k8s}/kic${t.kic}/kong${t.gateway}/gwapi${t.gatewayApi}/${t.mode}/${t.topology}${gates}`;
 }
 
 /**
- * scenarios × variants × modes × topologies × KIC × Kubernetes, keeping only what each
+ * scenarios × variants × modes × topologies × KIC × Kubernetes (× Gateway API for the scenarios
+ * that install it; the others run on the default, as one case), keeping only what each
  * scenario's requirements admit: a split-only scenario never runs in single, a postgres-only one
  * never runs DB-less, a KIC range excludes older releases. Hybrid needs postgres (target.ts).
  */
@@ -64,6 +67,7 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
   // a line and its pinned patch are the same node image: one case, not two
   const k8s = selection.k8s ? [...new Set(selection.k8s.map((v) => resolvePinned('Kubernetes', v, versions.kind.nodeImages.map(nodeImageVersion))))] : [versions.kind.defaultK8s];
   const kicSelected = selection.kic && [...new Set(selection.kic.map((v) => resolvePinned('KIC', v, versions.kic.versions)))];
+  const gatewayApis = selection.gatewayApi ? [...new Set(selection.gatewayApi.map((v) => resolvePinned('Gateway API', v, versions.gatewayApi.versions)))] : [versions.gatewayApi.default];
   const cases: MatrixCase[] = [];
   const omitted: Omission[] = [];
   for (const scenario of chosen) {
@@ -85,8 +89,13 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
           if (topology === 'hybrid' && mode !== 'postgres') continue;
           for (const kic of kics) {
             for (const minor of k8s) {
-              const target = resolveTarget(versions, req, { kic, mode, topology, k8s: minor, ...(selection.gateway ? { gateway: selection.gateway } : {}) }, scenario.id);
-              cases.push({ key: caseKey(scenario.id, variant, target), scenario, variant, target, shape });
+              const flags = { kic, mode, topology, k8s: minor, ...(selection.gateway ? { gateway: selection.gateway } : {}) };
+              const base = resolveTarget(versions, req, flags, scenario.id);
+              const apis = scenario.install(base, variant).gatewayApi ? gatewayApis : [base.gatewayApi];
+              for (const gatewayApi of apis) {
+                const target = { ...base, gatewayApi };
+                cases.push({ key: caseKey(scenario.id, variant, target), scenario, variant, target, shape });
+              }
             }
           }
         }

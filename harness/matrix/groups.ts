@@ -1,4 +1,5 @@
 import { needsOwnCrds, type ClusterShape } from '../runner/scenario.ts';
+import { blocksOlderGatewayApi } from '../targets/gateway-api.ts';
 import type { NodeImage } from '../targets/versions-types.ts';
 import { compareKeys, type MatrixCase } from './expand.ts';
 
@@ -26,8 +27,17 @@ export function needsColdCluster(c: MatrixCase): boolean {
   return c.shape === 'multi-node' || needsOwnCrds(c.scenario.install(c.target, c.variant));
 }
 
+/**
+ * Cases with the same key share a cluster. A case that installs Gateway API 1.5 or newer leaves
+ * its safe-upgrades admission policy and CRDs behind (kubectl apply; nothing removes them), and
+ * from then on the cluster refuses the 1.3.0 CRDs a later case would apply (targets/gateway-api.ts),
+ * so each such release gets clusters of its own, never shared with a 1.3.0 case; nor with
+ * another 1.5+ release, so that no case starts from CRDs newer than its own.
+ */
 export function shapeKey(c: MatrixCase): string {
-  return `k8s${c.target.k8s.k8s}/${c.shape}`;
+  const base = `k8s${c.target.k8s.k8s}/${c.shape}`;
+  const installsGatewayApi = c.scenario.install(c.target, c.variant).gatewayApi === true;
+  return installsGatewayApi && blocksOlderGatewayApi(c.target.gatewayApi) ? `${base}/gateway-api-${c.target.gatewayApi}` : base;
 }
 
 /** Groups in key order, cases inside a group in key order: the same input always runs the same way. */

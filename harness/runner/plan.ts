@@ -4,6 +4,7 @@ import { describeSignature } from '../judge/signatures.ts';
 import { helmReleases, type HelmRelease, type PostgresAddress } from '../kong/values.ts';
 import type { KubeObject } from '../manifests/types.ts';
 import { quote, UserError } from '../errors.ts';
+import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
 import type { Target, TargetFlags } from '../targets/target.ts';
 import { resolveTarget } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
@@ -69,7 +70,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
 
   const steps = [
     `provision: kind ${target.k8s.kind} cluster (${shape}) on ${target.k8s.image}@${target.k8s.digest}`,
-    ...(install.gatewayApi ? [`install Gateway API ${versions.gatewayApi.version} CRDs (standard channel) before KIC starts`] : []),
+    ...(install.gatewayApi ? [`install Gateway API ${target.gatewayApi} CRDs (standard channel) before KIC starts`] : []),
     ...(target.mode === 'postgres' ? [`start Postgres (${versions.postgres.image}) with testcontainers on the kind network; password into Secret, never into values`] : []),
     ...(target.mode === 'postgres' && install.databaseProxy ? [`start Toxiproxy (${versions.toxiproxy.image}) in front of Postgres; Kong connects through it`] : []),
     ...(target.topology === 'hybrid' ? ['create the cluster certificate Secret kong-cluster-cert for control plane / data plane mTLS'] : []),
@@ -88,7 +89,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     target,
     shape,
     kindConfig: renderKindConfig(shapeText, target.k8s, defaultHostPorts(shapeText)),
-    gatewayApi: install.gatewayApi ? { version: versions.gatewayApi.version, url: versions.gatewayApi.standardInstallUrl } : null,
+    gatewayApi: install.gatewayApi ? { version: target.gatewayApi, url: gatewayApiInstallUrl(versions, target.gatewayApi) } : null,
     postgres: target.mode === 'postgres' ? { image: versions.postgres.image } : null,
     helm,
     manifests: scenario.manifests(target, variantName),

@@ -13,6 +13,8 @@ export interface Target {
   k8s: NodeImage;
   kic: string;
   gateway: string;
+  /** the Gateway API release (standard channel) installed for scenarios that use it */
+  gatewayApi: string;
   mode: Mode;
   topology: Topology;
   featureGates: string[];
@@ -23,6 +25,7 @@ export interface TargetFlags {
   k8s?: string;
   kic?: string;
   gateway?: string;
+  gatewayApi?: string;
   mode?: string;
   topology?: string;
   featureGates?: string;
@@ -50,6 +53,7 @@ export function resolveTarget(versions: Versions, requires: Requirements, flags:
     k8s: pickNodeImage(versions, flags.k8s),
     kic,
     gateway: pickVersion('Kong Gateway', flags.gateway, versions.gateway.versions, versions.gateway.default),
+    gatewayApi: pickVersion('Gateway API', flags.gatewayApi, versions.gatewayApi.versions, versions.gatewayApi.default),
     mode,
     topology,
     featureGates: parseFeatureGates(flags.featureGates),
@@ -89,5 +93,5 @@ export function parseFeatureGates(text: string | undefined): string[] {
 
 export function describeTarget(t: Target): string {
   const gates = t.featureGates.length ? ` gates=${t.featureGates.join(',')}` : '';
-  return `k8s ${nodeImageVersion(t.k8s)} · KIC ${t.kic} · Kong ${t.gateway} · ${t.mode} · ${t.topology}${gates}`;
+  return `k8s ${nodeImageVersion(t.k8s)} · KIC ${t.kic} · Kong ${t.gateway} · Gateway API ${t.gatewayApi} · ${t.mode} · ${t.topology}${gates}`;
 }

@@ -43,7 +43,8 @@ export interface Versions {
     kong: { version: string };
     ingress: { version: string };
   };
-  gatewayApi: { version: string; standardInstallUrl: string };
+  /** `standardInstallUrl` holds `{version}` */
+  gatewayApi: { versions: string[]; default: string; standardInstallUrl: string };
   postgres: { image: string };
   toxiproxy: { image: string };
 }

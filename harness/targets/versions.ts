@@ -77,9 +77,9 @@ const schema = {
       },
     },
     gatewayApi: {
-      type: 'object',
-      required: ['version', 'standardInstallUrl'],
-      properties: { version: { type: 'string' }, standardInstallUrl: { type: 'string', pattern: '^https://' } },
+      ...versionList,
+      required: ['versions', 'default', 'standardInstallUrl'],
+      properties: { ...versionList.properties, standardInstallUrl: { type: 'string', pattern: '^https://.*\\{version\\}' } },
     },
     postgres: containerImage,
     toxiproxy: containerImage,
@@ -105,7 +105,7 @@ export function parseVersions(text: string, file = 'versions.yaml'): Versions {
     const first = validate.errors?.[0];
     throw new UserError(`${file} is malformed: ${first?.instancePath || '(root)'} ${first?.message ?? 'is invalid'}`);
   }
-  for (const list of ['kic', 'gateway'] as const) {
+  for (const list of ['kic', 'gateway', 'gatewayApi'] as const) {
     if (!data[list].versions.includes(data[list].default)) {
       throw new UserError(`${file} is malformed: ${list}.default ${data[list].default} is not in ${list}.versions`);
     }

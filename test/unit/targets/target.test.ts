@@ -25,6 +25,7 @@ describe('targets/target resolveTarget', () => {
       k8s: versions.kind.nodeImages.find((n) => n.k8s === '1.33'),
       kic: '3.5.13',
       gateway: '3.9.3',
+      gatewayApi: '1.3.0',
       mode: 'postgres',
       topology: 'split',
       featureGates: [],
@@ -70,6 +71,12 @@ describe('targets/target resolveTarget', () => {
     expect(message.split('\n')).to.have.length(1);
   });
 
+  it('takes a Gateway API release or line; anything not pinned is refused with the list', () => {
+    expect(resolveTarget(versions, ANY, { gatewayApi: '1.6' }, 's').gatewayApi).to.equal('1.6.1');
+    expect(resolveTarget(versions, ANY, { gatewayApi: 'v1.5.1' }, 's').gatewayApi).to.equal('1.5.1');
+    expect(refusal({ gatewayApi: '1.4.1' })).to.equal('unknown Gateway API version "1.4.1"; known: 1.3.0, 1.5.1, 1.6.1 (or a line such as 1.6 for its newest)');
+  });
+
   it('refuses an unknown Kong Gateway version and lists the known ones', () => {
     expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1, 3.9.2, 3.9.3 (or a line such as 3.9 for its newest)');
   });
@@ -105,7 +112,7 @@ describe('targets/target resolveTarget', () => {
   it('describes a target on one line', () => {
     const t = resolveTarget(versions, ANY, { kic: '3.4.3', featureGates: 'A=true' }, 's');
     // the Kubernetes patch that runs, not only its line
-    expect(describeTarget(t)).to.equal('k8s 1.33.7 · KIC 3.4.3 · Kong 3.9.3 · dbless · single gates=A=true');
+    expect(describeTarget(t)).to.equal('k8s 1.33.7 · KIC 3.4.3 · Kong 3.9.3 · Gateway API 1.3.0 · dbless · single gates=A=true');
   });
 });
 
