@@ -13,6 +13,7 @@ import type { Cleaner } from '../runner/cleanup.ts';
 import { requirementsOf, targetFor, variantOf } from '../runner/plan.ts';
 import { consoleProgress } from '../runner/progress.ts';
 import type { TargetFlags } from '../targets/target.ts';
+import { licenseForCases } from '../targets/edition.ts';
 import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import semver from 'semver';
@@ -27,6 +28,7 @@ export interface BisectFlags extends Omit<TargetFlags, 'kic'> {
   out: string;
   installTools?: boolean;
   diagnostics?: boolean;
+  licenseFile?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function bisect(id: string, flags: BisectFlags): Promise<number> {
     return 0;
   }
 
+  const license = licenseForCases(versions, flags.licenseFile, [{ gateway: targetAt(ordered[0]!).gateway, needsLicense: requirementsOf(scenario, flags.variant).license !== false }]);
   await preflight({ needsDocker: true, tools: toolsFor(versions, [targetAt(ordered[0]!).k8s]), installTools: Boolean(flags.installTools), command: 'bisect' });
   const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
@@ -68,7 +71,7 @@ export async function bisect(id: string, flags: BisectFlags): Promise<number> {
   const stop = new AbortController();
   let cleaner: Cleaner | undefined;
   const release = onInterrupt(stop, progress, () => cleaner?.unfinished() ?? []);
-  const execute = realExecutor({ versions, outDir, diagnostics: Boolean(flags.diagnostics), progress, onCleaner: (c) => (cleaner = c) });
+  const execute = realExecutor({ versions, outDir, diagnostics: Boolean(flags.diagnostics), ...(license !== undefined ? { license } : {}), progress, onCleaner: (c) => (cleaner = c) });
   const clusters = kindClusters(outDir, versions);
   const caseAt = (kic: string): MatrixCase => {
     const target = targetAt(kic);

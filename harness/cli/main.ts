@@ -9,13 +9,14 @@ import type { GateFlags } from './gate.ts';
 import type { MatrixFlags } from './matrix.ts';
 import type { RunFlags } from './run.ts';
 import { DEFAULT_TRAFFIC_RATE } from '../runner/defaults.ts';
+import { LICENSE_ENV } from '../targets/edition.ts';
 
 /** The target flags; bisect picks the KIC versions itself, so it leaves out `--kic`. */
 function targetOptions(cmd: Command, { kic = true } = {}): Command {
   if (kic) cmd.option('--kic <version>', 'Kong Ingress Controller version from versions.yaml, or a line (3.5) for its newest');
   return cmd
     .option('--k8s <version>', 'Kubernetes version: a pinned release (1.33.7) or a line (1.33)')
-    .option('--gateway <version>', 'Kong Gateway version from versions.yaml, or a line (3.9) for its newest')
+    .option('--gateway <version>', 'Kong Gateway version from versions.yaml, or a line for its newest: 3.9 (OSS kong), 3.14 (Enterprise kong/kong-gateway, needs a license)')
     .option('--gateway-api <version>', 'Gateway API release (standard channel) for scenarios that install it: 1.3.0 (default), 1.5.1, 1.6.1, or a line (1.6)')
     .addOption(new Option('--mode <mode>', 'database mode: dbless or postgres'))
     .addOption(new Option('--topology <topology>', 'single, split or hybrid'))
@@ -35,6 +36,7 @@ function runnerOptions(cmd: Command, outWhat: string): Command {
   return cmd
     .option('--out <dir>', `where ${outWhat} go`, 'runs')
     .option('--install-tools', 'install missing kind, kubectl and helm into .cache/bin (pinned, sha256-checked)')
+    .option('--license-file <file>', `the Kong Gateway Enterprise license for kong/kong-gateway targets (else ${LICENSE_ENV})`)
     .option('--diagnostics', 'collect diagnostics even when the verdict is pass');
 }
 
@@ -70,6 +72,7 @@ function program(setExit: (code: number) => void): Command {
     .action((o: { json?: boolean }) => setExit(list(Boolean(o.json))));
 
   targetOptions(root.command('plan').argument('<scenario>').description('show what a run would do, offline'))
+    .option('--license-file <file>', `the Kong Gateway Enterprise license for kong/kong-gateway targets (else ${LICENSE_ENV})`)
     .option('--json', 'machine-readable output')
     .action((id: string, o: Record<string, string | boolean>) => setExit(plan(id, o)));
 
@@ -88,6 +91,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--kic <versions>', 'comma-separated KIC versions or lines (3.5: its newest) (default: newest per line + expectation boundaries)')
     .option('--modes <modes>', 'comma-separated: dbless,postgres')
     .option('--k8s <versions>', 'comma-separated Kubernetes versions: pinned releases (1.33.7) or lines (1.33)')
+    .option('--gateway <versions>', 'comma-separated Kong Gateway versions or lines, OSS or Enterprise (3.14: needs a license) (default: the pinned OSS default)')
     .option('--gateway-api <versions>', 'comma-separated Gateway API releases or lines (1.6) for the scenarios that install it (default: 1.3.0)')
     .option('--shard <i/n>', 'run only shard i of n')
     .option('--shards <n>', 'shard count for --emit-github-matrix')

@@ -9,6 +9,8 @@ import { preflight } from '../runner/preflight.ts';
 import type { CaseRecord, MatrixRecord } from '../matrix/results.ts';
 import { assignShards, formatShard, parseShard, shardCountFor, type Shard } from '../matrix/shard.ts';
 import { mergeJUnit } from '../report/junit-merge.ts';
+import { requirementsOf } from '../runner/plan.ts';
+import { licenseForCases } from '../targets/edition.ts';
 import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import { count } from '../words.ts';
@@ -20,6 +22,8 @@ export interface MatrixFlags {
   modes?: string;
   k8s?: string;
   gatewayApi?: string;
+  gateway?: string;
+  licenseFile?: string;
   shard?: string;
   /** how many shards --emit-github-matrix splits into; default from the estimated time */
   shards?: string;
@@ -56,6 +60,7 @@ export async function matrix(flags: MatrixFlags): Promise<number> {
     ...optional('modes', parseList(flags.modes)),
     ...optional('k8s', parseList(flags.k8s)),
     ...optional('gatewayApi', parseList(flags.gatewayApi)),
+    ...optional('gateway', parseList(flags.gateway)),
   });
   const wanted = flags.shard === undefined ? undefined : parseShard(flags.shard);
   if (flags.emitGithubMatrix) {
@@ -75,8 +80,9 @@ export async function matrix(flags: MatrixFlags): Promise<number> {
     writeReports(mkdirp(resolve(flags.out)), { kind: 'kong-chaos-matrix', shard: wanted ? formatShard(mine) : null, cases: [], savedSeconds: 0 });
     return 0;
   }
+  const license = licenseForCases(versions, flags.licenseFile, mine.cases.map((c) => ({ gateway: c.target.gateway, needsLicense: requirementsOf(c.scenario, c.variant).license !== false })));
   await preflight({ needsDocker: true, tools: toolsFor(versions, mine.groups.map((g) => g.k8s)), installTools: Boolean(flags.installTools), command: 'matrix' });
-  const done = await executeGroups(mine.groups, { versions, out: flags.out, repeat, diagnostics: Boolean(flags.diagnostics), shard: wanted ? formatShard(mine) : null });
+  const done = await executeGroups(mine.groups, { versions, out: flags.out, repeat, diagnostics: Boolean(flags.diagnostics), shard: wanted ? formatShard(mine) : null, ...(license !== undefined ? { license } : {}) });
   if (done.interrupted) return 130;
   return done.failures > 0 || done.record.cases.some((c) => !isCaseSuccess(c.verdict)) ? 1 : 0;
 }

@@ -6,7 +6,8 @@ import { connect } from '../k8s/client.ts';
 import { fileProblem, quote, UserError } from '../errors.ts';
 import { ConsoleAndJUnitReporter } from '../report/mocha-reporter.ts';
 import type { Cleaner } from '../runner/cleanup.ts';
-import { targetFor } from '../runner/plan.ts';
+import { requirementsOf, targetFor } from '../runner/plan.ts';
+import { licenseForCases } from '../targets/edition.ts';
 import { consoleProgress } from '../runner/progress.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { KIND_NETWORK } from '../kong/postgres.ts';
@@ -29,6 +30,7 @@ export interface RunFlags extends TargetFlags {
   installTools?: boolean;
   diagnostics?: boolean;
   trafficRate: string;
+  licenseFile?: string;
 }
 
 interface Case {
@@ -53,6 +55,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   if (flags.kubeconfig && cases.some((c) => c.target.mode === 'postgres')) {
     throw new UserError(`--kubeconfig runs are DB-less only: the harness's Postgres sits on Docker's ${KIND_NETWORK} network, which a cluster you bring cannot reach; use --mode dbless, or drop --kubeconfig to run on kind`);
   }
+  const license = licenseForCases(versions, flags.licenseFile, cases.map((c) => ({ gateway: c.target.gateway, needsLicense: requirementsOf(c.scenario, flags.variant).license !== false })));
   const trafficRate = Number(flags.trafficRate);
   if (!Number.isFinite(trafficRate) || trafficRate < 0) throw new UserError(`bad --traffic-rate ${quote(flags.trafficRate)}: expected requests per second, 0 for none`);
   if (trafficRate > MAX_RATE) throw new UserError(`--traffic-rate ${trafficRate} is more than the probe can send: at most ${MAX_RATE} requests per second`);
@@ -98,6 +101,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
             ...(flags.context ? { context: flags.context } : {}),
             diagnostics: Boolean(flags.diagnostics),
             trafficRate,
+            ...(license !== undefined ? { license } : {}),
             signal: stop.signal,
             progress,
             onCleaner: (c) => (cleaner = c),

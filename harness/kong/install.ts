@@ -8,6 +8,7 @@ import { apply, list } from '../k8s/objects.ts';
 import { deploymentAvailable } from '../k8s/wait.ts';
 import { namespace } from '../manifests/backend.ts';
 import type { KubeObject } from '../manifests/types.ts';
+import { gatewayImage } from '../targets/edition.ts';
 import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
 import type { Target } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
@@ -15,7 +16,7 @@ import { timeout } from '../timeouts.ts';
 import * as helm from '../tools/helm.ts';
 import { applyUrl } from '../tools/kubectl.ts';
 import { clusterCertificate } from '../tools/openssl.ts';
-import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, POSTGRES_SECRET } from './names.ts';
+import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, LICENSE_SECRET, POSTGRES_SECRET } from './names.ts';
 import { helmReleases, merge, type HelmRelease, type PostgresAddress, type Values } from './values.ts';
 
 export interface KongInstallDeps {
@@ -40,6 +41,8 @@ export interface KongInstallChoices {
   /** deep-merged over a release's values; an upgrade's overrides are added here and kept */
   values?: Record<string, Values>;
   postgres?: { address: PostgresAddress; password: string };
+  /** the Kong Gateway Enterprise license; goes into LICENSE_SECRET only, registered as a secret first */
+  license?: string;
 }
 
 /**
@@ -85,7 +88,7 @@ export class KongInstallation {
     const { versions, target } = this.deps;
     const kics = [this.choices.kic ?? target.kic, target.kic];
     const gateways = [this.choices.gateway ?? target.gateway, target.gateway];
-    return [...new Set([...kics.map((v) => `${versions.kicImage}:${v}`), ...gateways.map((v) => `${versions.gateway.image}:${v}`)])];
+    return [...new Set([...kics.map((v) => `${versions.kicImage}:${v}`), ...gateways.map((v) => `${gatewayImage(versions, v)}:${v}`)])];
   }
 
   /**
@@ -119,6 +122,7 @@ export class KongInstallation {
       gateway: current.gateway,
       gatewayReplicas: choices.gatewayReplicas,
       postgres: choices.postgres?.address,
+      license: choices.license !== undefined,
       overrides: current.values,
     });
     const dir = join(deps.runDir, 'helm');
@@ -158,6 +162,10 @@ export class KongInstallation {
     if (choices.postgres) {
       deps.addSecret(choices.postgres.password);
       out.push(secret(POSTGRES_SECRET, 'Opaque', { password: choices.postgres.password }));
+    }
+    if (choices.license !== undefined) {
+      deps.addSecret(choices.license);
+      out.push(secret(LICENSE_SECRET, 'Opaque', { license: choices.license }));
     }
     if (deps.target.topology === 'hybrid') {
       const pair = await clusterCertificate();

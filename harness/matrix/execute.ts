@@ -21,6 +21,7 @@ export interface ExecuteOptions {
   repeat: number;
   diagnostics: boolean;
   shard: string | null;
+  license?: string;
 }
 
 export interface Executed extends MatrixOutcome {
@@ -46,7 +47,7 @@ export async function executeGroups(groups: readonly ClusterGroup[], o: ExecuteO
   const release = onInterrupt(stop, progress, () => [...(cleaner?.unfinished() ?? []), ...clusters.remaining().map((name) => `delete shared cluster ${name}`)]);
   const mocha = new Mocha({ timeout: 0, reporter: ConsoleAndJUnitReporter, reporterOptions: { junitFile: join(outDir, 'junit.xml') } });
   const outcome = addMatrixSuite(mocha.suite, groups, {
-    execute: realExecutor({ versions: o.versions, outDir, diagnostics: o.diagnostics, progress, onCleaner: (c) => (cleaner = c) }),
+    execute: realExecutor({ versions: o.versions, outDir, diagnostics: o.diagnostics, ...(o.license !== undefined ? { license: o.license } : {}), progress, onCleaner: (c) => (cleaner = c) }),
     clusters,
     progress,
     signal: stop.signal,

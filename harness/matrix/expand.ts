@@ -4,6 +4,7 @@ import { expectationFor, type ExpectationTable } from '../judge/expectations.ts'
 import { expectationsOf, requirementsOf, variantOf } from '../runner/plan.ts';
 import type { ClusterShape, Scenario } from '../runner/scenario.ts';
 import { describeTarget, MODES, resolveTarget, type Mode, type Target } from '../targets/target.ts';
+import { gatewayVersions } from '../targets/edition.ts';
 import { nodeImageVersion, resolvePinned } from '../targets/pinned.ts';
 import type { Versions } from '../targets/versions-types.ts';
 
@@ -25,8 +26,8 @@ export interface MatrixSelection {
   k8s?: string[];
   /** Gateway API releases, for the scenarios that install Gateway API; the pinned default otherwise */
   gatewayApi?: string[];
-  /** one Kong Gateway version for every case; the pinned default otherwise */
-  gateway?: string;
+  /** Kong Gateway versions or lines (OSS or Enterprise) for every case; the pinned default otherwise */
+  gateway?: string[];
 }
 
 /** A scenario (or variant) that produced no case, and why, so a dry run can say what is left out. */
@@ -67,6 +68,7 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
   // a line and its pinned patch are the same node image: one case, not two
   const k8s = selection.k8s ? [...new Set(selection.k8s.map((v) => resolvePinned('Kubernetes', v, versions.kind.nodeImages.map(nodeImageVersion))))] : [versions.kind.defaultK8s];
   const kicSelected = selection.kic && [...new Set(selection.kic.map((v) => resolvePinned('KIC', v, versions.kic.versions)))];
+  const gateways = selection.gateway ? [...new Set(selection.gateway.map((v) => resolvePinned('Kong Gateway', v, gatewayVersions(versions))))] : [versions.gateway.default];
   const gatewayApis = selection.gatewayApi ? [...new Set(selection.gatewayApi.map((v) => resolvePinned('Gateway API', v, versions.gatewayApi.versions)))] : [versions.gatewayApi.default];
   const cases: MatrixCase[] = [];
   const omitted: Omission[] = [];
@@ -89,12 +91,13 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
           if (topology === 'hybrid' && mode !== 'postgres') continue;
           for (const kic of kics) {
             for (const minor of k8s) {
-              const flags = { kic, mode, topology, k8s: minor, ...(selection.gateway ? { gateway: selection.gateway } : {}) };
-              const base = resolveTarget(versions, req, flags, scenario.id);
-              const apis = scenario.install(base, variant).gatewayApi ? gatewayApis : [base.gatewayApi];
-              for (const gatewayApi of apis) {
-                const target = { ...base, gatewayApi };
-                cases.push({ key: caseKey(scenario.id, variant, target), scenario, variant, target, shape });
+              for (const gateway of gateways) {
+                const base = resolveTarget(versions, req, { kic, mode, topology, k8s: minor, gateway }, scenario.id);
+                const apis = scenario.install(base, variant).gatewayApi ? gatewayApis : [base.gatewayApi];
+                for (const gatewayApi of apis) {
+                  const target = { ...base, gatewayApi };
+                  cases.push({ key: caseKey(scenario.id, variant, target), scenario, variant, target, shape });
+                }
               }
             }
           }

@@ -17,6 +17,8 @@ export interface RealRunOptions {
   versions: Versions;
   outDir: string;
   diagnostics: boolean;
+  /** the Kong Gateway Enterprise license, for licensed cases */
+  license?: string;
   progress: Progress;
   onCleaner?: (cleaner: Cleaner | undefined) => void;
 }
@@ -31,6 +33,7 @@ export function realExecutor(o: RealRunOptions): CaseExecutor {
       keepCluster: false,
       ...(cluster ? { reuseCluster: cluster } : {}),
       diagnostics: o.diagnostics,
+      ...(o.license !== undefined ? { license: o.license } : {}),
       signal,
       progress: o.progress,
       ...(o.onCleaner ? { onCleaner: o.onCleaner } : {}),

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { quote, UserError } from '../errors.ts';
+import { gatewayVersions } from './edition.ts';
 import { nodeImageVersion, resolvePinned } from './pinned.ts';
 import type { NodeImage, Versions } from './versions-types.ts';
 
@@ -37,6 +38,11 @@ export interface Requirements {
   topologies: readonly Topology[];
   /** a semver range the KIC version must satisfy, e.g. `>=3.4.5` for an upgrade from 3.4.4 */
   kic?: string;
+  /**
+   * false: the scenario runs a licensed Kong Gateway (kong/kong-gateway) without a license, on
+   * purpose; every other scenario needs one for such a target (targets/edition.ts checkLicense)
+   */
+  license?: boolean;
 }
 
 export function resolveTarget(versions: Versions, requires: Requirements, flags: TargetFlags, scenarioId: string): Target {
@@ -52,7 +58,7 @@ export function resolveTarget(versions: Versions, requires: Requirements, flags:
   return {
     k8s: pickNodeImage(versions, flags.k8s),
     kic,
-    gateway: pickVersion('Kong Gateway', flags.gateway, versions.gateway.versions, versions.gateway.default),
+    gateway: pickVersion('Kong Gateway', flags.gateway, gatewayVersions(versions), versions.gateway.default),
     gatewayApi: pickVersion('Gateway API', flags.gatewayApi, versions.gatewayApi.versions, versions.gatewayApi.default),
     mode,
     topology,

@@ -37,6 +37,8 @@ export interface Versions {
   /** `released`: each version's release date (YYYY-MM-DD), to tell which of two builds on different lines is newer */
   kic: { versions: string[]; default: string; released: Record<string, string> };
   gateway: { versions: string[]; default: string; image: string };
+  /** Kong Gateway Enterprise (kong/kong-gateway), four-part versions; runs only with a license */
+  enterprise: { versions: string[]; image: string };
   kicImage: string;
   charts: {
     repo: string;

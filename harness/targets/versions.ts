@@ -36,7 +36,7 @@ const versionList = {
 const containerImage = { type: 'object', required: ['image'], properties: { image: { type: 'string' } } };
 const schema = {
   type: 'object',
-  required: ['kind', 'tools', 'kic', 'gateway', 'kicImage', 'charts', 'gatewayApi', 'postgres', 'toxiproxy'],
+  required: ['kind', 'tools', 'kic', 'gateway', 'enterprise', 'kicImage', 'charts', 'gatewayApi', 'postgres', 'toxiproxy'],
   properties: {
     kind: {
       type: 'object',
@@ -66,6 +66,11 @@ const schema = {
       properties: { ...versionList.properties, released: { type: 'object', additionalProperties: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
     },
     gateway: { ...versionList, required: ['versions', 'default', 'image'] },
+    enterprise: {
+      type: 'object',
+      required: ['versions', 'image'],
+      properties: { image: { type: 'string' }, versions: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+\\.\\d+$' } } },
+    },
     kicImage: { type: 'string' },
     charts: {
       type: 'object',

@@ -78,7 +78,7 @@ describe('targets/target resolveTarget', () => {
   });
 
   it('refuses an unknown Kong Gateway version and lists the known ones', () => {
-    expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1, 3.9.2, 3.9.3 (or a line such as 3.9 for its newest)');
+    expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1, 3.9.2, 3.9.3, 3.10.0.9, 3.14.0.9, 3.14.0.10, 3.15.0.3 (or a line such as 3.15 for its newest)');
   });
 
   it('refuses a KIC version outside the scenario range and lists those that qualify', () => {
