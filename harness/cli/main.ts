@@ -92,7 +92,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--modes <modes>', 'comma-separated: dbless,postgres')
     .option('--k8s <versions>', 'comma-separated Kubernetes versions: pinned releases (1.33.7) or lines (1.33)')
     .option('--gateway <versions>', 'comma-separated Kong Gateway versions or lines, OSS or Enterprise (3.14: needs a license) (default: the pinned OSS default)')
-    .option('--gateway-api <versions>', 'comma-separated Gateway API releases or lines (1.6) for the scenarios that install it (default: 1.3.0)')
+    .option('--gateway-api <versions>', 'comma-separated Gateway API releases or lines (1.6) for the scenarios that install it (default: 1.3.0 and the newest pinned)')
     .option('--shard <i/n>', 'run only shard i of n')
     .option('--shards <n>', 'shard count for --emit-github-matrix')
     .option('--repeat <n>', 'runs per case, for flake rates', '1')

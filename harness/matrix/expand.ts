@@ -5,7 +5,7 @@ import { expectationsOf, requirementsOf, variantOf } from '../runner/plan.ts';
 import type { ClusterShape, Scenario } from '../runner/scenario.ts';
 import { describeTarget, MODES, resolveTarget, type Mode, type Target } from '../targets/target.ts';
 import { gatewayVersions } from '../targets/edition.ts';
-import { nodeImageVersion, resolvePinned } from '../targets/pinned.ts';
+import { compareVersions, nodeImageVersion, resolvePinned } from '../targets/pinned.ts';
 import type { Versions } from '../targets/versions-types.ts';
 
 /** One scenario (or one of its variants) against one target: a cell of the matrix. */
@@ -24,7 +24,7 @@ export interface MatrixSelection {
   kic?: string[];
   modes?: string[];
   k8s?: string[];
-  /** Gateway API releases, for the scenarios that install Gateway API; the pinned default otherwise */
+  /** Gateway API releases, for the scenarios that install Gateway API; the default and the newest otherwise */
   gatewayApi?: string[];
   /** Kong Gateway versions or lines (OSS or Enterprise) for every case; the pinned default otherwise */
   gateway?: string[];
@@ -69,7 +69,7 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
   const k8s = selection.k8s ? [...new Set(selection.k8s.map((v) => resolvePinned('Kubernetes', v, versions.kind.nodeImages.map(nodeImageVersion))))] : [versions.kind.defaultK8s];
   const kicSelected = selection.kic && [...new Set(selection.kic.map((v) => resolvePinned('KIC', v, versions.kic.versions)))];
   const gateways = selection.gateway ? [...new Set(selection.gateway.map((v) => resolvePinned('Kong Gateway', v, gatewayVersions(versions))))] : [versions.gateway.default];
-  const gatewayApis = selection.gatewayApi ? [...new Set(selection.gatewayApi.map((v) => resolvePinned('Gateway API', v, versions.gatewayApi.versions)))] : [versions.gatewayApi.default];
+  const gatewayApis = [...new Set((selection.gatewayApi ?? defaultGatewayApis(versions)).map((v) => resolvePinned('Gateway API', v, versions.gatewayApi.versions)))];
   const cases: MatrixCase[] = [];
   const omitted: Omission[] = [];
   for (const scenario of chosen) {
@@ -107,6 +107,15 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
   }
   cases.sort((a, b) => compareKeys(a.key, b.key));
   return { cases, omitted };
+}
+
+/**
+ * The Gateway API releases a nightly needs when none are named: the default (what KIC is built
+ * against) and the newest pinned, the one operators move to; the releases between add little.
+ */
+export function defaultGatewayApis(versions: Versions): string[] {
+  const newest = [...versions.gatewayApi.versions].sort(compareVersions).at(-1)!;
+  return [...new Set([versions.gatewayApi.default, newest])];
 }
 
 /** The scenario's table and every variant's own, since each variant is a case of its own. */

@@ -125,7 +125,8 @@ describe('Gateway API as a matrix dimension', () => {
     expect(apis('gwapi')).to.deep.equal(['1.3.0', '1.5.1', '1.6.1']);
     expect(apis('plain')).to.deep.equal([versions.gatewayApi.default]);
     expect(new Set(cases.map((c) => c.key)).size).to.equal(cases.length);
-    expect(expandMatrix([usesGatewayApi], versions, { ...selection, gatewayApi: undefined }).cases.map((c) => c.target.gatewayApi)).to.deep.equal(['1.3.0']);
+    // unnamed: the default (what KIC is built against) and the newest pinned
+    expect(expandMatrix([usesGatewayApi], versions, { ...selection, gatewayApi: undefined }).cases.map((c) => c.target.gatewayApi)).to.deep.equal(['1.3.0', '1.6.1']);
     expect(() => expandMatrix([usesGatewayApi], versions, { ...selection, gatewayApi: ['1.4.0'] })).to.throw(UserError, 'unknown Gateway API version "1.4.0"; known: 1.3.0, 1.5.1, 1.6.1');
   });
 
