@@ -99,5 +99,5 @@ export function parseFeatureGates(text: string | undefined): string[] {
 
 export function describeTarget(t: Target): string {
   const gates = t.featureGates.length ? ` gates=${t.featureGates.join(',')}` : '';
-  return `k8s ${nodeImageVersion(t.k8s)} · KIC ${t.kic} · Kong ${t.gateway} · Gateway API ${t.gatewayApi} · ${t.mode} · ${t.topology}${gates}`;
+  return `k8s ${nodeImageVersion(t.k8s)} · KIC ${t.kic} · Kong ${t.gateway} · Gateway-API ${t.gatewayApi} · ${t.mode} · ${t.topology}${gates}`;
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { columnParts } from '../../../harness/report/matrix-html.ts';
 import { UserError } from '../../../harness/errors.ts';
 import { describeTarget, parseFeatureGates, resolveTarget, type Requirements, type TargetFlags } from '../../../harness/targets/target.ts';
 import { resolvePinned } from '../../../harness/targets/pinned.ts';
@@ -112,7 +113,9 @@ describe('targets/target resolveTarget', () => {
   it('describes a target on one line', () => {
     const t = resolveTarget(versions, ANY, { kic: '3.4.3', featureGates: 'A=true' }, 's');
     // the Kubernetes patch that runs, not only its line
-    expect(describeTarget(t)).to.equal('k8s 1.33.7 · KIC 3.4.3 · Kong 3.9.3 · Gateway API 1.3.0 · dbless · single gates=A=true');
+    expect(describeTarget(t)).to.equal('k8s 1.33.7 · KIC 3.4.3 · Kong 3.9.3 · Gateway-API 1.3.0 · dbless · single gates=A=true');
+    // matrix.html reads its columns back from this label: one named part per dimension
+    expect(columnParts(describeTarget(t)).map((p) => `${p.name}=${p.value}`)).to.include.members(['Kong=3.9.3', 'Gateway-API=1.3.0']);
   });
 });
 
