@@ -182,9 +182,9 @@ function program(setExit: (code: number) => void): Command {
 export const EXAMPLES: Record<string, string[]> = {
   '': ['list', 'plan gateway-listener-stuck --kic 3.4.3', 'run gateway-listener-stuck --kic 3.4.3 --install-tools'],
   list: ['list', 'list --json'],
-  plan: ['plan gateway-listener-stuck --kic 3.4.3', 'plan plugin-id-drift --mode postgres --kic 3.4.5 --json'],
+  plan: ['plan gateway-listener-stuck --kic 3.4.3', 'plan gateway-listener-stuck --k8s 1.36 --gateway-api 1.6', 'plan plugin-id-drift --mode postgres --kic 3.4.5 --json'],
   run: ['run gateway-listener-stuck --kic 3.4.3 --install-tools', 'run plugin-id-drift --mode postgres --kic 3.4 --k8s 1.33 --keep-cluster'],
-  matrix: ['matrix --dry-run --scenarios gateway-listener-stuck,plugin-id-drift --kic 3.4,3.5', 'matrix --shard 1/4 --install-tools --out runs'],
+  matrix: ['matrix --dry-run --scenarios gateway-listener-stuck,plugin-id-drift --kic 3.4,3.5', 'matrix --dry-run --gateway 3.10,3.14,3.15 --kic 3.5 --modes dbless', 'matrix --shard 1/4 --install-tools --out runs'],
   gate: ['gate --from 3.5.12 --to 3.5.13 --dry-run', `gate --component both --from 3.5.12/3.9.0 --to 3.5.13/3.9.1 --mode postgres`],
   bisect: ['bisect gateway-listener-stuck --good 3.4.3 --bad 3.4.5 --dry-run', 'bisect gateway-listener-stuck --good 3.4.3 --bad 3.4.5'],
   doctor: ['doctor', 'doctor --json'],

@@ -113,7 +113,7 @@ function planJson(e: Expansion, shards: readonly Shard[], only: Shard | undefine
     shards: (only ? [only] : shards).map((s) => ({
       shard: formatShard(s),
       estimateMinutes: Math.ceil(s.estimateSeconds / 60),
-      groups: s.groups.map((g) => ({ cluster: g.key, k8s: g.k8s.k8s, shape: g.shape, cold: g.cold, cases: g.cases.map((c) => ({ key: c.key, scenario: c.scenario.id, variant: c.variant ?? null, target: targetLabel(c.target) })) })),
+      groups: s.groups.map((g) => ({ cluster: g.key, k8s: g.k8s.k8s, shape: g.shape, gatewayApi: g.gatewayApi ?? null, cold: g.cold, cases: g.cases.map((c) => ({ key: c.key, scenario: c.scenario.id, variant: c.variant ?? null, target: targetLabel(c.target) })) })),
     })),
   };
 }
@@ -123,7 +123,8 @@ function planText(e: Expansion, shards: readonly Shard[], only: Shard | undefine
   for (const s of only ? [only] : shards) {
     lines.push('', `shard ${formatShard(s)}: ${count(s.cases.length, 'case')}, ${count(s.groups.length, 'cluster')}, about ${Math.ceil(s.estimateSeconds / 60)} min`);
     for (const g of s.groups) {
-      lines.push(`  cluster k8s ${nodeImageVersion(g.k8s)} ${g.shape}${g.cold ? ' (its own: the case damages its nodes)' : ` (shared by ${g.cases.length})`}`);
+      const apart = g.gatewayApi ? ` for Gateway API ${g.gatewayApi} (no older CRDs after its safe-upgrades policy)` : '';
+      lines.push(`  cluster k8s ${nodeImageVersion(g.k8s)} ${g.shape}${apart}${g.cold ? ' (its own: the case damages its nodes)' : ` (shared by ${g.cases.length})`}`);
       for (const c of g.cases) lines.push(`    ${scenarioLabel(c.scenario.id, c.variant)} · ${targetLabel(c.target)}`);
     }
   }

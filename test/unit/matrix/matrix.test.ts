@@ -143,6 +143,7 @@ describe('Gateway API as a matrix dimension', () => {
       ['k8s1.33/single-node/gateway-api-1.5.1', ['gwapi 1.5.1']],
       ['k8s1.33/single-node/gateway-api-1.6.1', ['gwapi 1.6.1']],
     ]);
+    expect(groups.map((g) => g.gatewayApi)).to.deep.equal([undefined, '1.5.1', '1.6.1']);
   });
 });
 
