@@ -13,6 +13,8 @@ import type { Cleaner } from '../runner/cleanup.ts';
 import { requirementsOf, targetFor, variantOf } from '../runner/plan.ts';
 import { consoleProgress } from '../runner/progress.ts';
 import type { TargetFlags } from '../targets/target.ts';
+import { licenseForCases } from '../targets/edition.ts';
+import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import semver from 'semver';
 import { count } from '../words.ts';
@@ -26,6 +28,7 @@ export interface BisectFlags extends Omit<TargetFlags, 'kic'> {
   out: string;
   installTools?: boolean;
   diagnostics?: boolean;
+  licenseFile?: string;
 }
 
 /**
@@ -60,15 +63,16 @@ export async function bisect(id: string, flags: BisectFlags): Promise<number> {
     return 0;
   }
 
-  await preflight({ needsDocker: true, tools: Object.values(versions.tools), installTools: Boolean(flags.installTools), command: 'bisect' });
+  const license = licenseForCases(versions, flags.licenseFile, [{ gateway: targetAt(ordered[0]!).gateway, needsLicense: requirementsOf(scenario, flags.variant).license !== false }]);
+  await preflight({ needsDocker: true, tools: toolsFor(versions, [targetAt(ordered[0]!).k8s]), installTools: Boolean(flags.installTools), command: 'bisect' });
   const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
   const progress = consoleProgress('  ');
   const stop = new AbortController();
   let cleaner: Cleaner | undefined;
   const release = onInterrupt(stop, progress, () => cleaner?.unfinished() ?? []);
-  const execute = realExecutor({ versions, outDir, diagnostics: Boolean(flags.diagnostics), progress, onCleaner: (c) => (cleaner = c) });
-  const clusters = kindClusters(outDir);
+  const execute = realExecutor({ versions, outDir, diagnostics: Boolean(flags.diagnostics), ...(license !== undefined ? { license } : {}), progress, onCleaner: (c) => (cleaner = c) });
+  const clusters = kindClusters(outDir, versions);
   const caseAt = (kic: string): MatrixCase => {
     const target = targetAt(kic);
     return { key: caseKey(id, flags.variant, target), scenario, variant: flags.variant, target, shape: variantOf(scenario, flags.variant)?.shape ?? scenario.shape };

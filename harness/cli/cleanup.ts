@@ -3,6 +3,21 @@ import { findLeaks, parseAge, type Leak } from '../cluster/leaks.ts';
 import { RUN_LABEL } from '../cluster/names.ts';
 import * as docker from '../tools/docker.ts';
 import * as kind from '../tools/kind.ts';
+import { resolveBinary } from '../tools/exec.ts';
+import { binaryOf, kindPinFor } from '../targets/tool-pins.ts';
+import { loadVersions } from '../targets/versions.ts';
+import type { Versions } from '../targets/versions-types.ts';
+
+/**
+ * Any pinned kind release lists and deletes the clusters of another (both read the
+ * io.x-k8s.kind.cluster label, pkg/cluster/internal/providers/docker/constants.go@v0.31.0 and
+ * @v0.32.0), so cleanup takes the first one installed in .cache/bin, e.g. only kind-v0.32.0
+ * after runs on 1.36; else `kind` from PATH.
+ */
+export function cleanupKind(versions: Versions, resolve: (binary: string) => string = resolveBinary): string {
+  const candidates = [versions.tools.kind, ...versions.kind.nodeImages.map((i) => kindPinFor(versions, i))].map(binaryOf);
+  return candidates.find((b) => resolve(b) !== b) ?? binaryOf(versions.tools.kind);
+}
 
 function describe(l: Leak): string {
   return `${l.kind} ${l.name} (run ${l.runId}, ${Math.round(l.ageMs / 60_000)} min old)`;
@@ -18,7 +33,8 @@ export async function cleanup(opts: { olderThan: string; dryRun: boolean }): Pro
   const reach = await docker.reachable();
   if (!reach.ok) throw new EnvironmentError(`Docker is not reachable (${reach.reason}); nothing can be listed or removed`);
   const label = RUN_LABEL;
-  const [clusters, containers, networks] = await Promise.all([kind.getClusters(), docker.listContainers({ label }), docker.listNetworks({ label })]);
+  const call = { binary: cleanupKind(loadVersions()) };
+  const [clusters, containers, networks] = await Promise.all([kind.getClusters(call), docker.listContainers({ label }), docker.listNetworks({ label })]);
   const leaks = findLeaks({ clusters, containers, networks }, Date.now(), minAge);
   if (leaks.length === 0) {
     console.log(`nothing older than ${opts.olderThan} left behind by kong-chaos`);
@@ -31,7 +47,7 @@ export async function cleanup(opts: { olderThan: string; dryRun: boolean }): Pro
       continue;
     }
     try {
-      if (leak.kind === 'cluster') await kind.deleteCluster(leak.name);
+      if (leak.kind === 'cluster') await kind.deleteCluster(leak.name, undefined, call);
       else await docker.remove(leak.kind, leak.name);
       console.log(`removed ${describe(leak)}`);
     } catch (error) {

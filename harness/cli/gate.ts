@@ -13,8 +13,10 @@ import { gateMarkdown } from '../report/markdown.ts';
 import { requirementsOf } from '../runner/plan.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { MODES, resolveTarget, type Mode } from '../targets/target.ts';
+import { gatewayVersions, licenseForCases } from '../targets/edition.ts';
 import { resolvePinned } from '../targets/pinned.ts';
 import { downgradeReason } from '../targets/upgrades.ts';
+import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { count } from '../words.ts';
@@ -31,6 +33,7 @@ export interface GateFlags {
   out: string;
   installTools?: boolean;
   diagnostics?: boolean;
+  licenseFile?: string;
 }
 
 interface Side {
@@ -50,10 +53,10 @@ export function parseSide(text: string, component: GateComponent, v: Versions, f
   if (component === 'both') {
     const parts = text.split('/');
     if (parts.length !== 2) throw new UserError(`${flag} with --component both takes KIC/KONG, e.g. 3.4.4/3.9.0; got ${quote(text)}`);
-    return { kic: check('KIC', parts[0]!, v.kic.versions), gateway: check('Kong Gateway', parts[1]!, v.gateway.versions) };
+    return { kic: check('KIC', parts[0]!, v.kic.versions), gateway: check('Kong Gateway', parts[1]!, gatewayVersions(v)) };
   }
   if (component === 'kic') return { kic: check('KIC', text, v.kic.versions), gateway: v.gateway.default };
-  return { kic: v.kic.default, gateway: check('Kong Gateway', text, v.gateway.versions) };
+  return { kic: v.kic.default, gateway: check('Kong Gateway', text, gatewayVersions(v)) };
 }
 
 /** The upgrade-gate scenario installing A first; its fault upgrades to the target's (B's) versions. */
@@ -96,7 +99,7 @@ export function planGate(flags: GateFlags, versions: Versions, all: readonly Sce
     upgrade = { key: caseKey(gate.id, undefined, target), scenario: upgradingFrom(gate, from), variant: undefined, target, shape: gate.shape };
   }
   const others = all.filter((s) => s.id !== UPGRADE_SCENARIO);
-  const expansion = others.length ? expandMatrix(others, versions, { kic: [to.kic], modes: [mode], gateway: to.gateway }) : { cases: [], omitted: [] };
+  const expansion = others.length ? expandMatrix(others, versions, { kic: [to.kic], modes: [mode], gateway: [to.gateway] }) : { cases: [], omitted: [] };
   return { component, from, to, mode, upgrade, catalog: expansion.cases, omitted: expansion.omitted.map((o) => ({ scenario: scenarioLabel(o.scenario, o.variant), reason: o.reason })) };
 }
 
@@ -125,9 +128,14 @@ export async function gate(flags: GateFlags): Promise<number> {
     console.log(lines.join('\n'));
     return 0;
   }
-  await preflight({ needsDocker: true, tools: Object.values(versions.tools), installTools: Boolean(flags.installTools), command: 'gate' });
   const cases = [...(p.upgrade ? [p.upgrade] : []), ...p.catalog];
-  const done = await executeGroups(groupCases(cases), { versions, out: flags.out, repeat: 1, diagnostics: Boolean(flags.diagnostics), shard: null });
+  // the upgrade case installs A first: a licensed A needs the license as much as a licensed B
+  const license = licenseForCases(versions, flags.licenseFile, [
+    ...cases.map((c) => ({ gateway: c.target.gateway, needsLicense: requirementsOf(c.scenario, c.variant).license !== false })),
+    { gateway: p.from.gateway, needsLicense: true },
+  ]);
+  await preflight({ needsDocker: true, tools: toolsFor(versions, cases.map((c) => c.target.k8s)), installTools: Boolean(flags.installTools), command: 'gate' });
+  const done = await executeGroups(groupCases(cases), { versions, out: flags.out, repeat: 1, diagnostics: Boolean(flags.diagnostics), shard: null, ...(license !== undefined ? { license } : {}) });
   if (done.interrupted) return 130;
   const runOf = (c: MatrixCase) => done.runs.get(c.key)?.[0];
   const gateRun = (c: MatrixCase, r: ExecutedRun): GateRun => ({ scenario: c.scenario.id, variant: c.variant ?? null, target: targetLabel(c.target), outcome: r.judgement.outcome, verdict: r.verdict, reason: r.judgement.reason, runDir: r.runDir });

@@ -9,6 +9,9 @@ import { preflight } from '../runner/preflight.ts';
 import type { CaseRecord, MatrixRecord } from '../matrix/results.ts';
 import { assignShards, formatShard, parseShard, shardCountFor, type Shard } from '../matrix/shard.ts';
 import { mergeJUnit } from '../report/junit-merge.ts';
+import { requirementsOf } from '../runner/plan.ts';
+import { licenseForCases } from '../targets/edition.ts';
+import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import { count } from '../words.ts';
 import { nodeImageVersion } from '../targets/pinned.ts';
@@ -18,6 +21,9 @@ export interface MatrixFlags {
   kic?: string;
   modes?: string;
   k8s?: string;
+  gatewayApi?: string;
+  gateway?: string;
+  licenseFile?: string;
   shard?: string;
   /** how many shards --emit-github-matrix splits into; default from the estimated time */
   shards?: string;
@@ -53,6 +59,8 @@ export async function matrix(flags: MatrixFlags): Promise<number> {
     ...optional('kic', parseList(flags.kic)),
     ...optional('modes', parseList(flags.modes)),
     ...optional('k8s', parseList(flags.k8s)),
+    ...optional('gatewayApi', parseList(flags.gatewayApi)),
+    ...optional('gateway', parseList(flags.gateway)),
   });
   const wanted = flags.shard === undefined ? undefined : parseShard(flags.shard);
   if (flags.emitGithubMatrix) {
@@ -72,8 +80,9 @@ export async function matrix(flags: MatrixFlags): Promise<number> {
     writeReports(mkdirp(resolve(flags.out)), { kind: 'kong-chaos-matrix', shard: wanted ? formatShard(mine) : null, cases: [], savedSeconds: 0 });
     return 0;
   }
-  await preflight({ needsDocker: true, tools: Object.values(versions.tools), installTools: Boolean(flags.installTools), command: 'matrix' });
-  const done = await executeGroups(mine.groups, { versions, out: flags.out, repeat, diagnostics: Boolean(flags.diagnostics), shard: wanted ? formatShard(mine) : null });
+  const license = licenseForCases(versions, flags.licenseFile, mine.cases.map((c) => ({ gateway: c.target.gateway, needsLicense: requirementsOf(c.scenario, c.variant).license !== false })));
+  await preflight({ needsDocker: true, tools: toolsFor(versions, mine.groups.map((g) => g.k8s)), installTools: Boolean(flags.installTools), command: 'matrix' });
+  const done = await executeGroups(mine.groups, { versions, out: flags.out, repeat, diagnostics: Boolean(flags.diagnostics), shard: wanted ? formatShard(mine) : null, ...(license !== undefined ? { license } : {}) });
   if (done.interrupted) return 130;
   return done.failures > 0 || done.record.cases.some((c) => !isCaseSuccess(c.verdict)) ? 1 : 0;
 }
@@ -104,7 +113,7 @@ function planJson(e: Expansion, shards: readonly Shard[], only: Shard | undefine
     shards: (only ? [only] : shards).map((s) => ({
       shard: formatShard(s),
       estimateMinutes: Math.ceil(s.estimateSeconds / 60),
-      groups: s.groups.map((g) => ({ cluster: g.key, k8s: g.k8s.k8s, shape: g.shape, cold: g.cold, cases: g.cases.map((c) => ({ key: c.key, scenario: c.scenario.id, variant: c.variant ?? null, target: targetLabel(c.target) })) })),
+      groups: s.groups.map((g) => ({ cluster: g.key, k8s: g.k8s.k8s, shape: g.shape, gatewayApi: g.gatewayApi ?? null, cold: g.cold, cases: g.cases.map((c) => ({ key: c.key, scenario: c.scenario.id, variant: c.variant ?? null, target: targetLabel(c.target) })) })),
     })),
   };
 }
@@ -114,7 +123,8 @@ function planText(e: Expansion, shards: readonly Shard[], only: Shard | undefine
   for (const s of only ? [only] : shards) {
     lines.push('', `shard ${formatShard(s)}: ${count(s.cases.length, 'case')}, ${count(s.groups.length, 'cluster')}, about ${Math.ceil(s.estimateSeconds / 60)} min`);
     for (const g of s.groups) {
-      lines.push(`  cluster k8s ${nodeImageVersion(g.k8s)} ${g.shape}${g.cold ? ' (its own: the case damages its nodes)' : ` (shared by ${g.cases.length})`}`);
+      const apart = g.gatewayApi ? ` for Gateway API ${g.gatewayApi} (no older CRDs after its safe-upgrades policy)` : '';
+      lines.push(`  cluster k8s ${nodeImageVersion(g.k8s)} ${g.shape}${apart}${g.cold ? ' (its own: the case damages its nodes)' : ` (shared by ${g.cases.length})`}`);
       for (const c of g.cases) lines.push(`    ${scenarioLabel(c.scenario.id, c.variant)} · ${targetLabel(c.target)}`);
     }
   }

@@ -1,14 +1,16 @@
 import { stringify } from 'yaml';
 import { scenarioById } from '../../scenarios/index.ts';
-import { buildPlan, targetFor } from '../runner/plan.ts';
+import { buildPlan, requirementsOf, targetFor } from '../runner/plan.ts';
+import { licenseForCases } from '../targets/edition.ts';
 import { describeTarget, type TargetFlags } from '../targets/target.ts';
 import { loadVersions } from '../targets/versions.ts';
 
-export function plan(id: string, flags: TargetFlags & { variant?: string; json?: boolean }): number {
+export function plan(id: string, flags: TargetFlags & { variant?: string; json?: boolean; licenseFile?: string }): number {
   const scenario = scenarioById(id);
   const versions = loadVersions();
   const target = targetFor(scenario, versions, flags, flags.variant);
-  const p = buildPlan(scenario, versions, target, flags.variant);
+  const license = licenseForCases(versions, flags.licenseFile, [{ gateway: target.gateway, needsLicense: requirementsOf(scenario, flags.variant).license !== false }]);
+  const p = buildPlan(scenario, versions, target, flags.variant, undefined, license !== undefined);
   if (flags.json) {
     console.log(JSON.stringify(p, null, 2));
     return 0;

@@ -6,7 +6,8 @@ import { connect } from '../k8s/client.ts';
 import { fileProblem, quote, UserError } from '../errors.ts';
 import { ConsoleAndJUnitReporter } from '../report/mocha-reporter.ts';
 import type { Cleaner } from '../runner/cleanup.ts';
-import { targetFor } from '../runner/plan.ts';
+import { requirementsOf, targetFor } from '../runner/plan.ts';
+import { licenseForCases } from '../targets/edition.ts';
 import { consoleProgress } from '../runner/progress.ts';
 import { onInterrupt } from '../runner/interrupt.ts';
 import { KIND_NETWORK } from '../kong/postgres.ts';
@@ -14,6 +15,7 @@ import { preflight } from '../runner/preflight.ts';
 import { runOne, summaryOf, type RunResult } from '../runner/run.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { describeTarget, type Target, type TargetFlags } from '../targets/target.ts';
+import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import { isSuccess } from '../judge/verdict.ts';
 import { MAX_RATE } from '../probes/traffic/open-loop.ts';
@@ -29,6 +31,7 @@ export interface RunFlags extends TargetFlags {
   installTools?: boolean;
   diagnostics?: boolean;
   trafficRate: string;
+  licenseFile?: string;
 }
 
 interface Case {
@@ -59,6 +62,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   if (flags.kubeconfig && deletesCrds) {
     throw new UserError(`${deletesCrds.scenario.id} deletes the KIC CRDs, and with them every Kong resource on the cluster: it runs only on kind (drop --kubeconfig)`);
   }
+  const license = licenseForCases(versions, flags.licenseFile, cases.map((c) => ({ gateway: c.target.gateway, needsLicense: requirementsOf(c.scenario, flags.variant).license !== false })));
   const trafficRate = Number(flags.trafficRate);
   if (!Number.isFinite(trafficRate) || trafficRate < 0) throw new UserError(`bad --traffic-rate ${quote(flags.trafficRate)}: expected requests per second, 0 for none`);
   if (trafficRate > MAX_RATE) throw new UserError(`--traffic-rate ${trafficRate} is more than the probe can send: at most ${MAX_RATE} requests per second`);
@@ -74,7 +78,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   await preflight({
     // kind needs Docker; a cluster the user brings runs DB-less, without it
     needsDocker: !flags.kubeconfig,
-    tools: flags.kubeconfig ? [versions.tools.helm, versions.tools.kubectl] : Object.values(versions.tools),
+    tools: flags.kubeconfig ? [versions.tools.helm, versions.tools.kubectl] : toolsFor(versions, cases.map((c) => c.target.k8s)),
     installTools: Boolean(flags.installTools),
     command: 'run',
   });
@@ -104,6 +108,7 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
             ...(flags.context ? { context: flags.context } : {}),
             diagnostics: Boolean(flags.diagnostics),
             trafficRate,
+            ...(license !== undefined ? { license } : {}),
             signal: stop.signal,
             progress,
             onCleaner: (c) => (cleaner = c),

@@ -15,7 +15,7 @@ import * as kind from '../tools/kind.ts';
  * that fails there is named by the install (kong/install.ts, imagePullFailures). Returns what
  * happened, one line each, for the run's progress.
  */
-export async function preloadImages(cluster: string, images: readonly string[], signal?: AbortSignal): Promise<string[]> {
+export async function preloadImages(cluster: string, images: readonly string[], signal?: AbortSignal, kindBinary?: string): Promise<string[]> {
   const lines: string[] = [];
   const call = signal ? { signal } : {};
   const wanted = [...new Set(images)];
@@ -27,7 +27,7 @@ export async function preloadImages(cluster: string, images: readonly string[], 
       lines.push(`pulled ${image} on the host in ${formatDuration(Date.now() - started)}`);
     }
     const started = Date.now();
-    await kind.loadDockerImage(cluster, wanted, call);
+    await kind.loadDockerImage(cluster, wanted, { ...call, ...(kindBinary ? { binary: kindBinary } : {}) });
     lines.push(`loaded ${wanted.join(', ')} into ${cluster} in ${formatDuration(Date.now() - started)}`);
   } catch (error) {
     signal?.throwIfAborted();

@@ -15,6 +15,8 @@ export interface KindOptions {
   runDir: string;
   shapeText: string;
   image: NodeImage;
+  /** the program of the kind release built for `image` (targets/tool-pins.ts kindPinFor) */
+  kindBinary: string;
   /** an existing kong-chaos kind cluster to run on instead of creating one */
   reuse?: string;
   keep: boolean;
@@ -39,15 +41,15 @@ export class KindProvider implements ClusterProvider {
     try {
       await kind.createCluster(
         { name, configPath, image: `${this.o.image.image}@${this.o.image.digest}`, kubeconfigPath, waitSeconds: WAIT_SECONDS },
-        { signal },
+        { signal, binary: this.o.kindBinary },
       );
     } catch (error) {
       // kind removes a half-made cluster itself unless it was killed (Ctrl-C, deadline): then we must
-      await kind.deleteCluster(name, kubeconfigPath).catch(() => undefined);
+      await kind.deleteCluster(name, kubeconfigPath, { binary: this.o.kindBinary }).catch(() => undefined);
       rmSync(kubeconfigPath, { force: true });
       throw error;
     }
-    return { name, kubeconfigPath, ...urls(hostPorts), owned: !this.o.keep, kindName: name };
+    return { name, kubeconfigPath, ...urls(hostPorts), owned: !this.o.keep, kindName: name, kindBinary: this.o.kindBinary };
   }
 
   /**
@@ -57,7 +59,7 @@ export class KindProvider implements ClusterProvider {
    */
   async release(cluster: Cluster): Promise<void> {
     try {
-      if (cluster.owned && cluster.kindName) await kind.deleteCluster(cluster.kindName, cluster.kubeconfigPath);
+      if (cluster.owned && cluster.kindName) await kind.deleteCluster(cluster.kindName, cluster.kubeconfigPath, { binary: this.o.kindBinary });
     } finally {
       if (!this.o.keep) rmSync(cluster.kubeconfigPath, { force: true });
     }
@@ -65,11 +67,12 @@ export class KindProvider implements ClusterProvider {
 
   private async reuse(name: string, kubeconfigPath: string, signal?: AbortSignal): Promise<Cluster> {
     if (!name.startsWith(CLUSTER_PREFIX)) throw new UserError(`--reuse-cluster takes a cluster kong-chaos made (named ${CLUSTER_PREFIX}…); got ${quote(name)}`);
-    const clusters = await kind.getClusters({ signal });
+    const call = { signal, binary: this.o.kindBinary };
+    const clusters = await kind.getClusters(call);
     if (!clusters.includes(name)) throw new UserError(`no kind cluster named ${name}; found: ${clusters.join(', ') || 'none'}`);
-    writeFileSync(kubeconfigPath, await kind.getKubeconfig(name, {}, { signal }), { mode: 0o600 });
+    writeFileSync(kubeconfigPath, await kind.getKubeconfig(name, {}, call), { mode: 0o600 });
     // the reused cluster was created with the shape's default port mappings, or free ones in their place
-    return { name, kubeconfigPath, ...urls(await mappedPorts(name, defaultHostPorts(this.o.shapeText))), owned: false, kindName: name };
+    return { name, kubeconfigPath, ...urls(await mappedPorts(name, defaultHostPorts(this.o.shapeText))), owned: false, kindName: name, kindBinary: this.o.kindBinary };
   }
 }
 

@@ -10,6 +10,8 @@ export interface Cluster {
   owned: boolean;
   /** the kind cluster name when it is one, for `kind export logs` and node faults */
   kindName?: string;
+  /** the kind program that made it (kind-v0.32.0 beside the pinned kind), for the calls on it */
+  kindBinary?: string;
 }
 
 export interface ClusterProvider {

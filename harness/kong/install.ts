@@ -8,13 +8,15 @@ import { apply, list } from '../k8s/objects.ts';
 import { deploymentAvailable } from '../k8s/wait.ts';
 import { namespace } from '../manifests/backend.ts';
 import type { KubeObject } from '../manifests/types.ts';
+import { gatewayImage } from '../targets/edition.ts';
+import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
 import type { Target } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { timeout } from '../timeouts.ts';
 import * as helm from '../tools/helm.ts';
 import { applyUrl } from '../tools/kubectl.ts';
 import { clusterCertificate } from '../tools/openssl.ts';
-import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, POSTGRES_SECRET } from './names.ts';
+import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, LICENSE_SECRET, POSTGRES_SECRET } from './names.ts';
 import { helmReleases, merge, type HelmRelease, type PostgresAddress, type Values } from './values.ts';
 
 export interface KongInstallDeps {
@@ -39,6 +41,8 @@ export interface KongInstallChoices {
   /** deep-merged over a release's values; an upgrade's overrides are added here and kept */
   values?: Record<string, Values>;
   postgres?: { address: PostgresAddress; password: string };
+  /** the Kong Gateway Enterprise license; goes into LICENSE_SECRET only, registered as a secret first */
+  license?: string;
 }
 
 /**
@@ -58,12 +62,12 @@ export class KongInstallation {
 
   async install(): Promise<void> {
     const { deps, choices } = this;
-    if (deps.cluster.kindName) for (const line of await preloadImages(deps.cluster.kindName, this.images(), deps.signal)) deps.progress(line);
+    if (deps.cluster.kindName) for (const line of await preloadImages(deps.cluster.kindName, this.images(), deps.signal, deps.cluster.kindBinary)) deps.progress(line);
     await apply(deps.kube, [namespace(KONG_NAMESPACE)], { labels: deps.labels });
     if (choices.gatewayApi) {
       // KIC enables its Gateway API controllers only for CRDs present when it starts
-      deps.progress(`installing Gateway API ${deps.versions.gatewayApi.version} CRDs`);
-      await applyUrl(deps.versions.gatewayApi.standardInstallUrl, deps.cluster, { signal: deps.signal });
+      deps.progress(`installing Gateway API ${deps.target.gatewayApi} CRDs (standard channel)`);
+      await applyUrl(gatewayApiInstallUrl(deps.versions, deps.target.gatewayApi), deps.cluster, { signal: deps.signal });
     }
     await apply(deps.kube, await this.secrets(), { labels: deps.labels });
     await this.helmApply(Boolean(choices.skipCrds), true);
@@ -84,7 +88,7 @@ export class KongInstallation {
     const { versions, target } = this.deps;
     const kics = [this.choices.kic ?? target.kic, target.kic];
     const gateways = [this.choices.gateway ?? target.gateway, target.gateway];
-    return [...new Set([...kics.map((v) => `${versions.kicImage}:${v}`), ...gateways.map((v) => `${versions.gateway.image}:${v}`)])];
+    return [...new Set([...kics.map((v) => `${versions.kicImage}:${v}`), ...gateways.map((v) => `${gatewayImage(versions, v)}:${v}`)])];
   }
 
   /**
@@ -118,6 +122,7 @@ export class KongInstallation {
       gateway: current.gateway,
       gatewayReplicas: choices.gatewayReplicas,
       postgres: choices.postgres?.address,
+      license: choices.license !== undefined,
       overrides: current.values,
     });
     const dir = join(deps.runDir, 'helm');
@@ -157,6 +162,10 @@ export class KongInstallation {
     if (choices.postgres) {
       deps.addSecret(choices.postgres.password);
       out.push(secret(POSTGRES_SECRET, 'Opaque', { password: choices.postgres.password }));
+    }
+    if (choices.license !== undefined) {
+      deps.addSecret(choices.license);
+      out.push(secret(LICENSE_SECRET, 'Opaque', { license: choices.license }));
     }
     if (deps.target.topology === 'hybrid') {
       const pair = await clusterCertificate();

@@ -4,6 +4,8 @@ import type { Topology } from '../targets/target.ts';
 export const KONG_NAMESPACE = 'kong';
 export const CLUSTER_CERT_SECRET = 'kong-cluster-cert';
 export const POSTGRES_SECRET = 'kong-chaos-postgres';
+/** The Kong Gateway Enterprise license, under the key `license` the chart reads (values.ts) */
+export const LICENSE_SECRET = 'kong-enterprise-license';
 
 export interface ComponentNames {
   release: string;

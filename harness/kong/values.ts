@@ -1,7 +1,8 @@
 import { NODE_PORTS } from '../cluster/kind-config.ts';
 import type { Target } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
-import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, POSTGRES_SECRET } from './names.ts';
+import { gatewayImage as imageOf, isLicensed } from '../targets/edition.ts';
+import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, LICENSE_SECRET, POSTGRES_SECRET } from './names.ts';
 
 /** One Helm release as `plan` shows it and the installer runs it. */
 export interface HelmRelease {
@@ -30,6 +31,8 @@ export interface InstallOptions {
   gateway?: string;
   gatewayReplicas?: number;
   postgres?: PostgresAddress;
+  /** whether the license Secret exists (LICENSE_SECRET), for a Kong Gateway Enterprise image */
+  license?: boolean;
   /** deep-merged over a release's values, keyed by release name */
   overrides?: Record<string, Values>;
 }
@@ -66,7 +69,8 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
     chartVersion: versions.charts.kong.version,
     values: merge(values, opts.overrides?.[release] ?? {}),
   });
-  const gatewayImage = { repository: versions.gateway.image, tag: gatewayTag };
+  const gatewayImage = { repository: imageOf(versions, gatewayTag), tag: gatewayTag };
+  const enterprise = enterpriseValues(isLicensed(versions, gatewayTag), Boolean(opts.license));
   const controller = {
     image: { repository: versions.kicImage, tag: kic },
     // JSON logs: one parser for every line, whatever the KIC version's console layout
@@ -80,6 +84,7 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
       return [
         kongChart(names.gateway.release, {
           image: gatewayImage,
+          ...enterprise,
           replicaCount: replicas,
           ...spread(replicas, names.gateway.labels),
           env: db,
@@ -101,6 +106,7 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
               controller: { ingressController: controller },
               gateway: {
                 image: gatewayImage,
+                ...enterprise,
                 replicaCount: replicas,
                 env: { role: 'traditional', ...db },
                 proxy: proxyValues(),
@@ -120,6 +126,7 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
       return [
         kongChart(names.controller.release, {
           image: gatewayImage,
+          ...enterprise,
           env: { role: 'control_plane', cluster_cert: `${CERT_DIR}/tls.crt`, cluster_cert_key: `${CERT_DIR}/tls.key`, ...db },
           secretVolumes: [CLUSTER_CERT_SECRET],
           cluster: { enabled: true, tls: { enabled: true, servicePort: 8005, containerPort: 8005 } },
@@ -135,6 +142,7 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
         }),
         kongChart(names.gateway.release, {
           image: gatewayImage,
+          ...enterprise,
           replicaCount: replicas,
           ...spread(replicas, names.gateway.labels),
           // A DB-less data plane answers 503 on /status/ready until it holds a configuration, and
@@ -156,6 +164,19 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
         }),
       ];
   }
+}
+
+/**
+ * Kong Gateway Enterprise reads its license from KONG_LICENSE_DATA, which the chart sets from the
+ * Secret `enterprise.license_secret` names, key `license`, only under `enterprise.enabled`
+ * (charts/kong/templates/_helpers.tpl@kong-3.4.1 and @kong-3.2.0, the subchart ingress-0.24.0
+ * pins as `gateway`; kong/ingress has no `enterprise` values of its own, so they go under
+ * `gateway.`). The values name the Secret, never the license. Without a license (a scenario that
+ * opts out) the image still runs as Enterprise, as with an expired license.
+ */
+function enterpriseValues(licensed: boolean, hasLicense: boolean): Values {
+  if (!licensed) return {};
+  return { enterprise: { enabled: true, ...(hasLicense ? { license_secret: LICENSE_SECRET } : {}) } };
 }
 
 /**

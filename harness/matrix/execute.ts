@@ -21,6 +21,7 @@ export interface ExecuteOptions {
   repeat: number;
   diagnostics: boolean;
   shard: string | null;
+  license?: string;
 }
 
 export interface Executed extends MatrixOutcome {
@@ -41,12 +42,12 @@ export async function executeGroups(groups: readonly ClusterGroup[], o: ExecuteO
   const stop = new AbortController();
   const progress = consoleProgress('  ');
   let cleaner: Cleaner | undefined;
-  const clusters = kindClusters(outDir);
+  const clusters = kindClusters(outDir, o.versions);
   // a second Ctrl-C names the shared clusters too: between runs no run's cleaner holds them
   const release = onInterrupt(stop, progress, () => [...(cleaner?.unfinished() ?? []), ...clusters.remaining().map((name) => `delete shared cluster ${name}`)]);
   const mocha = new Mocha({ timeout: 0, reporter: ConsoleAndJUnitReporter, reporterOptions: { junitFile: join(outDir, 'junit.xml') } });
   const outcome = addMatrixSuite(mocha.suite, groups, {
-    execute: realExecutor({ versions: o.versions, outDir, diagnostics: o.diagnostics, progress, onCleaner: (c) => (cleaner = c) }),
+    execute: realExecutor({ versions: o.versions, outDir, diagnostics: o.diagnostics, ...(o.license !== undefined ? { license: o.license } : {}), progress, onCleaner: (c) => (cleaner = c) }),
     clusters,
     progress,
     signal: stop.signal,

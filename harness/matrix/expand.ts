@@ -4,7 +4,8 @@ import { expectationFor, type ExpectationTable } from '../judge/expectations.ts'
 import { expectationsOf, requirementsOf, variantOf } from '../runner/plan.ts';
 import type { ClusterShape, Scenario } from '../runner/scenario.ts';
 import { describeTarget, MODES, resolveTarget, type Mode, type Target } from '../targets/target.ts';
-import { nodeImageVersion, resolvePinned } from '../targets/pinned.ts';
+import { gatewayVersions } from '../targets/edition.ts';
+import { compareVersions, nodeImageVersion, resolvePinned } from '../targets/pinned.ts';
 import type { Versions } from '../targets/versions-types.ts';
 
 /** One scenario (or one of its variants) against one target: a cell of the matrix. */
@@ -23,8 +24,10 @@ export interface MatrixSelection {
   kic?: string[];
   modes?: string[];
   k8s?: string[];
-  /** one Kong Gateway version for every case; the pinned default otherwise */
-  gateway?: string;
+  /** Gateway API releases, for the scenarios that install Gateway API; the default and the newest otherwise */
+  gatewayApi?: string[];
+  /** Kong Gateway versions or lines (OSS or Enterprise) for every case; the pinned default otherwise */
+  gateway?: string[];
 }
 
 /** A scenario (or variant) that produced no case, and why, so a dry run can say what is left out. */
@@ -50,11 +53,12 @@ export function targetLabel(t: Target): string {
 
 export function caseKey(id: string, variant: string | undefined, t: Target): string {
   const gates = t.featureGates.length ? `/${t.featureGates.join(',')}` : '';
-  return `${scenarioLabel(id, variant)}@k8s${t.k8s.k8s}/kic${t.kic}/kong${t.gateway}/${t.mode}/${t.topology}${gates}`;
+  return `${scenarioLabel(id, variant)}@k8s${t.k8s.k8s}/kic${t.kic}/kong${t.gateway}/gwapi${t.gatewayApi}/${t.mode}/${t.topology}${gates}`;
 }
 
 /**
- * scenarios × variants × modes × topologies × KIC × Kubernetes, keeping only what each
+ * scenarios × variants × modes × topologies × KIC × Kubernetes (× Gateway API for the scenarios
+ * that install it; the others run on the default, as one case), keeping only what each
  * scenario's requirements admit: a split-only scenario never runs in single, a postgres-only one
  * never runs DB-less, a KIC range excludes older releases. Hybrid needs postgres (target.ts).
  */
@@ -64,6 +68,8 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
   // a line and its pinned patch are the same node image: one case, not two
   const k8s = selection.k8s ? [...new Set(selection.k8s.map((v) => resolvePinned('Kubernetes', v, versions.kind.nodeImages.map(nodeImageVersion))))] : [versions.kind.defaultK8s];
   const kicSelected = selection.kic && [...new Set(selection.kic.map((v) => resolvePinned('KIC', v, versions.kic.versions)))];
+  const gateways = selection.gateway ? [...new Set(selection.gateway.map((v) => resolvePinned('Kong Gateway', v, gatewayVersions(versions))))] : [versions.gateway.default];
+  const gatewayApis = [...new Set((selection.gatewayApi ?? defaultGatewayApis(versions)).map((v) => resolvePinned('Gateway API', v, versions.gatewayApi.versions)))];
   const cases: MatrixCase[] = [];
   const omitted: Omission[] = [];
   for (const scenario of chosen) {
@@ -85,8 +91,14 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
           if (topology === 'hybrid' && mode !== 'postgres') continue;
           for (const kic of kics) {
             for (const minor of k8s) {
-              const target = resolveTarget(versions, req, { kic, mode, topology, k8s: minor, ...(selection.gateway ? { gateway: selection.gateway } : {}) }, scenario.id);
-              cases.push({ key: caseKey(scenario.id, variant, target), scenario, variant, target, shape });
+              for (const gateway of gateways) {
+                const base = resolveTarget(versions, req, { kic, mode, topology, k8s: minor, gateway }, scenario.id);
+                const apis = scenario.install(base, variant).gatewayApi ? gatewayApis : [base.gatewayApi];
+                for (const gatewayApi of apis) {
+                  const target = { ...base, gatewayApi };
+                  cases.push({ key: caseKey(scenario.id, variant, target), scenario, variant, target, shape });
+                }
+              }
             }
           }
         }
@@ -95,6 +107,15 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
   }
   cases.sort((a, b) => compareKeys(a.key, b.key));
   return { cases, omitted };
+}
+
+/**
+ * The Gateway API releases a nightly needs when none are named: the default (what KIC is built
+ * against) and the newest pinned, the one operators move to; the releases between add little.
+ */
+export function defaultGatewayApis(versions: Versions): string[] {
+  const newest = [...versions.gatewayApi.versions].sort(compareVersions).at(-1)!;
+  return [...new Set([versions.gatewayApi.default, newest])];
 }
 
 /** The scenario's table and every variant's own, since each variant is a case of its own. */

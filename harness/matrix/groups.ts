@@ -1,4 +1,5 @@
 import { needsOwnCrds, type ClusterShape } from '../runner/scenario.ts';
+import { blocksOlderGatewayApi } from '../targets/gateway-api.ts';
 import type { NodeImage } from '../targets/versions-types.ts';
 import { compareKeys, type MatrixCase } from './expand.ts';
 
@@ -11,6 +12,8 @@ export interface ClusterGroup {
   key: string;
   k8s: NodeImage;
   shape: ClusterShape;
+  /** the Gateway API release (1.5+) whose cases have this cluster to themselves, if any */
+  gatewayApi?: string;
   cold: boolean;
   cases: MatrixCase[];
 }
@@ -26,8 +29,23 @@ export function needsColdCluster(c: MatrixCase): boolean {
   return c.shape === 'multi-node' || needsOwnCrds(c.scenario.install(c.target, c.variant));
 }
 
+/**
+ * Cases with the same key share a cluster. A case that installs Gateway API 1.5 or newer leaves
+ * its safe-upgrades admission policy and CRDs behind (kubectl apply; nothing removes them), and
+ * from then on the cluster refuses the 1.3.0 CRDs a later case would apply (targets/gateway-api.ts),
+ * so each such release gets clusters of its own, never shared with a 1.3.0 case; nor with
+ * another 1.5+ release, so that no case starts from CRDs newer than its own.
+ */
 export function shapeKey(c: MatrixCase): string {
-  return `k8s${c.target.k8s.k8s}/${c.shape}`;
+  const base = `k8s${c.target.k8s.k8s}/${c.shape}`;
+  const apart = apartForGatewayApi(c);
+  return apart ? `${base}/gateway-api-${apart}` : base;
+}
+
+/** The Gateway API release that keeps the case off clusters shared with older ones, if any. */
+function apartForGatewayApi(c: MatrixCase): string | undefined {
+  const installsGatewayApi = c.scenario.install(c.target, c.variant).gatewayApi === true;
+  return installsGatewayApi && blocksOlderGatewayApi(c.target.gatewayApi) ? c.target.gatewayApi : undefined;
 }
 
 /** Groups in key order, cases inside a group in key order: the same input always runs the same way. */
@@ -35,14 +53,16 @@ export function groupCases(cases: readonly MatrixCase[]): ClusterGroup[] {
   const shared = new Map<string, ClusterGroup>();
   const groups: ClusterGroup[] = [];
   for (const c of [...cases].sort((a, b) => compareKeys(a.key, b.key))) {
+    const gatewayApi = apartForGatewayApi(c);
+    const apart = gatewayApi ? { gatewayApi } : {};
     if (needsColdCluster(c)) {
-      groups.push({ key: `${shapeKey(c)}/cold/${c.key}`, k8s: c.target.k8s, shape: c.shape, cold: true, cases: [c] });
+      groups.push({ key: `${shapeKey(c)}/cold/${c.key}`, k8s: c.target.k8s, shape: c.shape, ...apart, cold: true, cases: [c] });
       continue;
     }
     const key = shapeKey(c);
     let g = shared.get(key);
     if (!g) {
-      g = { key, k8s: c.target.k8s, shape: c.shape, cold: false, cases: [] };
+      g = { key, k8s: c.target.k8s, shape: c.shape, ...apart, cold: false, cases: [] };
       shared.set(key, g);
       groups.push(g);
     }

@@ -9,6 +9,7 @@ import type { Observation, StepEntry } from '../evidence/types.ts';
 import type { Cleaner } from '../runner/cleanup.ts';
 import type { Progress } from '../runner/progress.ts';
 import { runOne } from '../runner/run.ts';
+import { binaryOf, kindPinFor } from '../targets/tool-pins.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import type { CaseExecutor, SharedClusters } from './runner.ts';
 
@@ -16,6 +17,8 @@ export interface RealRunOptions {
   versions: Versions;
   outDir: string;
   diagnostics: boolean;
+  /** the Kong Gateway Enterprise license, for licensed cases */
+  license?: string;
   progress: Progress;
   onCleaner?: (cleaner: Cleaner | undefined) => void;
 }
@@ -30,6 +33,7 @@ export function realExecutor(o: RealRunOptions): CaseExecutor {
       keepCluster: false,
       ...(cluster ? { reuseCluster: cluster } : {}),
       diagnostics: o.diagnostics,
+      ...(o.license !== undefined ? { license: o.license } : {}),
       signal,
       progress: o.progress,
       ...(o.onCleaner ? { onCleaner: o.onCleaner } : {}),
@@ -47,14 +51,14 @@ export function provisionSeconds(observations: readonly Observation[]): number {
 }
 
 /** kind clusters that a group's runs share, made by the same provider a single run uses. */
-export function kindClusters(outDir: string): SharedClusters {
+export function kindClusters(outDir: string, versions: Versions): SharedClusters {
   const made = new Map<string, { provider: KindProvider; cluster: Cluster }>();
   return {
     async create(group, signal) {
       const runId = newRunId();
       const runDir = join(outDir, `cluster-${runId}`);
       mkdirSync(runDir, { recursive: true });
-      const provider = new KindProvider({ runId, runDir, shapeText: readShape(group.shape), image: group.k8s, keep: false });
+      const provider = new KindProvider({ runId, runDir, shapeText: readShape(group.shape), image: group.k8s, kindBinary: binaryOf(kindPinFor(versions, group.k8s)), keep: false });
       const started = Date.now();
       const cluster = await provider.acquire(signal);
       made.set(cluster.name, { provider, cluster });

@@ -32,7 +32,7 @@ interface Part {
 
 /**
  * The dimensions of a column: its label is describeTarget's (harness/targets/target.ts),
- * `k8s 1.33 · KIC 3.4.20 · Kong 3.9.1 · dbless · split[ gates=…]`, and matrix.json keeps only
+ * `k8s 1.33 · KIC 3.4.20 · Kong 3.9.3 · Gateway-API 1.3.0 · dbless · split[ gates=…]`, and matrix.json keeps only
  * the label, so it is read back here. A part that is not `<name> <value>` is named by the
  * choices it comes from.
  */

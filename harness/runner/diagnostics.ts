@@ -58,7 +58,7 @@ export async function collectDiagnostics(d: DiagnosticsDeps): Promise<string[]> 
       problems.push(`${what}: ${oneLine(error)}`);
     }
   };
-  if (d.cluster.kindName) await attempt('kind export logs', () => exportLogs(d.cluster.kindName!, join(dir, 'kind-logs'), { signal: d.signal }));
+  if (d.cluster.kindName) await attempt('kind export logs', () => exportLogs(d.cluster.kindName!, join(dir, 'kind-logs'), { signal: d.signal, ...(d.cluster.kindBinary ? { binary: d.cluster.kindBinary } : {}) }));
   for (const ns of d.namespaces) {
     await attempt(`describe ${ns}`, async () => write(`describe-${ns}.txt`, await describeNamespace(ns, d.cluster, { signal: d.signal })));
     await attempt(`events ${ns}`, async () => write(`events-${ns}.json`, JSON.stringify(await getEventsJson(ns, d.cluster, { signal: d.signal }), null, 2)));

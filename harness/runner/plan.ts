@@ -4,6 +4,9 @@ import { describeSignature } from '../judge/signatures.ts';
 import { helmReleases, type HelmRelease, type PostgresAddress } from '../kong/values.ts';
 import type { KubeObject } from '../manifests/types.ts';
 import { quote, UserError } from '../errors.ts';
+import { LICENSE_SECRET } from '../kong/names.ts';
+import { isLicensed } from '../targets/edition.ts';
+import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
 import type { Target, TargetFlags } from '../targets/target.ts';
 import { resolveTarget } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
@@ -49,11 +52,13 @@ export function expectationsOf(scenario: Scenario, variant: string | undefined) 
   return variantOf(scenario, variant)?.expectations ?? scenario.expectations;
 }
 
-export function buildPlan(scenario: Scenario, versions: Versions, target: Target, variantName?: string, postgres?: PostgresAddress): Plan {
+/** `license`: whether the user gave a Kong Gateway Enterprise license; the plan names its Secret, never its text */
+export function buildPlan(scenario: Scenario, versions: Versions, target: Target, variantName?: string, postgres?: PostgresAddress, license = false): Plan {
   const variant = variantOf(scenario, variantName);
   const shape = variant?.shape ?? scenario.shape;
   const install = scenario.install(target, variantName);
   const shapeText = readShape(shape);
+  const usesLicense = [target.gateway, install.initialGateway].some((g) => g !== undefined && isLicensed(versions, g));
   const helm = helmReleases({
     target,
     versions,
@@ -61,6 +66,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     gateway: install.initialGateway,
     gatewayReplicas: install.gatewayReplicas,
     postgres,
+    license: license && usesLicense,
     ...(install.values ? { overrides: install.values } : {}),
   });
   const fault = variant?.fault ?? scenario.fault;
@@ -68,10 +74,11 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
   const recover = scenario.remediation ? (scenario.window.recoverMs ?? scenario.window.observeMs) / 1000 : null;
 
   const steps = [
-    `provision: kind ${versions.kind.version} cluster (${shape}) on ${target.k8s.image}@${target.k8s.digest}`,
-    ...(install.gatewayApi ? [`install Gateway API ${versions.gatewayApi.version} CRDs (standard channel) before KIC starts`] : []),
+    `provision: kind ${target.k8s.kind} cluster (${shape}) on ${target.k8s.image}@${target.k8s.digest}`,
+    ...(install.gatewayApi ? [`install Gateway API ${target.gatewayApi} CRDs (standard channel) before KIC starts`] : []),
     ...(target.mode === 'postgres' ? [`start Postgres (${versions.postgres.image}) with testcontainers on the kind network; password into Secret, never into values`] : []),
     ...(target.mode === 'postgres' && install.databaseProxy ? [`start Toxiproxy (${versions.toxiproxy.image}) in front of Postgres; Kong connects through it`] : []),
+    ...(usesLicense ? [license ? `create the Secret ${LICENSE_SECRET} (key license) from KONG_LICENSE_DATA or --license-file; the license is registered as a secret and appears in no values, log or report` : `no license: Kong Gateway ${target.gateway} runs as with an expired license (the scenario asks for that)`] : []),
     ...(target.topology === 'hybrid' ? ['create the cluster certificate Secret kong-cluster-cert for control plane / data plane mTLS'] : []),
     ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace}${install.skipCrds ? ' --skip-crds' : ''} (KIC ${install.initialKic ?? target.kic}, Kong ${install.initialGateway ?? target.gateway})`),
     `setup: ${scenario.setup.describe}`,
@@ -88,7 +95,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     target,
     shape,
     kindConfig: renderKindConfig(shapeText, target.k8s, defaultHostPorts(shapeText)),
-    gatewayApi: install.gatewayApi ? { version: versions.gatewayApi.version, url: versions.gatewayApi.standardInstallUrl } : null,
+    gatewayApi: install.gatewayApi ? { version: target.gatewayApi, url: gatewayApiInstallUrl(versions, target.gatewayApi) } : null,
     postgres: target.mode === 'postgres' ? { image: versions.postgres.image } : null,
     helm,
     manifests: scenario.manifests(target, variantName),

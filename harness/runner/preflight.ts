@@ -3,6 +3,7 @@ import type { ToolPin } from '../targets/versions-types.ts';
 import { reachable } from '../tools/docker.ts';
 import { resolveBinary, toolBinDir } from '../tools/exec.ts';
 import { ensureTool, readToolVersion, sameVersion } from '../tools/install.ts';
+import { binaryOf } from '../targets/tool-pins.ts';
 
 /**
  * Docker and the pinned tools, checked before anything is created, so a missing prerequisite is
@@ -18,10 +19,10 @@ export async function preflight(o: { needsDocker: boolean; tools: readonly ToolP
       await ensureTool(pin, { binDir: toolBinDir(), onProgress: (m) => process.stderr.write(`  ${m}\n`) });
       continue;
     }
-    const reading = await readToolVersion(resolveBinary(pin.name), pin);
+    const reading = await readToolVersion(resolveBinary(binaryOf(pin)), pin);
     if (!('version' in reading) || !sameVersion(reading.version, pin.version)) {
       const found = 'version' in reading ? `found ${reading.version}` : reading.problem;
-      throw new EnvironmentError(`${pin.name} ${pin.version} is needed (${found}); rerun with --install-tools to install it into .cache/bin`);
+      throw new EnvironmentError(`${binaryOf(pin)} ${pin.version} is needed (${found}); rerun with --install-tools to install it into .cache/bin`);
     }
   }
 }

@@ -21,6 +21,8 @@ import { RouteChecker } from '../probes/route.ts';
 import { EvidenceStreams } from '../probes/streams.ts';
 import { TrafficMonitor } from '../probes/traffic/monitor.ts';
 import type { Target } from '../targets/target.ts';
+import { isLicensed } from '../targets/edition.ts';
+import { binaryOf, kindPinFor } from '../targets/tool-pins.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { Cleaner } from './cleanup.ts';
 import { realClock } from './clock.ts';
@@ -46,6 +48,8 @@ export interface RunOptions {
   context?: string;
   /** collect diagnostics even on a pass */
   diagnostics: boolean;
+  /** the Kong Gateway Enterprise license (targets/edition.ts readLicense); a secret, redacted everywhere */
+  license?: string;
   /** requests per second of the steady traffic through the scenario's routes (0: none; default 20) */
   trafficRate?: number;
   signal: AbortSignal;
@@ -76,7 +80,8 @@ export function toRunTarget(t: Target): RunTarget {
 export async function runOne(scenario: Scenario, target: Target, variant: string | undefined, o: RunOptions): Promise<RunResult> {
   const runId = newRunId();
   const runDir = join(o.outDir, `${runId}-${scenario.id}${variant ? `-${variant}` : ''}`);
-  const redactor = new Redactor();
+  // registered before anything can print it, whatever the target
+  const redactor = new Redactor().add(o.license);
   const bundle = new BundleWriter(runDir, { kind: 'run', at: Date.now(), runId, scenario: scenario.id, ...(variant ? { variant } : {}), target: toRunTarget(target), harness: HARNESS_VERSION }, redactor);
   const timeline = { record: (e: Observation) => bundle.append(e), get entries() { return bundle.entries; } };
   const cleaner = new Cleaner();
@@ -93,6 +98,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
     },
   };
   const install = scenario.install(target, variant);
+  const license = [target.gateway, install.initialGateway].some((g) => g !== undefined && isLicensed(o.versions, g)) ? o.license : undefined;
   const shape = variantOf(scenario, variant)?.shape ?? scenario.shape;
   const progress = (m: string) => o.progress.info(redactor.apply(m));
 
@@ -105,7 +111,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
 
   const provider: ClusterProvider = o.kubeconfig
     ? new ExistingClusterProvider(o.kubeconfig, o.context)
-    : new KindProvider({ runId, runDir, shapeText: readShape(shape), image: target.k8s, keep: o.keepCluster, ...(o.reuseCluster ? { reuse: o.reuseCluster } : {}) });
+    : new KindProvider({ runId, runDir, shapeText: readShape(shape), image: target.k8s, kindBinary: binaryOf(kindPinFor(o.versions, target.k8s)), keep: o.keepCluster, ...(o.reuseCluster ? { reuse: o.reuseCluster } : {}) });
 
   const provisioned = await phase(deps, 'provision', async () => {
     cluster = await provider.acquire(o.signal);
@@ -143,6 +149,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
         gatewayApi: install.gatewayApi,
         skipCrds: install.skipCrds,
         values: install.values,
+        ...(license !== undefined ? { license } : {}),
         ...(postgres && database ? { postgres: { address: database, password: postgres.password } } : {}),
       },
     );

@@ -10,6 +10,11 @@ export function lineOf(version: string): string {
   return version.split('.').slice(0, 2).join('.');
 }
 
+/** Dotted version numbers compared part by part, oldest first; four-part Enterprise versions too. */
+export function compareVersions(a: string, b: string): number {
+  return newestFirst(b, a);
+}
+
 /** Dotted version numbers compared part by part, newest first; a missing part counts as 0. */
 function newestFirst(a: string, b: string): number {
   const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];

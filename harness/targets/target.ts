@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { quote, UserError } from '../errors.ts';
+import { gatewayVersions } from './edition.ts';
 import { nodeImageVersion, resolvePinned } from './pinned.ts';
 import type { NodeImage, Versions } from './versions-types.ts';
 
@@ -13,6 +14,8 @@ export interface Target {
   k8s: NodeImage;
   kic: string;
   gateway: string;
+  /** the Gateway API release (standard channel) installed for scenarios that use it */
+  gatewayApi: string;
   mode: Mode;
   topology: Topology;
   featureGates: string[];
@@ -23,6 +26,7 @@ export interface TargetFlags {
   k8s?: string;
   kic?: string;
   gateway?: string;
+  gatewayApi?: string;
   mode?: string;
   topology?: string;
   featureGates?: string;
@@ -34,6 +38,11 @@ export interface Requirements {
   topologies: readonly Topology[];
   /** a semver range the KIC version must satisfy, e.g. `>=3.4.5` for an upgrade from 3.4.4 */
   kic?: string;
+  /**
+   * false: the scenario runs a licensed Kong Gateway (kong/kong-gateway) without a license, on
+   * purpose; every other scenario needs one for such a target (targets/edition.ts checkLicense)
+   */
+  license?: boolean;
 }
 
 export function resolveTarget(versions: Versions, requires: Requirements, flags: TargetFlags, scenarioId: string): Target {
@@ -49,7 +58,8 @@ export function resolveTarget(versions: Versions, requires: Requirements, flags:
   return {
     k8s: pickNodeImage(versions, flags.k8s),
     kic,
-    gateway: pickVersion('Kong Gateway', flags.gateway, versions.gateway.versions, versions.gateway.default),
+    gateway: pickVersion('Kong Gateway', flags.gateway, gatewayVersions(versions), versions.gateway.default),
+    gatewayApi: pickVersion('Gateway API', flags.gatewayApi, versions.gatewayApi.versions, versions.gatewayApi.default),
     mode,
     topology,
     featureGates: parseFeatureGates(flags.featureGates),
@@ -89,5 +99,5 @@ export function parseFeatureGates(text: string | undefined): string[] {
 
 export function describeTarget(t: Target): string {
   const gates = t.featureGates.length ? ` gates=${t.featureGates.join(',')}` : '';
-  return `k8s ${nodeImageVersion(t.k8s)} · KIC ${t.kic} · Kong ${t.gateway} · ${t.mode} · ${t.topology}${gates}`;
+  return `k8s ${nodeImageVersion(t.k8s)} · KIC ${t.kic} · Kong ${t.gateway} · Gateway-API ${t.gatewayApi} · ${t.mode} · ${t.topology}${gates}`;
 }

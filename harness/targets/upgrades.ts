@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { lineOf } from './pinned.ts';
+import { compareVersions, lineOf } from './pinned.ts';
 
 /** Release dates by version, YYYY-MM-DD (versions.yaml `kic.released`). */
 export type ReleaseDates = Readonly<Record<string, string>>;
@@ -25,7 +25,8 @@ export function previousRelease(version: string, known: readonly string[], relea
  * higher version on another line that was released before `from` (an older build).
  */
 export function downgradeReason(from: string, to: string, released: ReleaseDates = {}): string | undefined {
-  if (semver.lt(to, from)) return `${to} is older than ${from}`;
+  // dotted rather than semver: a Kong Gateway Enterprise version has four parts (3.14.0.10)
+  if (compareVersions(to, from) < 0) return `${to} is older than ${from}`;
   const [a, b] = [released[from], released[to]];
   if (lineOf(from) !== lineOf(to) && a !== undefined && b !== undefined && b < a) {
     return `${to} (released ${b}) is an older build than ${from} (released ${a}), though its version is higher`;

@@ -4,12 +4,14 @@ export type ToolName = 'kind' | 'kubectl' | 'helm';
 
 /**
  * A pinned download of a CLI tool. `url` and `sha256Url` may contain `{os}` and `{arch}`
- * (linux|darwin, amd64|arm64). `sha256` pins the digest inline; when absent the digest is read
+ * (linux|darwin, amd64|arm64) and `{version}`. `sha256` pins the digest inline; when absent the digest is read
  * from `sha256Url` (the first hex word of that file). `archivePath` names the binary inside a
  * .tar.gz download (helm ships as a tarball).
  */
 export interface ToolPin {
   name: ToolName;
+  /** the file in .cache/bin, when it is not `name`: kind releases sit side by side (kind-v0.32.0) */
+  binary?: string;
   version: string;
   url: string;
   sha256Url?: string;
@@ -25,21 +27,26 @@ export interface NodeImage {
   k8s: string;
   image: string;
   digest: string;
+  /** the kind release the image was built for, which creates its clusters, e.g. v0.31.0 */
+  kind: string;
 }
 
 export interface Versions {
-  kind: { version: string; nodeImages: NodeImage[]; defaultK8s: string };
+  kind: { nodeImages: NodeImage[]; defaultK8s: string };
   tools: Record<ToolName, ToolPin>;
   /** `released`: each version's release date (YYYY-MM-DD), to tell which of two builds on different lines is newer */
   kic: { versions: string[]; default: string; released: Record<string, string> };
   gateway: { versions: string[]; default: string; image: string };
+  /** Kong Gateway Enterprise (kong/kong-gateway), four-part versions; runs only with a license */
+  enterprise: { versions: string[]; image: string };
   kicImage: string;
   charts: {
     repo: string;
     kong: { version: string };
     ingress: { version: string };
   };
-  gatewayApi: { version: string; standardInstallUrl: string };
+  /** `standardInstallUrl` holds `{version}` */
+  gatewayApi: { versions: string[]; default: string; standardInstallUrl: string };
   postgres: { image: string };
   toxiproxy: { image: string };
 }

@@ -8,11 +8,13 @@ import type { Versions } from './versions-types.ts';
 export const VERSIONS_FILE = fileURLToPath(new URL('../../versions.yaml', import.meta.url));
 
 const semverPattern = '^\\d+\\.\\d+\\.\\d+$';
+const kindRelease = '^v\\d+\\.\\d+\\.\\d+$';
 const pin = {
   type: 'object',
   required: ['name', 'version', 'url', 'versionArgs', 'versionPattern'],
   properties: {
     name: { enum: ['kind', 'kubectl', 'helm'] },
+    binary: { type: 'string', pattern: '^[\\w.-]+$' },
     version: { type: 'string' },
     url: { type: 'string', pattern: '^https://' },
     sha256Url: { type: 'string', pattern: '^https://' },
@@ -34,24 +36,24 @@ const versionList = {
 const containerImage = { type: 'object', required: ['image'], properties: { image: { type: 'string' } } };
 const schema = {
   type: 'object',
-  required: ['kind', 'tools', 'kic', 'gateway', 'kicImage', 'charts', 'gatewayApi', 'postgres', 'toxiproxy'],
+  required: ['kind', 'tools', 'kic', 'gateway', 'enterprise', 'kicImage', 'charts', 'gatewayApi', 'postgres', 'toxiproxy'],
   properties: {
     kind: {
       type: 'object',
-      required: ['version', 'nodeImages', 'defaultK8s'],
+      required: ['nodeImages', 'defaultK8s'],
       properties: {
-        version: { type: 'string', pattern: '^v\\d+\\.\\d+\\.\\d+$' },
         defaultK8s: { type: 'string', pattern: '^\\d+\\.\\d+$' },
         nodeImages: {
           type: 'array',
           minItems: 1,
           items: {
             type: 'object',
-            required: ['k8s', 'image', 'digest'],
+            required: ['k8s', 'image', 'digest', 'kind'],
             properties: {
               k8s: { type: 'string', pattern: '^\\d+\\.\\d+$' },
               image: { type: 'string', pattern: '^kindest/node:v\\d+\\.\\d+\\.\\d+$' },
               digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+              kind: { type: 'string', pattern: kindRelease },
             },
           },
         },
@@ -64,6 +66,11 @@ const schema = {
       properties: { ...versionList.properties, released: { type: 'object', additionalProperties: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
     },
     gateway: { ...versionList, required: ['versions', 'default', 'image'] },
+    enterprise: {
+      type: 'object',
+      required: ['versions', 'image'],
+      properties: { image: { type: 'string' }, versions: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+\\.\\d+$' } } },
+    },
     kicImage: { type: 'string' },
     charts: {
       type: 'object',
@@ -75,9 +82,9 @@ const schema = {
       },
     },
     gatewayApi: {
-      type: 'object',
-      required: ['version', 'standardInstallUrl'],
-      properties: { version: { type: 'string' }, standardInstallUrl: { type: 'string', pattern: '^https://' } },
+      ...versionList,
+      required: ['versions', 'default', 'standardInstallUrl'],
+      properties: { ...versionList.properties, standardInstallUrl: { type: 'string', pattern: '^https://.*\\{version\\}' } },
     },
     postgres: containerImage,
     toxiproxy: containerImage,
@@ -103,7 +110,7 @@ export function parseVersions(text: string, file = 'versions.yaml'): Versions {
     const first = validate.errors?.[0];
     throw new UserError(`${file} is malformed: ${first?.instancePath || '(root)'} ${first?.message ?? 'is invalid'}`);
   }
-  for (const list of ['kic', 'gateway'] as const) {
+  for (const list of ['kic', 'gateway', 'gatewayApi'] as const) {
     if (!data[list].versions.includes(data[list].default)) {
       throw new UserError(`${file} is malformed: ${list}.default ${data[list].default} is not in ${list}.versions`);
     }

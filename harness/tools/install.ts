@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { EnvironmentError, oneLine } from '../errors.ts';
 import { timeout } from '../timeouts.ts';
+import { binaryOf } from '../targets/tool-pins.ts';
 import type { ToolPin } from '../targets/versions-types.ts';
 import { formatDuration, runTool } from './exec.ts';
 
@@ -35,8 +36,8 @@ export function hostPlatform(platform: string = process.platform, arch: string =
   return { os, arch: goArch };
 }
 
-export function expandPlatform(template: string, p: Platform): string {
-  return template.replaceAll('{os}', p.os).replaceAll('{arch}', p.arch);
+export function expandPlatform(template: string, p: Platform, version = ''): string {
+  return template.replaceAll('{os}', p.os).replaceAll('{arch}', p.arch).replaceAll('{version}', version);
 }
 
 /** Checksum files are `<hex>` or `<hex>  <filename>`; the first 64-hex word is the digest. */
@@ -96,7 +97,7 @@ async function expectedDigest(pin: ToolPin, p: Platform, fetchImpl: typeof fetch
   if (pin.sha256Url === undefined) {
     throw new EnvironmentError(`${pin.name} ${pin.version} has no checksum pinned for ${p.os}-${p.arch}; refusing to install an unverified binary`);
   }
-  const url = expandPlatform(pin.sha256Url, p);
+  const url = expandPlatform(pin.sha256Url, p, pin.version);
   const digest = parseSha256File(await (await request(fetchImpl, url)).text());
   if (digest === undefined) throw new EnvironmentError(`checksum file ${url} holds no sha256 digest`);
   return digest;
@@ -125,24 +126,24 @@ export async function download(fetchImpl: typeof fetch, url: string, dest: strin
 }
 
 /**
- * Returns the path of `<binDir>/<name>` at the pinned version, downloading it when absent or at
+ * Returns the path of `<binDir>/<binary>` at the pinned version, downloading it when absent or at
  * another version. Throws a one-line EnvironmentError on a failed download or a checksum mismatch.
  */
 export async function ensureTool(pin: ToolPin, options: EnsureToolOptions): Promise<string> {
   const { binDir, fetchImpl = fetch, onProgress = () => {} } = options;
-  const target = join(binDir, pin.name);
+  const target = join(binDir, binaryOf(pin));
 
   if (await exists(target)) {
     const reading = await readToolVersion(target, pin);
     if ('version' in reading && sameVersion(reading.version, pin.version)) return target;
-    onProgress(`${pin.name} in ${binDir} is not ${pin.version} (${'version' in reading ? reading.version : reading.problem}); replacing it`);
+    onProgress(`${binaryOf(pin)} in ${binDir} is not ${pin.version} (${'version' in reading ? reading.version : reading.problem}); replacing it`);
   }
 
   const p = options.platform ?? hostPlatform();
-  const url = expandPlatform(pin.url, p);
+  const url = expandPlatform(pin.url, p, pin.version);
   await mkdir(binDir, { recursive: true });
   // Staging inside binDir keeps the final rename on one filesystem, hence atomic.
-  const staging = await mkdtemp(join(binDir, `.${pin.name}-`));
+  const staging = await mkdtemp(join(binDir, `.${binaryOf(pin)}-`));
   try {
     const expected = await expectedDigest(pin, p, fetchImpl);
     onProgress(`downloading ${pin.name} ${pin.version} (${p.os}-${p.arch}) from ${url}`);
@@ -154,7 +155,7 @@ export async function ensureTool(pin: ToolPin, options: EnsureToolOptions): Prom
 
     let binary = downloaded;
     if (pin.archivePath !== undefined) {
-      const inner = expandPlatform(pin.archivePath, p);
+      const inner = expandPlatform(pin.archivePath, p, pin.version);
       const extracted = join(staging, 'extracted');
       await mkdir(extracted);
       await runTool('tar', ['-xzf', downloaded, '-C', extracted, inner], { timeoutMs: timeout('toolQuick') });
@@ -170,7 +171,7 @@ export async function ensureTool(pin: ToolPin, options: EnsureToolOptions): Prom
     }
 
     await rename(binary, target);
-    onProgress(`installed ${pin.name} ${pin.version} into ${target}`);
+    onProgress(`installed ${binaryOf(pin)} ${pin.version} into ${target}`);
     return target;
   } finally {
     await rm(staging, { recursive: true, force: true });

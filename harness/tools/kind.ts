@@ -4,6 +4,15 @@ import { timeout } from '../timeouts.ts';
 
 const KIND = 'kind';
 
+/** A call to kind; `binary` names the release's program (kind-v0.32.0) when it is not the pinned `kind`. */
+export interface KindCall extends CallOptions {
+  binary?: string;
+}
+
+function run(args: readonly string[], timeoutMs: number, { binary = KIND, ...call }: KindCall) {
+  return runTool(binary, args, { timeoutMs, ...call });
+}
+
 export interface CreateClusterOptions {
   name: string;
   configPath: string;
@@ -49,35 +58,35 @@ export function parseClusterList(stdout: string): string[] {
   return stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
 }
 
-export async function createCluster(o: CreateClusterOptions, call: CallOptions = {}): Promise<void> {
-  await runTool(KIND, createClusterArgs(o), { timeoutMs: deadlineAround('clusterCreate', o.waitSeconds), ...call });
+export async function createCluster(o: CreateClusterOptions, call: KindCall = {}): Promise<void> {
+  await run(createClusterArgs(o), deadlineAround('clusterCreate', o.waitSeconds), call);
 }
 
 /** Pass the kubeconfig the cluster was created with so kind cleans that file, not ~/.kube/config. */
-export async function deleteCluster(name: string, kubeconfigPath?: string, call: CallOptions = {}): Promise<void> {
-  await runTool(KIND, deleteClusterArgs(name, kubeconfigPath), { timeoutMs: timeout('clusterDelete'), ...call });
+export async function deleteCluster(name: string, kubeconfigPath?: string, call: KindCall = {}): Promise<void> {
+  await run(deleteClusterArgs(name, kubeconfigPath), timeout('clusterDelete'), call);
 }
 
-export async function getClusters(call: CallOptions = {}): Promise<string[]> {
-  const { stdout } = await runTool(KIND, getClustersArgs(), { timeoutMs: timeout('toolQuick'), ...call });
+export async function getClusters(call: KindCall = {}): Promise<string[]> {
+  const { stdout } = await run(getClustersArgs(), timeout('toolQuick'), call);
   return parseClusterList(stdout);
 }
 
 /** The kubeconfig holds client keys: callers write it to a file and never print it. */
-export async function getKubeconfig(name: string, opts: { internal?: boolean } = {}, call: CallOptions = {}): Promise<string> {
-  const { stdout } = await runTool(KIND, getKubeconfigArgs(name, opts), { timeoutMs: timeout('toolQuick'), ...call });
+export async function getKubeconfig(name: string, opts: { internal?: boolean } = {}, call: KindCall = {}): Promise<string> {
+  const { stdout } = await run(getKubeconfigArgs(name, opts), timeout('toolQuick'), call);
   return stdout;
 }
 
-export async function loadDockerImage(name: string, images: readonly string[], call: CallOptions = {}): Promise<void> {
-  await runTool(KIND, loadDockerImageArgs(name, images), { timeoutMs: timeout('imageLoad'), ...call });
+export async function loadDockerImage(name: string, images: readonly string[], call: KindCall = {}): Promise<void> {
+  await run(loadDockerImageArgs(name, images), timeout('imageLoad'), call);
 }
 
-export async function exportLogs(name: string, dir: string, call: CallOptions = {}): Promise<void> {
-  await runTool(KIND, exportLogsArgs(name, dir), { timeoutMs: timeout('diagnostics'), ...call });
+export async function exportLogs(name: string, dir: string, call: KindCall = {}): Promise<void> {
+  await run(exportLogsArgs(name, dir), timeout('diagnostics'), call);
 }
 
-export async function version(call: CallOptions = {}): Promise<string> {
-  const { stdout } = await runTool(KIND, ['version'], { timeoutMs: timeout('toolQuick'), ...call });
+export async function version(call: KindCall = {}): Promise<string> {
+  const { stdout } = await run(['version'], timeout('toolQuick'), call);
   return stdout.trim();
 }

@@ -57,3 +57,46 @@ describe('e2e: every plan renders with the real charts', function () {
     }
   }
 });
+
+describe('e2e: the new pins render with the real charts', function () {
+  this.timeout(10 * 60_000);
+  let dir = '';
+  before(async function () {
+    if (why) throw new Error(`the end-to-end proofs cannot start: ${why}`);
+    await ensureTool(versions.tools.helm, { binDir: toolBinDir() });
+    dir = mkdtempSync(join(tmpdir(), 'kong-chaos-render-pins-'));
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  const cases = [
+    { title: 'Kubernetes 1.36 (kind v0.32.0)', flags: { k8s: '1.36' } },
+    { title: 'Kubernetes 1.37 (kind v0.33.0)', flags: { k8s: '1.37' } },
+    { title: 'Gateway API 1.6', flags: { gatewayApi: '1.6' } },
+    { title: 'Kong 3.9.3', flags: { gateway: '3.9.3' } },
+    { title: 'licensed Kong Gateway 3.14, split', flags: { gateway: '3.14' }, license: true },
+    { title: 'licensed Kong Gateway 3.14, single × postgres', flags: { gateway: '3.14', topology: 'single', mode: 'postgres' }, license: true, scenario: 'upgrade-gate' },
+  ];
+  for (const c of cases) {
+    it(`${c.scenario ?? 'gateway-listener-stuck'} on ${c.title} renders`, async () => {
+      const scenario = scenarios.find((s) => s.id === (c.scenario ?? 'gateway-listener-stuck'))!;
+      const target = targetFor(scenario, versions, c.flags);
+      const plan = buildPlan(scenario, versions, target, undefined, { host: 'postgres.invalid', port: 5432, user: 'kong', database: 'kong' }, Boolean(c.license));
+      for (const release of plan.helm) {
+        const file = join(dir, `${scenario.id}-${release.release}-${c.title.replace(/\W+/g, '-')}.json`);
+        writeFileSync(file, JSON.stringify(release.values));
+        const out = await template({ release: release.release, namespace: release.namespace, chart: release.chart.split('/')[1]!, version: release.chartVersion, repo: versions.charts.repo, valuesFiles: [file] });
+        const images = parseAllDocuments(out)
+          .map((d) => d.toJS() as Rendered | null)
+          .filter((o): o is Rendered => o?.kind === 'Deployment')
+          .flatMap((o) => o.spec?.template?.spec?.containers ?? [])
+          .map((c) => c.image);
+        const gateway = scenario.install(target, undefined).initialGateway ?? target.gateway;
+        const repository = versions.enterprise.versions.includes(gateway) ? versions.enterprise.image : versions.gateway.image;
+        expect(images.some((i) => i.endsWith(`${repository}:${gateway}`)), `${release.release} runs ${repository}:${gateway}: ${images.join(', ')}`).to.equal(true);
+        // the chart's own wiring of the license (secretkeyref in charts/kong/templates/_helpers.tpl@kong-3.4.1):
+        // KONG_LICENSE_DATA from the Secret's key `license`, the license itself nowhere in the values
+        if (c.license) expect(out).to.match(/name: KONG_LICENSE_DATA\s+valueFrom:\s+secretKeyRef:\s+name: kong-enterprise-license\s+key: license/);
+      }
+    });
+  }
+});

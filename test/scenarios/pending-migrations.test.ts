@@ -70,7 +70,7 @@ describe('scenario pending-migrations', () => {
     const run = await runFake(scenario, { ...TARGET, ...system() });
 
     expectJudged(run, { outcome: 'reproduced', verdict: 'pass' });
-    expect(callsIn(run, 'fault')).to.deep.equal(['upgrade gateway=3.9.1 values={"kong":{"migrations":{"preUpgrade":false,"postUpgrade":false}}} wait=false']);
+    expect(callsIn(run, 'fault')).to.deep.equal(['upgrade gateway=3.9.3 values={"kong":{"migrations":{"preUpgrade":false,"postUpgrade":false}}} wait=false']);
     expect(symptomsOf(run)).to.have.members(['kong-pending-migrations', 'rollout-stuck']);
     expect(run.judgement.symptoms.find((s) => s.signature === 'rollout-stuck')!.subject).to.equal('Deployment/kong-kong');
   });
@@ -117,7 +117,7 @@ describe('scenario pending-migrations', () => {
       const run = await runFake(scenario, { ...TARGET, variant: 'with-migrations', ...system({ migratedAtOnce: true }) });
 
       expectJudged(run, { outcome: 'not-reproduced', verdict: 'pass' });
-      expect(callsIn(run, 'fault')).to.deep.equal(['upgrade gateway=3.9.1']);
+      expect(callsIn(run, 'fault')).to.deep.equal(['upgrade gateway=3.9.3']);
       expect(run.judgement.remediation).to.equal('not-run');
     });
 

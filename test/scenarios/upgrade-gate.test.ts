@@ -114,7 +114,7 @@ describe('scenario upgrade-gate', () => {
     const run = await runFake(scenario, { kic: '3.5.13', ...TARGET, ...system() });
 
     expectJudged(run, { outcome: 'not-reproduced', verdict: 'pass' });
-    expect(callsIn(run, 'fault')).to.deep.equal(['upgrade kic=3.5.13 gateway=3.9.1']);
+    expect(callsIn(run, 'fault')).to.deep.equal(['upgrade kic=3.5.13 gateway=3.9.3']);
   });
 
   it('is a regression when the upgrade re-creates plugins that Kong rejects and the key-auth plugin is lost', async () => {
@@ -128,7 +128,7 @@ describe('scenario upgrade-gate', () => {
       'kic-entity-update-failed',
       'kong-unique-violation',
     ]);
-    expect(callsIn(run, 'fault')).to.deep.equal(['upgrade kic=3.4.5 gateway=3.9.1']);
+    expect(callsIn(run, 'fault')).to.deep.equal(['upgrade kic=3.4.5 gateway=3.9.3']);
   });
 
   it('counts a route failure that lasts, even one that clears, as a regression: the gate expects nothing at all', async () => {

@@ -6,13 +6,15 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../../harness/errors.ts';
-import type { ToolPin } from '../../../harness/targets/versions-types.ts';
+import { kindPinFor } from '../../../harness/targets/tool-pins.ts';
+import type { ToolPin, Versions } from '../../../harness/targets/versions-types.ts';
 import { runTool } from '../../../harness/tools/exec.ts';
 import { ensureTool, type Platform } from '../../../harness/tools/install.ts';
 import { startFileServer, type FileServer } from '../../support/http-file-server.ts';
 
 const platform: Platform = { os: 'linux', arch: 'amd64' };
 const fakeKind = '#!/bin/sh\necho "kind v0.30.0 go1.24 linux/amd64"\n';
+const fakeKind32 = '#!/bin/sh\necho "kind v0.32.0 go1.25 linux/amd64"\n';
 const sha256 = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex');
 
 async function expectRejection(promise: Promise<unknown>): Promise<Error> {
@@ -54,6 +56,8 @@ describe('tools/install against a local HTTP server', function () {
       '/kind/v0.30.0/kind-linux-amd64': fakeKind,
       '/kind/v0.30.0/kind-linux-amd64.sha256sum': `${sha256(fakeKind)}  kind-linux-amd64\n`,
       '/helm/helm-v3.19.0-linux-amd64.tar.gz': helmTarball,
+      '/kind/v0.32.0/kind-linux-amd64': fakeKind32,
+      '/kind/v0.32.0/kind-linux-amd64.sha256sum': `${sha256(fakeKind32)}  kind-linux-amd64\n`,
     });
   });
 
@@ -79,6 +83,30 @@ describe('tools/install against a local HTTP server', function () {
 
     expect(await ensureTool(kindPin(), { binDir, platform })).to.equal(path);
     expect(server.requests).to.have.length(2);
+  });
+
+  it('installs the kind release a node image needs beside the pinned kind, from the same {version} URLs, each checked', async () => {
+    const pinned: ToolPin = { ...kindPin(), version: 'v0.30.0', url: `${server.url}/kind/{version}/kind-{os}-{arch}`, sha256Url: `${server.url}/kind/{version}/kind-{os}-{arch}.sha256sum`, versionPattern: 'kind (v\\S+)' };
+    const versions = { tools: { kind: pinned } } as unknown as Versions;
+    const image = { k8s: '1.36', image: 'kindest/node:v1.36.1', digest: `sha256:${'0'.repeat(64)}`, kind: 'v0.32.0' };
+
+    const first = await ensureTool(kindPinFor(versions, { ...image, kind: 'v0.30.0' }), { binDir, platform });
+    const second = await ensureTool(kindPinFor(versions, image), { binDir, platform });
+
+    expect([first, second]).to.deep.equal([join(binDir, 'kind'), join(binDir, 'kind-v0.32.0')]);
+    expect((await readdir(binDir)).sort()).to.deep.equal(['kind', 'kind-v0.32.0']);
+    expect((await runTool(second, ['version'], { timeoutMs: 5_000 })).stdout).to.equal('kind v0.32.0 go1.25 linux/amd64');
+    expect((await runTool(first, ['version'], { timeoutMs: 5_000 })).stdout).to.equal('kind v0.30.0 go1.24 linux/amd64');
+    expect(server.requests).to.deep.equal([
+      '/kind/v0.30.0/kind-linux-amd64.sha256sum',
+      '/kind/v0.30.0/kind-linux-amd64',
+      '/kind/v0.32.0/kind-linux-amd64.sha256sum',
+      '/kind/v0.32.0/kind-linux-amd64',
+    ]);
+    // a second run finds both in place and downloads nothing
+    server.requests.length = 0;
+    await ensureTool(kindPinFor(versions, image), { binDir, platform });
+    expect(server.requests).to.deep.equal([]);
   });
 
   it('refuses a checksum mismatch and leaves nothing behind', async () => {

@@ -36,7 +36,7 @@ const pinned = (list: string[]) => `${list.join(', ')} (or a line such as ${line
 const known = {
   scenarios: scenarios.map((s) => s.id).join(', '),
   kic: pinned(versions.kic.versions),
-  gateway: pinned(versions.gateway.versions),
+  gateway: pinned([...versions.gateway.versions, ...versions.enterprise.versions]),
   k8s: pinned(versions.kind.nodeImages.map(nodeImageVersion)),
 };
 const driftRange = scenarioById('plugin-id-drift').requires.kic!;
@@ -52,6 +52,9 @@ const targetErrors = (cmd: 'plan' | 'run'): BadInput[] => {
     { input: 'scenario id with a newline', argv: (f) => [cmd, 'a\nb', ...out(f)], message: () => `unknown scenario "a\\nb"; known: ${known.scenarios}` },
     { input: 'unknown KIC version', argv: (f) => [cmd, 'gateway-listener-stuck', '--kic', '9.9.9', ...out(f)], message: () => `unknown KIC version "9.9.9"; known: ${known.kic}` },
     { input: 'unknown Kong version', argv: (f) => [cmd, 'gateway-listener-stuck', '--gateway', '9.9', ...out(f)], message: () => `unknown Kong Gateway version "9.9"; known: ${known.gateway}` },
+    { input: 'licensed Kong Gateway without a license', argv: (f) => [cmd, 'gateway-listener-stuck', '--gateway', '3.14', ...out(f)], message: () => `Kong Gateway 3.14.0.10 (kong/kong-gateway) needs a license: set KONG_LICENSE_DATA or pass --license-file <file>` },
+    { input: 'license file that does not exist', argv: (f) => [cmd, 'gateway-listener-stuck', '--gateway', '3.14', '--license-file', f.file('no-license.json'), ...out(f)], message: (f) => `cannot read the license file "${f.file('no-license.json')}": no such file` },
+    { input: 'unknown Gateway API version', argv: (f) => [cmd, 'gateway-listener-stuck', '--gateway-api', '1.4', ...out(f)], message: () => `unknown Gateway API version "1.4"; known: ${pinned(versions.gatewayApi.versions)}` },
     { input: 'unknown Kubernetes version', argv: (f) => [cmd, 'gateway-listener-stuck', '--k8s', '1.10', ...out(f)], message: () => `unknown Kubernetes version "1.10"; known: ${known.k8s}` },
     { input: 'Kubernetes patch that is not pinned', argv: (f) => [cmd, 'gateway-listener-stuck', '--k8s', '1.33.1', ...out(f)], message: () => `unknown Kubernetes version "1.33.1"; known: ${known.k8s}` },
     { input: 'Kubernetes patch beyond the pinned one', argv: (f) => [cmd, 'gateway-listener-stuck', '--k8s', '1.33.99', ...out(f)], message: () => `unknown Kubernetes version "1.33.99"; known: ${known.k8s}` },

@@ -44,6 +44,18 @@ describe('cli contracts', () => {
       expect(r.stdout).to.include('gateway-listener-stuck').and.include('plugin-id-drift');
       expect(() => JSON.parse(r.stdout)).to.throw();
     });
+
+    it('list shows the pinned dimensions (kind per node image, Kong OSS and Enterprise, Gateway API) and which scenarios vary Gateway API', async () => {
+      const versions = loadVersions();
+      const r = await cli('list');
+      const lines = r.stdout.split('\n');
+      expect(lines.find((l) => l.startsWith('Kubernetes'))).to.include('v0.32.0: 1.36.1').and.include('v0.31.0: 1.35.0, 1.34.3, 1.33.7, 1.32.11, 1.31.14');
+      expect(lines.find((l) => l.startsWith('Kong Gateway Enterprise'))).to.include(versions.enterprise.versions.join(', ')).and.include('KONG_LICENSE_DATA');
+      expect(lines.find((l) => l.startsWith('Gateway API'))).to.include(versions.gatewayApi.versions.join(', '));
+      const entries = json<any[]>(await cli('list', '--json'));
+      expect(entries.find((e) => e.id === 'gateway-listener-stuck').gatewayApi).to.equal(true);
+      expect(entries.find((e) => e.id === 'plugin-id-drift').gatewayApi).to.equal(false);
+    });
   });
 
   describe('plan --json', () => {
@@ -263,7 +275,7 @@ describe('counts in CLI output', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('matrix --dry-run of one case on one cluster says "1 case", "1 shard", "1 cluster"', async () => {
-    const r = await cli('matrix', '--dry-run', '--scenarios', 'gateway-listener-stuck', '--kic', '3.4.3', '--modes', 'dbless');
+    const r = await cli('matrix', '--dry-run', '--scenarios', 'gateway-listener-stuck', '--kic', '3.4.3', '--modes', 'dbless', '--gateway-api', '1.3');
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).not.to.match(wrongPlural);
     expect(r.stdout).to.include('1 case in 1 shard').and.include('1 case, 1 cluster,');

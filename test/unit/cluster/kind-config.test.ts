@@ -7,6 +7,7 @@ const IMAGE: NodeImage = {
   k8s: '1.33',
   image: 'kindest/node:v1.33.7',
   digest: 'sha256:d26ef333bdb2cbe9862a0f7c3803ecc7b4303d8cea8e814b481b09949d353040',
+  kind: 'v0.31.0',
 };
 const PINNED = `${IMAGE.image}@${IMAGE.digest}`;
 

@@ -383,3 +383,32 @@ describe('kong/values for node faults and hybrid readiness', () => {
     expect(cp!.values).not.to.have.property('readinessProbe');
   });
 });
+
+describe('kong/values for the licensed Kong Gateway (kong/kong-gateway)', () => {
+  for (const { topology, mode } of COMBINATIONS) {
+    it(`${topology} × ${mode}: the Enterprise image, enterprise.enabled and the license Secret by name, on every release that runs Kong`, () => {
+      const t = target({ topology, mode, gateway: '3.14' });
+      const releases = helmReleases({ target: t, versions, license: true });
+      const { gateway, cp } = parts(topology, releases);
+      for (const kong of [gateway, ...(cp ? [cp] : [])]) {
+        expect(at(kong, 'image')).to.deep.equal({ repository: 'kong/kong-gateway', tag: '3.14.0.10' });
+        // the chart sets KONG_LICENSE_DATA from this Secret's key `license` (charts/kong/templates/_helpers.tpl@kong-3.4.1)
+        expect(at(kong, 'enterprise')).to.deep.equal({ enabled: true, license_secret: 'kong-enterprise-license' });
+      }
+      // kong/ingress has no enterprise values of its own: they belong to its gateway subchart only
+      if (topology === 'split') expect(Object.keys(releases[0]!.values)).to.not.include('enterprise');
+    });
+  }
+
+  it('without a license (a scenario that opts out) still runs the Enterprise image, with no Secret named', () => {
+    const { gateway } = parts('split', helmReleases({ target: target({ topology: 'split', mode: 'dbless', gateway: '3.10' }), versions }));
+    expect(at(gateway, 'image')).to.deep.equal({ repository: 'kong/kong-gateway', tag: '3.10.0.9' });
+    expect(at(gateway, 'enterprise')).to.deep.equal({ enabled: true });
+  });
+
+  it('leaves the OSS image as it was: kong, no enterprise values, even when a license is at hand', () => {
+    const releases = helmReleases({ target: target({ topology: 'single', mode: 'dbless', gateway: '3.9' }), versions, license: true });
+    expect(at(releases[0]!.values, 'image')).to.deep.equal({ repository: 'kong', tag: '3.9.3' });
+    expect(collect(releases, 'enterprise')).to.deep.equal([]);
+  });
+});

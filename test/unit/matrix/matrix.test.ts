@@ -113,6 +113,40 @@ describe('cluster groups', () => {
   });
 });
 
+describe('Gateway API as a matrix dimension', () => {
+  // as gateway-listener-stuck and upgrade-gate: the scenario installs the Gateway API CRDs
+  const usesGatewayApi = scenario('gwapi', { requires: { modes: ['dbless'], topologies: ['split'] }, install: () => ({ gatewayApi: true }) });
+  const plain = scenario('plain', { requires: { modes: ['dbless'], topologies: ['split'] } });
+  const selection = { kic: ['3.5.13'], modes: ['dbless'], k8s: ['1.33'], gatewayApi: ['1.3', '1.6.1', '1.5'] };
+
+  it('expands only the scenarios that install Gateway API; the others run once, on the default', () => {
+    const { cases } = expandMatrix([usesGatewayApi, plain], versions, selection);
+    const apis = (id: string) => cases.filter((c) => c.scenario.id === id).map((c) => c.target.gatewayApi).sort();
+    expect(apis('gwapi')).to.deep.equal(['1.3.0', '1.5.1', '1.6.1']);
+    expect(apis('plain')).to.deep.equal([versions.gatewayApi.default]);
+    expect(new Set(cases.map((c) => c.key)).size).to.equal(cases.length);
+    // unnamed: the default (what KIC is built against) and the newest pinned
+    expect(expandMatrix([usesGatewayApi], versions, { ...selection, gatewayApi: undefined }).cases.map((c) => c.target.gatewayApi)).to.deep.equal(['1.3.0', '1.6.1']);
+    expect(() => expandMatrix([usesGatewayApi], versions, { ...selection, gatewayApi: ['1.4.0'] })).to.throw(UserError, 'unknown Gateway API version "1.4.0"; known: 1.3.0, 1.5.1, 1.6.1');
+  });
+
+  it('never runs a 1.3.0 case on a cluster that had Gateway API 1.5+ (its safe-upgrades policy refuses the older CRDs)', () => {
+    const groups = groupCases(expandMatrix([usesGatewayApi, plain], versions, selection).cases);
+    for (const g of groups) {
+      const installed = g.cases.filter((c) => c.scenario.id === 'gwapi').map((c) => c.target.gatewayApi);
+      const newer = installed.filter((v) => v !== '1.3.0');
+      // a cluster holds one 1.5+ release and nothing that would install or expect the older CRDs
+      if (newer.length) expect(g.cases.map((c) => c.target.gatewayApi), g.key).to.deep.equal([newer[0]!]);
+    }
+    expect(groups.map((g) => [g.key, g.cases.map((c) => `${c.scenario.id} ${c.target.gatewayApi}`)])).to.deep.equal([
+      ['k8s1.33/single-node', ['gwapi 1.3.0', 'plain 1.3.0']],
+      ['k8s1.33/single-node/gateway-api-1.5.1', ['gwapi 1.5.1']],
+      ['k8s1.33/single-node/gateway-api-1.6.1', ['gwapi 1.6.1']],
+    ]);
+    expect(groups.map((g) => g.gatewayApi)).to.deep.equal([undefined, '1.5.1', '1.6.1']);
+  });
+});
+
 describe('sharding', () => {
   const { cases } = expandMatrix(all, versions, { k8s: ['1.32', '1.33'] });
   const arbCases = fc.subarray(cases, { minLength: 0 });

@@ -53,6 +53,7 @@ describe('matrix reports', () => {
       { name: 'k8s', value: nodeImageVersion(t.k8s) },
       { name: 'KIC', value: t.kic },
       { name: 'Kong', value: t.gateway },
+      { name: 'Gateway-API', value: t.gatewayApi },
       { name: 'mode', value: t.mode },
       { name: 'topology', value: t.topology },
     ]);

@@ -23,9 +23,9 @@ describe('the repository stands alone', () => {
     expect(naming).to.deep.equal([]);
   });
 
-  it('fetches the CRDs of the versions that versions.yaml pins for real runs', () => {
+  it('fetches the CRDs of the versions that versions.yaml pins as defaults for real runs', () => {
     const versions = loadVersions();
-    expect({ kongChart: versions.charts.kong.version, gatewayApi: versions.gatewayApi.version }).to.deep.equal({
+    expect({ kongChart: versions.charts.kong.version, gatewayApi: `v${versions.gatewayApi.default}` }).to.deep.equal({
       kongChart: CRD_PINS.kongChart,
       gatewayApi: CRD_PINS.gatewayApi,
     });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { columnParts } from '../../../harness/report/matrix-html.ts';
 import { UserError } from '../../../harness/errors.ts';
 import { describeTarget, parseFeatureGates, resolveTarget, type Requirements, type TargetFlags } from '../../../harness/targets/target.ts';
 import { resolvePinned } from '../../../harness/targets/pinned.ts';
@@ -24,7 +25,8 @@ describe('targets/target resolveTarget', () => {
     expect(t).to.deep.equal({
       k8s: versions.kind.nodeImages.find((n) => n.k8s === '1.33'),
       kic: '3.5.13',
-      gateway: '3.9.1',
+      gateway: '3.9.3',
+      gatewayApi: '1.3.0',
       mode: 'postgres',
       topology: 'split',
       featureGates: [],
@@ -47,17 +49,17 @@ describe('targets/target resolveTarget', () => {
 
   it('refuses a Kubernetes patch that is not the pinned one, instead of running the pinned one under its name', () => {
     for (const k8s of ['1.33.0', '1.33.1', '1.33.99', '1.31.7']) {
-      expect(refusal({ k8s }), k8s).to.equal(`unknown Kubernetes version "${k8s}"; known: 1.35.0, 1.34.3, 1.33.7, 1.32.11, 1.31.14 (or a line such as 1.31 for its newest)`);
+      expect(refusal({ k8s }), k8s).to.equal(`unknown Kubernetes version "${k8s}"; known: 1.37.0, 1.36.1, 1.35.0, 1.34.3, 1.33.7, 1.32.11, 1.31.14 (or a line such as 1.31 for its newest)`);
     }
   });
 
   it('refuses an unknown Kubernetes version and lists the pinned ones', () => {
-    expect(refusal({ k8s: '1.20' })).to.match(/^unknown Kubernetes version "1\.20"; known: 1\.35\.0, /);
+    expect(refusal({ k8s: '1.20' })).to.match(/^unknown Kubernetes version "1\.20"; known: 1\.37\.0, 1\.36\.1, 1\.35\.0, /);
     expect(refusal({ k8s: '2' })).to.match(/unknown Kubernetes version "2"/);
   });
 
   it('takes a KIC or Kong line to its newest pinned patch; an exact version stays exact', () => {
-    expect(resolveTarget(versions, ANY, { kic: '3.4', gateway: '3.9' }, 's')).to.include({ kic: '3.4.20', gateway: '3.9.1' });
+    expect(resolveTarget(versions, ANY, { kic: '3.4', gateway: '3.9' }, 's')).to.include({ kic: '3.4.20', gateway: '3.9.3' });
     expect(resolveTarget(versions, ANY, { kic: 'v3.5' }, 's').kic).to.equal('3.5.13');
     expect(resolveTarget(versions, ANY, { kic: '3.4.2', gateway: '3.9.0' }, 's')).to.include({ kic: '3.4.2', gateway: '3.9.0' });
     expect(refusal({ kic: '3.6' })).to.match(/^unknown KIC version "3\.6"; known: /);
@@ -70,8 +72,14 @@ describe('targets/target resolveTarget', () => {
     expect(message.split('\n')).to.have.length(1);
   });
 
+  it('takes a Gateway API release or line; anything not pinned is refused with the list', () => {
+    expect(resolveTarget(versions, ANY, { gatewayApi: '1.6' }, 's').gatewayApi).to.equal('1.6.1');
+    expect(resolveTarget(versions, ANY, { gatewayApi: 'v1.5.1' }, 's').gatewayApi).to.equal('1.5.1');
+    expect(refusal({ gatewayApi: '1.4.1' })).to.equal('unknown Gateway API version "1.4.1"; known: 1.3.0, 1.5.1, 1.6.1 (or a line such as 1.6 for its newest)');
+  });
+
   it('refuses an unknown Kong Gateway version and lists the known ones', () => {
-    expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1 (or a line such as 3.9 for its newest)');
+    expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1, 3.9.2, 3.9.3, 3.10.0.9, 3.14.0.9, 3.14.0.10, 3.15.0.3 (or a line such as 3.15 for its newest)');
   });
 
   it('refuses a KIC version outside the scenario range and lists those that qualify', () => {
@@ -105,7 +113,9 @@ describe('targets/target resolveTarget', () => {
   it('describes a target on one line', () => {
     const t = resolveTarget(versions, ANY, { kic: '3.4.3', featureGates: 'A=true' }, 's');
     // the Kubernetes patch that runs, not only its line
-    expect(describeTarget(t)).to.equal('k8s 1.33.7 · KIC 3.4.3 · Kong 3.9.1 · dbless · single gates=A=true');
+    expect(describeTarget(t)).to.equal('k8s 1.33.7 · KIC 3.4.3 · Kong 3.9.3 · Gateway-API 1.3.0 · dbless · single gates=A=true');
+    // matrix.html reads its columns back from this label: one named part per dimension
+    expect(columnParts(describeTarget(t)).map((p) => `${p.name}=${p.value}`)).to.include.members(['Kong=3.9.3', 'Gateway-API=1.3.0']);
   });
 });
 
