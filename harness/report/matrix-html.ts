@@ -117,9 +117,9 @@ function legendHtml(cases: readonly CaseRecord[]): string {
 const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem}
 .scroll{overflow-x:auto}table{border-collapse:collapse}
 th,td{border:1px solid #d0d7de;padding:.25rem .35rem;font-size:.8rem;vertical-align:middle}
-thead th{text-align:center;background:#f6f8fa;font-weight:600}thead th.dim{text-align:right;color:#59636e;font-weight:400;background:none}
+thead th{text-align:center;background:#f6f8fa;font-weight:600}thead tr:last-child th[scope="col"]{writing-mode:vertical-rl;transform:rotate(180deg);padding:.35rem .15rem}thead th.dim{text-align:right;color:#59636e;font-weight:400;background:none}
 tbody th{text-align:left;font-weight:600;max-width:14rem}
-td{text-align:center;white-space:nowrap}td a,td span{color:inherit;text-decoration:none;font-size:1rem;font-weight:700}td small{display:block}
+td{text-align:center}td a,td span{color:inherit;text-decoration:none;font-size:1rem;font-weight:700}td small{display:block}
 td[class^="v-"],.legend span{color:#fff}td.v-observed,.legend .v-observed{color:#0a3069}td.none{color:#8c959f}
 .group{border-left:2px solid #59636e}
 .legend span{padding:.1rem .45rem;border-radius:.3rem;margin-right:.2rem;white-space:nowrap}

@@ -232,8 +232,8 @@ describe('matrix.html of the nightly matrix in Chromium', function () {
 
   it('the column header says once what every target shares, and above each column only what varies, one row per dimension', async () => {
     const targets = cases.map((c) => c.target);
-    const varying = (['mode', 'topology', 'kic'] as const).filter((k) => new Set(targets.map((t) => t[k])).size > 1);
-    expect(varying, 'the nightly varies mode, topology and KIC').to.deep.equal(['mode', 'topology', 'kic']);
+    const varying = (['gatewayApi', 'mode', 'topology', 'kic'] as const).filter((k) => new Set(targets.map((t) => t[k])).size > 1);
+    expect(varying, 'the nightly varies Gateway API, mode, topology and KIC').to.deep.equal(['gatewayApi', 'mode', 'topology', 'kic']);
     const head = await page.locator('thead').innerText();
     expect(new Set(targets.map((t) => `${t.k8s.k8s} ${t.gateway}`)).size, 'the nightly shares k8s and Kong').to.equal(1);
     for (const shared of [`k8s ${targets[0]!.k8s.k8s}`, `Kong ${targets[0]!.gateway}`]) {
@@ -250,10 +250,10 @@ describe('matrix.html of the nightly matrix in Chromium', function () {
       const cells = [...table.tBodies[0].querySelectorAll('td')].map((td: { cellIndex: number; querySelector(s: string): { getAttribute(n: string): string } | null }) => ({ col: td.cellIndex, href: td.querySelector('a')?.getAttribute('href') ?? '' }));
       return { names: rows.map((r) => r[0]), cells: cells.map((c) => ({ href: c.href, texts: rows.map((r) => r[c.col]) })) };
     });
-    expect(new Set(above.names)).to.deep.equal(new Set(['mode', 'topology', 'KIC']));
+    expect(new Set(above.names)).to.deep.equal(new Set(['Gateway-API', 'mode', 'topology', 'KIC']));
     for (const cell of above.cells.filter((c) => c.href !== '')) {
       const t = cases[Number(/^runs\/(\d+)-/.exec(cell.href)![1])]!.target;
-      expect(new Set(cell.texts), cell.href).to.deep.equal(new Set([t.mode, t.topology, t.kic]));
+      expect(new Set(cell.texts), cell.href).to.deep.equal(new Set([t.gatewayApi, t.mode, t.topology, t.kic]));
     }
   });
 
