@@ -273,6 +273,8 @@ export interface RunTarget {
   mode: 'dbless' | 'postgres';
   topology: 'single' | 'split' | 'hybrid';
   featureGates: string[];
+  /** absent in bundles written before Gateway API became a target dimension */
+  gatewayApi?: string;
 }
 
 /** First line of every bundle. */

@@ -69,7 +69,7 @@ export interface RunResult extends RunJudgement {
 }
 
 export function toRunTarget(t: Target): RunTarget {
-  return { k8s: t.k8s.k8s, kic: t.kic, gateway: t.gateway, mode: t.mode, topology: t.topology, featureGates: t.featureGates };
+  return { k8s: t.k8s.k8s, kic: t.kic, gateway: t.gateway, gatewayApi: t.gatewayApi, mode: t.mode, topology: t.topology, featureGates: t.featureGates };
 }
 
 /**
