@@ -102,10 +102,11 @@ describe('k8s/objects against a fake API server', () => {
     const silent = createServer(() => {}); // accepts, never answers
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as { port: number }).port;
-    const { writeFile, mkdtemp } = await import('node:fs/promises');
+    const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const path = join(await mkdtemp(join(tmpdir(), 'kc-')), 'config');
+    const dir = await mkdtemp(join(tmpdir(), 'kc-'));
+    const path = join(dir, 'config');
     await writeFile(path, kubeconfigFor(`http://127.0.0.1:${port}`));
     process.env['KONG_CHAOS_TIMEOUT_KUBE_REQUEST'] = '200';
     try {
@@ -118,6 +119,7 @@ describe('k8s/objects against a fake API server', () => {
       delete process.env['KONG_CHAOS_TIMEOUT_KUBE_REQUEST'];
       silent.closeAllConnections();
       silent.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,13 +1,19 @@
 import { expect } from 'chai';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../../../harness/errors.ts';
 import { connect } from '../../../harness/k8s/client.ts';
 import { kubeconfigFor } from '../../support/fake-kube-api.ts';
 
+const written: string[] = [];
+after(async () => {
+  for (const path of written) await rm(dirname(path), { recursive: true, force: true });
+});
+
 async function kubeconfig(text: string): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'kubeconfig-')), 'config');
+  written.push(path);
   await writeFile(path, text);
   return path;
 }
