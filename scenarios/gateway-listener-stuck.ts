@@ -1,40 +1,14 @@
 import { echoBackend, namespace } from '../harness/manifests/backend.ts';
 import { gateway, GATEWAY_API, gatewayClass, httpRoute } from '../harness/manifests/gateway-api.ts';
 import { adminPartitionOf, POLICY_SETTLE_MS } from '../harness/faults/partition.ts';
-import type { LogSignature, Signature } from '../harness/judge/signatures.ts';
 import { defineScenario, type ScenarioContext } from '../harness/runner/scenario.ts';
 import { deleteGatewayPods } from './steps.ts';
+import { listenerUnsupportedProtocol, noReadyGatewayClients } from '../harness/diagnose/field-signatures.ts';
 
 const NS = 'chaos-gateway';
 
-/** KIC could not read Kong's listens and marked the listener unsupported (#7015). */
-export const listenerUnsupportedProtocol: Signature = {
-  id: 'listener-unsupported-protocol',
-  kind: 'condition',
-  description: 'Gateway listener Accepted=False with reason UnsupportedProtocol',
-  objectKind: 'Gateway',
-  scope: 'listener/',
-  type: 'Accepted',
-  reason: 'UnsupportedProtocol',
-  provenance: [
-    'internal/controllers/gateway/gateway_utils.go@v3.4.3',
-    'https://github.com/Kong/kubernetes-ingress-controller/issues/7015',
-    'KIC CHANGELOG 3.4.4',
-  ],
-};
-
-/**
- * KIC's sync loop with no gateway client to send to (every 3 s, internal/dataplane/synchronizer.go
- * @v3.4.3): the no-client window in which a Gateway reconcile reads no Kong listens.
- */
-export const noReadyGatewayClients: LogSignature = {
-  id: 'no-ready-gateway-clients',
-  kind: 'log',
-  component: 'controller',
-  description: 'KIC has no ready gateway client to send configuration to',
-  pattern: /Could not send configuration to gateways.*no ready gateway clients/,
-  provenance: ['internal/dataplane/kong_client.go@v3.4.3', 'internal/dataplane/kong_client.go@v3.5.13'],
-};
+// shared with diagnose: a run narrows a field signature, never forks it
+export { listenerUnsupportedProtocol, noReadyGatewayClients };
 
 /**
  * The GatewayClass and the Gateway, re-created inside the window. The HTTPRoute stays: re-created,

@@ -45,13 +45,26 @@ const pluginCacheKey: FieldSignature = {
   provenance: ['kong/db/migrations/core/000_base.lua@3.9.1', 'kong/db/strategies/postgres/init.lua@3.9.1', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7440'],
 };
 
-const noReadyGatewayClients: FieldSignature = {
+/** KIC's sync loop with no gateway client to send to; gateway-listener-stuck waits for it as its no-client window. */
+export const noReadyGatewayClients: FieldSignature = {
   id: 'no-ready-gateway-clients',
   kind: 'log',
   component: 'controller',
   description: 'KIC has no ready gateway client to send configuration to',
   pattern: /Could not send configuration to gateways.*no ready gateway clients/,
   provenance: ['internal/dataplane/kong_client.go@v3.4.3', 'internal/dataplane/kong_client.go@v3.5.13'],
+};
+
+/** KIC could not read Kong's listens and marked a Gateway listener unsupported (#7015). */
+export const listenerUnsupportedProtocol: FieldSignature = {
+  id: 'listener-unsupported-protocol',
+  kind: 'condition',
+  description: 'Gateway listener Accepted=False with reason UnsupportedProtocol',
+  objectKind: 'Gateway',
+  scope: 'listener/',
+  type: 'Accepted',
+  reason: 'UnsupportedProtocol',
+  provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015', 'KIC CHANGELOG 3.4.4'],
 };
 
 export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]>> = {
@@ -78,16 +91,7 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
     noReadyGatewayClients,
   ],
   'gateway-listener-stuck': [
-    {
-      id: 'listener-unsupported-protocol',
-      kind: 'condition',
-      description: 'Gateway listener Accepted=False with reason UnsupportedProtocol',
-      objectKind: 'Gateway',
-      scope: 'listener/',
-      type: 'Accepted',
-      reason: 'UnsupportedProtocol',
-      provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015', 'KIC CHANGELOG 3.4.4'],
-    },
+    listenerUnsupportedProtocol,
     {
       id: 'listener-unsupported-protocol-text',
       kind: 'log',
