@@ -41,7 +41,7 @@ export async function diagnoseFiles(files: readonly string[], scenarios: readonl
       scanned.push({ file: input.file, kind: 'document', count: asDocument.located.length });
       continue;
     }
-    const lines = await scanLines(utf8Chunks(input), matcher.prefilter, (line, bytes) => matcher.readLine(input.file, line, bytes.toString('utf8')));
+    const lines = await scanLines(utf8Chunks(input, { reuse: true }), matcher.prefilter, (line, bytes) => matcher.readLine(input.file, line, bytes.toString('utf8')));
     scanned.push({ file: input.file, kind: 'log', count: lines, ...(asDocument.note ? { note: asDocument.note } : {}) });
   }
   return buildReport(matcher, scanned, skipped);

@@ -119,17 +119,20 @@ function parseAtom(src: string, i: number): Atom {
   }
   if (c === '(') {
     let j = i + 1;
-    let lookaround = false;
+    // a negative lookaround needs nothing; a positive one (`(?=.*kind\W{0,4}plugin\b)`) needs
+    // its words in the line as much as the pattern's own text does
+    let negative = false;
     if (src[j] === '?') {
       const head = src.slice(j, j + 4);
-      if (head.startsWith('?:')) j += 2;
-      else if (head.startsWith('?=') || head.startsWith('?!')) (lookaround = true), (j += 2);
-      else if (head.startsWith('?<=') || head.startsWith('?<!')) (lookaround = true), (j += 3);
+      if (head.startsWith('?:') || head.startsWith('?=')) j += 2;
+      else if (head.startsWith('?!')) (negative = true), (j += 2);
+      else if (head.startsWith('?<=')) j += 3;
+      else if (head.startsWith('?<!')) (negative = true), (j += 3);
       else if (head.startsWith('?<')) j = src.indexOf('>', j) + 1;
     }
     const inner = alternation(src, j);
     if (src[inner.end] !== ')') throw new Error('unbalanced group');
-    return lookaround ? { kind: 'other', end: inner.end + 1 } : { kind: 'group', clauses: inner.clauses, end: inner.end + 1 };
+    return negative ? { kind: 'other', end: inner.end + 1 } : { kind: 'group', clauses: inner.clauses, end: inner.end + 1 };
   }
   if (c === '.' || c === '^' || c === '$') return { kind: 'other', end: i + 1 };
   return { kind: 'char', char: c, end: i + 1 };

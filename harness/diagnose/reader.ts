@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { UserError } from '../errors.ts';
@@ -112,15 +111,29 @@ class Utf16ToUtf8 {
   }
 }
 
-/** The file's content after the byte-order mark, as UTF-8 chunks of about 1 MiB (smaller chunks cost time, larger ones memory). */
-export async function* utf8Chunks(input: Input): AsyncGenerator<Buffer> {
-  const stream = createReadStream(input.file, { start: input.bom, highWaterMark: CHUNK_BYTES });
-  if (input.encoding === 'utf8') {
-    for await (const chunk of stream) yield chunk as Buffer;
-    return;
+/**
+ * The file's content after the byte-order mark, as UTF-8 chunks of about 1 MiB (smaller chunks
+ * cost time, larger ones memory). With `reuse`, every chunk is read into one and the same buffer,
+ * valid only until the next is asked for: a 200 MB log then costs 1 MiB, where fresh chunks
+ * pile up as external memory until a full collection frees them (the scanner copies the one
+ * partial line it keeps).
+ */
+export async function* utf8Chunks(input: Input, { reuse = false } = {}): AsyncGenerator<Buffer> {
+  const handle = await open(input.file, 'r');
+  try {
+    const transcoder = input.encoding === 'utf8' ? undefined : new Utf16ToUtf8(input.encoding);
+    const shared = reuse ? Buffer.allocUnsafe(CHUNK_BYTES) : undefined;
+    for (let position = input.bom; ; ) {
+      const buffer = shared ?? Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      const chunk = buffer.subarray(0, bytesRead);
+      yield transcoder ? transcoder.write(chunk) : chunk;
+    }
+  } finally {
+    await handle.close();
   }
-  const transcoder = new Utf16ToUtf8(input.encoding);
-  for await (const chunk of stream) yield transcoder.write(chunk as Buffer);
 }
 
 /** A whole structured document (events, objects), decoded; refused beyond `maxBytes`. */

@@ -28,7 +28,11 @@ function sliceEnd(region: Buffer, from: number): number {
   return after === -1 ? region.length : after + 1;
 }
 
-/** Calls onLine(lineNumber, bytes) for candidate lines; resolves with the number of lines. */
+/**
+ * Calls onLine(lineNumber, bytes) for candidate lines; resolves with the number of lines. Nothing
+ * of a chunk is kept once the next is asked for (the partial line is copied), so the reader may
+ * hand over one reused buffer; onLine's bytes are valid only during the call.
+ */
 export async function scanLines(chunks: AsyncIterable<Buffer>, prefilter: Prefilter, onLine: (line: number, bytes: Buffer) => void): Promise<number> {
   let carry: Buffer | undefined;
   let lines = 0;

@@ -36,10 +36,18 @@ describe('diagnose: required words of a signature pattern', () => {
     expect(requiredClauses(/(?:retrying)+ now/).flat()).to.include.members(['retrying', 'now']);
   });
 
+  it('needs the words of a positive lookaround, and nothing from a negative one', () => {
+    expect(requiredClauses(/failed(?=.*kind\W{0,4}plugin\b)/)).to.deep.equal([['failed'], ['kind'], ['plugin']]);
+    expect(requiredClauses(/(?<=level=)error(?!.*retrying)(?<!warn)/)).to.deep.equal([['level'], ['error']]);
+    // so a 409 on a consumer, the commonest near-miss of a plugin conflict, is never unwrapped
+    const consumer409 = '{"level":"error","msg":"failed updating gateway entity","action":"update","kind":"consumer","name":"alice","error":"HTTP status 409"}';
+    expect(requiredClauses(logPattern('kic-plugin-update-failed')).every((c) => c.some((w) => consumer409.includes(w)))).to.equal(false);
+  });
+
   it('is sound: whenever a pattern matches a line or its unwrapped message, every clause has a word in the raw line', () => {
     const patterns = [logPattern('plugin-cache-key-violation'), logPattern('kic-plugin-update-failed'), /Reconciler error.*Service "[^"]+-kong-proxy" not found/, /run 'kong migrations up'/];
     const fragments = ['failed updating gateway entity', 'plugin', 'kind', 'duplicate key value violates unique constraint "plugins_cache_key_key"', 'Reconciler error', 'Service "kong-cp-kong-proxy" not found', ' ', '"', '\\', '=', "'", '\u201c', '\u2019', '\\n', '\\t', 'run \u2018kong migrations up\u2019'];
-    const jsonLine = fc.record({ msg: fc.array(fc.constantFrom(...fragments)).map((a) => a.join(' ')), kind: fc.constantFrom('plugin', 'consumer'), error: fc.array(fc.constantFrom(...fragments)).map((a) => a.join('')) }).map((r) => JSON.stringify(r));
+    const jsonLine = fc.record({ msg: fc.array(fc.constantFrom(...fragments)).map((a) => a.join(' ')), action: fc.constantFrom('update', 'create'), kind: fc.constantFrom('plugin', 'consumer'), error: fc.array(fc.constantFrom(...fragments)).map((a) => a.join('')) }).map((r) => JSON.stringify(r));
     const textLine = fc.array(fc.constantFrom(...fragments)).map((a) => a.join(' '));
     fc.assert(
       fc.property(fc.oneof(jsonLine, textLine), (line) => {

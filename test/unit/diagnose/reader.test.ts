@@ -48,6 +48,21 @@ describe('diagnose: reading user files', () => {
     expect(await text(latin1)).to.include('Gr\ufffd\ufffde');
   });
 
+  it('with reuse, reads a log of several chunks into one buffer, each chunk whole while it is current', async () => {
+    const big = join(dir, 'big.log');
+    const content = line.repeat(30_000);
+    await writeFile(big, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(content)]));
+    const copies: Buffer[] = [];
+    const arrays = new Set<ArrayBufferLike>();
+    for await (const c of utf8Chunks(await openInput(big), { reuse: true })) {
+      copies.push(Buffer.from(c));
+      arrays.add(c.buffer);
+    }
+    expect(copies.length).to.be.above(2);
+    expect(arrays.size).to.equal(1);
+    expect(Buffer.concat(copies).toString('utf8')).to.equal(content);
+  });
+
   it('accepts a log with a few binary junk lines', async () => {
     const junk = join(dir, 'junk.log');
     await writeFile(junk, Buffer.concat([Buffer.from(line.repeat(50)), Buffer.from([0, 1, 2, 0xff, 0xfe, 0x80, 10]), Buffer.from(line.repeat(50))]));

@@ -6,6 +6,16 @@ async function* pieces(text: string, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
+/** One buffer overwritten with every next piece, as utf8Chunks(input, { reuse: true }) hands them over. */
+async function* reusedPieces(text: string, size: number): AsyncGenerator<Buffer> {
+  const bytes = Buffer.from(text, 'utf8');
+  const shared = Buffer.alloc(size);
+  for (let i = 0; i < bytes.length; i += size) {
+    shared.fill('#');
+    yield shared.subarray(0, bytes.copy(shared, 0, i, i + size));
+  }
+}
+
 async function candidates(text: string, prefilter: Prefilter, size = 7): Promise<{ lines: number; seen: [number, string][] }> {
   const seen: [number, string][] = [];
   const lines = await scanLines(pieces(text, size), prefilter, (n, bytes) => seen.push([n, bytes.toString('utf8')]));
@@ -26,6 +36,14 @@ describe('diagnose: streaming line scanner', () => {
         [6, 'last failure without newline'],
       ]);
       expect(lines).to.equal(6);
+    }
+  });
+
+  it('keeps nothing of a chunk once it asks for the next, so the reader may reuse one buffer', async () => {
+    for (const size of [1, 3, 7, 64]) {
+      const seen: [number, string][] = [];
+      const lines = await scanLines(reusedPieces(text, size), word(/failure/g), (n, bytes) => seen.push([n, bytes.toString('utf8')]));
+      expect({ lines, seen }, `chunks of ${size}`).to.deep.equal(await candidates(text, word(/failure/g), size));
     }
   });
 
