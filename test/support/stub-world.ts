@@ -133,6 +133,32 @@ export class StubWorld {
   }
 
   /** Runs `kong-chaos <args>` with the stubs first on PATH and in KONG_CHAOS_BIN_DIR. */
+  /**
+   * kind and docker as a run meets clusters that outlive it: kind lists the clusters named in
+   * `clustersFile` (and, when `recordCreates`, adds each one `kind create` makes, with this
+   * world's kubeconfig), serves this world's kubeconfig, and docker reports the node running.
+   */
+  async hookOutlivingClusters(clustersFile: string, recordCreates: boolean, node = 'n'): Promise<void> {
+    await this.stubs.hook('kind', [
+      `if [ "$1" = version ]; then echo 'kind v0.31.0 go1.24.0 linux/amd64'; exit 0; fi`,
+      ...(recordCreates
+        ? [
+            'if [ "$1" = create ]; then',
+            `  prev=; for a in "$@"; do if [ "$prev" = --kubeconfig ]; then cp '${this.kubeconfig}' "$a"; fi; if [ "$prev" = --name ]; then echo "$a" >> '${clustersFile}'; fi; prev=$a; done`,
+            'fi',
+          ]
+        : []),
+      `if [ "$1 $2" = "get clusters" ]; then cat '${clustersFile}'; exit 0; fi`,
+      `if [ "$1 $2" = "get kubeconfig" ]; then cat '${this.kubeconfig}'; exit 0; fi`,
+      '',
+    ].join('\n'));
+    await this.stubs.hook('docker', [
+      `if [ "$1" = version ]; then echo 28.0.0; exit 0; fi`,
+      `if [ "$1" = inspect ]; then echo '[{"Id":"x","Name":"/${node}","State":{"Status":"running","Running":true,"Pid":1},"Config":{"Labels":null},"NetworkSettings":{"Ports":{}}}]'; exit 0; fi`,
+      '',
+    ].join('\n'));
+  }
+
   spawnCli(args: string[], env: Record<string, string> = {}): CliRun {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: REPO,

@@ -260,17 +260,9 @@ describe('run: interrupted at every phase', function () {
     /** A kind cluster an earlier kong-chaos run made and left, as kind and docker report it. */
     async function reusableKindCluster(): Promise<string> {
       const name = 'kc-20261201t0900-ab12';
-      await t.world.stubs.hook('kind', [
-        `if [ "$1" = version ]; then echo 'kind v0.31.0 go1.24.0 linux/amd64'; exit 0; fi`,
-        `if [ "$1 $2" = "get clusters" ]; then echo ${name}; exit 0; fi`,
-        `if [ "$1 $2" = "get kubeconfig" ]; then cat '${t.world.kubeconfig}'; exit 0; fi`,
-        '',
-      ].join('\n'));
-      await t.world.stubs.hook('docker', [
-        `if [ "$1" = version ]; then echo 28.0.0; exit 0; fi`,
-        `if [ "$1" = inspect ]; then echo '[{"Id":"x","Name":"/${name}-control-plane","State":{"Status":"running","Running":true,"Pid":1},"Config":{"Labels":null},"NetworkSettings":{"Ports":{}}}]'; exit 0; fi`,
-        '',
-      ].join('\n'));
+      const clusters = join(t.world.scratch, 'clusters');
+      await writeFile(clusters, `${name}\n`);
+      await t.world.hookOutlivingClusters(clusters, false, `${name}-control-plane`);
       return name;
     }
 

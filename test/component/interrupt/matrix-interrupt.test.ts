@@ -13,20 +13,7 @@ describe('matrix: a second Ctrl-C names the shared cluster left', function () {
   it('while the shared cluster is being deleted', async () => {
     const created = join(t.world.scratch, 'clusters');
     // kind as the runs on a shared cluster meet it: it lists and serves the cluster it created
-    await t.world.stubs.hook('kind', [
-      `if [ "$1" = version ]; then echo 'kind v0.31.0 go1.24.0 linux/amd64'; exit 0; fi`,
-      'if [ "$1" = create ]; then',
-      `  prev=; for a in "$@"; do if [ "$prev" = --kubeconfig ]; then cp '${t.world.kubeconfig}' "$a"; fi; if [ "$prev" = --name ]; then echo "$a" >> '${created}'; fi; prev=$a; done`,
-      'fi',
-      `if [ "$1 $2" = "get clusters" ]; then cat '${created}'; exit 0; fi`,
-      `if [ "$1 $2" = "get kubeconfig" ]; then cat '${t.world.kubeconfig}'; exit 0; fi`,
-      '',
-    ].join('\n'));
-    await t.world.stubs.hook('docker', [
-      `if [ "$1" = version ]; then echo 28.0.0; exit 0; fi`,
-      `if [ "$1" = inspect ]; then echo '[{"Id":"x","Name":"/n","State":{"Status":"running","Running":true,"Pid":1},"Config":{"Labels":null},"NetworkSettings":{"Ports":{}}}]'; exit 0; fi`,
-      '',
-    ].join('\n'));
+    await t.world.hookOutlivingClusters(created, true);
     t.world.stubs.behave('kind', { hang: true, whenFirstArg: 'delete' });
     const run = (t.run = t.world.spawnCli(
       ['matrix', '--scenarios', 'gateway-listener-stuck', '--kic', '3.4.4', '--modes', 'dbless', '--k8s', '1.33', '--out', t.out],
