@@ -242,7 +242,7 @@ function describeMatcher(s: Signature): Record<string, unknown> {
     case 'condition':
       return { id: s.id, kind: s.kind, description: s.description, objectKind: s.objectKind, scope: s.scope, type: s.type, reason: s.reason };
     case 'route':
-      return { id: s.id, kind: s.kind, description: s.description, route: s.route };
+      return { id: s.id, kind: s.kind, description: s.description, route: s.route, status: s.status };
     case 'admin':
       return { id: s.id, kind: s.kind, description: s.description, query: s.query };
     case 'fact':

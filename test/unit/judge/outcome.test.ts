@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Observation, Phase } from '../../../harness/evidence/types.ts';
 import { judge } from '../../../harness/judge/outcome.ts';
-import { read, type Signature } from '../../../harness/judge/signatures.ts';
+import { describeSignature, read, type Signature } from '../../../harness/judge/signatures.ts';
 
 const listener: Signature = {
   id: 'listener',
@@ -86,6 +86,8 @@ describe('judge: outcome', () => {
     expect(judge([upgrade426], run(answer(30_000, 503), answer(90_000, 404))).outcome).to.equal('not-reproduced');
     expect(read(upgrade426, answer(30_000, 404))).to.equal(undefined);
     expect(read(upgrade426, answer(30_000, 200))?.state).to.equal('good');
+    // plan --json and the catalog say which answer the signature reads
+    expect(describeSignature(upgrade426)).to.include({ route: '/echo', status: 426 });
   });
 
   it('keeps a point symptom present while lines keep coming, and clears it after the hold', () => {
