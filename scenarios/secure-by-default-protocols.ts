@@ -133,6 +133,7 @@ export default defineScenario({
   },
   remediation: {
     // the CHANGELOG's way out: name the protocols on the Ingress; `http,https` is what KIC set before
+    // (a comma-separated list, internal/annotations/annotations.go@v3.5.7)
     describe: 'annotate the Ingress with konghq.com/protocols: "http,https" (KIC CHANGELOG 3.5.7); its route must answer plain HTTP again',
     run: (ctx) => ctx.apply([defaultIngress('http,https')]),
   },
