@@ -54,6 +54,7 @@ type CallDetail =
   | { op: 'apply' | 'remove' | 'createConcurrently'; objects: KubeObject[] }
   | { op: 'deletePods'; component: Component }
   | { op: 'terminateNodeOf'; component: Component; how: NodeFault }
+  | { op: 'restartWorkerNodes' }
   | { op: 'restartDeployment'; namespace: string; name: string }
   | { op: 'upgrade'; change: UpgradeChange }
   | { op: 'listPlugins' }
@@ -197,6 +198,11 @@ export class FakeContext implements ScenarioContext {
     return 'kong-chaos-worker2';
   }
 
+  async restartWorkerNodes(): Promise<string[]> {
+    this.#call({ op: 'restartWorkerNodes' });
+    return ['kong-chaos-worker', 'kong-chaos-worker2'];
+  }
+
   async probe(): Promise<Observation[]> {
     this.#emitHappenings();
     const at = this.clock.now();
@@ -336,6 +342,7 @@ export function show(call: Call): string {
     case 'upgrade':
       return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
     case 'listPlugins':
+    case 'restartWorkerNodes':
       return call.op;
     case 'deletePlugin':
       return `${call.op} ${call.id}`;
