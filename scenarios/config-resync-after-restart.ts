@@ -42,6 +42,8 @@ const routeMissing: RouteSignature[] = ROUTES.map((r) => ({
   kind: 'route',
   description: `${r.route} not answering 200 through the proxy Service: a route the pods were not (re)configured with`,
   route: r.route,
+  // every pod goes at once: each route is down until the fault step has the pods back
+  fromFaultEnd: true,
   provenance: ['https://github.com/Kong/kubernetes-ingress-controller/issues/7685', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7205'],
 }));
 

@@ -54,6 +54,12 @@ export interface ConditionSignature extends Sampled {
 export interface RouteSignature extends Sampled {
   kind: 'route';
   route: string;
+  /**
+   * judged only from the end of the fault step: a fault that takes every gateway pod down
+   * (all deleted at once) stops every route by design until the pods are back, which the step
+   * waits for; what counts is a route still missing after that
+   */
+  fromFaultEnd?: boolean;
 }
 
 export interface AdminSignature extends Sampled {
@@ -250,7 +256,7 @@ function describeMatcher(s: Signature): Record<string, unknown> {
     case 'condition':
       return { id: s.id, kind: s.kind, description: s.description, objectKind: s.objectKind, scope: s.scope, type: s.type, reason: s.reason };
     case 'route':
-      return { id: s.id, kind: s.kind, description: s.description, route: s.route };
+      return { id: s.id, kind: s.kind, description: s.description, route: s.route, ...(s.fromFaultEnd ? { fromFaultEnd: true } : {}) };
     case 'admin':
       return { id: s.id, kind: s.kind, description: s.description, query: s.query };
     case 'fact':

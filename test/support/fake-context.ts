@@ -109,6 +109,8 @@ export interface Script {
   entities?: Record<string, { id: string; name?: string; tags?: string[] | null }[]>;
   /** how the API server answers concurrent creations; by default everything is admitted */
   admit?: (objects: KubeObject[]) => Admission[];
+  /** the pods `deletePods` deletes, per component; by default one pod of its Deployment */
+  pods?: Partial<Record<Component, string[]>>;
 }
 
 export class FakeContext implements ScenarioContext {
@@ -177,7 +179,7 @@ export class FakeContext implements ScenarioContext {
 
   async deletePods(component: Component): Promise<string[]> {
     this.#call({ op: 'deletePods', component });
-    return [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
+    return this.script.pods?.[component] ?? [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
   }
 
   async restartDeployment(namespace: string, name: string): Promise<void> {
