@@ -7,9 +7,11 @@ export const INGRESS_CLASS = 'kong';
  * 3.5.7 and 3.4.14 routes follow Kong's secure-by-default protocols (KIC CHANGELOG 3.5.7 and
  * 3.4.14) and a plain-HTTP probe could get 426 instead of reaching the backend.
  */
-export function ingress(opts: { namespace: string; name: string; path: string; service: string; plugins?: string[] }): KubeObject {
+export function ingress(opts: { namespace: string; name: string; path: string; service: string; plugins?: string[]; tls?: IngressTls }): KubeObject {
   const annotations: Record<string, string> = { 'konghq.com/protocols': 'http', 'konghq.com/strip-path': 'false' };
   if (opts.plugins?.length) annotations['konghq.com/plugins'] = opts.plugins.join(',');
+  // a route limited to http does not match a request that arrived over TLS
+  if (opts.tls) annotations['konghq.com/protocols'] = 'http,https';
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -18,13 +20,21 @@ export function ingress(opts: { namespace: string; name: string; path: string; s
       ingressClassName: INGRESS_CLASS,
       rules: [
         {
+          ...(opts.tls ? { host: opts.tls.host } : {}),
           http: {
             paths: [{ path: opts.path, pathType: 'Prefix', backend: { service: { name: opts.service, port: { number: 80 } } } }],
           },
         },
       ],
+      ...(opts.tls ? { tls: [{ hosts: [opts.tls.host], secretName: opts.tls.secretName }] } : {}),
     },
   };
+}
+
+/** TLS for an Ingress: its one rule answers `host`, served with the certificate in `secretName`. */
+export interface IngressTls {
+  host: string;
+  secretName: string;
 }
 
 export function kongPlugin(opts: { namespace: string; name: string; plugin: string; config?: Record<string, unknown> }): KubeObject {
