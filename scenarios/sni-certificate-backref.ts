@@ -92,8 +92,17 @@ export default defineScenario({
     'https://github.com/Kong/kubernetes-ingress-controller/blob/main/CHANGELOG.md#356',
     'https://github.com/Kong/kong/pull/14082',
   ],
-  // an upgrade needs a version to start from: the oldest listed KIC has none
-  requires: { modes: ['dbless'], topologies: ['split'], kic: `>${OLDEST_KIC}` },
+  requires: {
+    modes: ['dbless'],
+    topologies: ['split'],
+    // an upgrade needs a version to start from: the oldest listed KIC has none
+    kic: `>${OLDEST_KIC}`,
+    // Kong fills the back reference itself from 3.10 on ("for 3.10+ the SNI certificate
+    // backreference is optional", KIC CHANGELOG 3.5.6; https://github.com/Kong/kong/pull/14082, not
+    // in 3.9.3); every pinned release before it, 3.8.1 and 3.9.0-3.9.3, skips it
+    // (declarative_config.lua@3.8.1, @3.9.0, @3.9.3)
+    gateway: '<3.10.0',
+  },
   // `requires.kic` refuses the one KIC without a predecessor
   install: (target) => ({ initialKic: startingKic(target.kic)! }),
   signatures: [
@@ -119,7 +128,8 @@ export default defineScenario({
       kind: 'log',
       component: 'controller',
       description: 'KIC cannot tie Kong\'s error to a Kubernetes object: the rejected entity is an SNI, which carries no tags',
-      pattern: /API error returned from the gateway for an entity is missing Kubernetes metadata in tags.*"type": ?"sni"/,
+      // the raw error follows the entity type: an SNI whose `certificate` Kong found missing
+      pattern: /API error returned from the gateway for an entity is missing Kubernetes metadata in tags.*"type": ?"sni".*"field": ?"certificate".*required field missing/,
       provenance: ['internal/dataplane/sendconfig/inmemory_error_handling.go@v3.5.5', 'internal/dataplane/sendconfig/inmemory_error_handling.go@v3.4.12', 'kong/db/errors.lua@3.9.3'],
     },
     {
