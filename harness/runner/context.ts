@@ -66,7 +66,9 @@ export class RealContext implements ScenarioContext {
     this.admin = d.admin;
     this.database = d.database;
     const wanted = d.scenario.probes.gatewayPods;
-    this.gatewayPods = wanted && new GatewayPodProbe({ locate: () => this.locatePods(wanted.kic ?? false) }, d.scenario.probes.routes ?? [], wanted.kic ?? false);
+    // each pod's plain-HTTP proxy port: HTTPS routes are read by checkRoute, through one pod's TLS port
+    const plain = (d.scenario.probes.routes ?? []).filter((r) => !r.tls);
+    this.gatewayPods = wanted && new GatewayPodProbe({ locate: () => this.locatePods(wanted.kic ?? false) }, plain, wanted.kic ?? false);
   }
 
   /** Closes what the context opened for its probes. */
