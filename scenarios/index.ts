@@ -13,6 +13,7 @@ import nodeTermination from './node-termination.ts';
 import pendingMigrations from './pending-migrations.ts';
 import pluginIdDrift from './plugin-id-drift.ts';
 import publishServiceMissing from './publish-service-missing.ts';
+import sniCertificateBackref from './sni-certificate-backref.ts';
 import secureByDefaultProtocols from './secure-by-default-protocols.ts';
 import upgradeGate from './upgrade-gate.ts';
 
@@ -31,6 +32,7 @@ export const scenarios: readonly Scenario[] = [
   adminApiPartition,
   nodeTermination,
   upgradeGate,
+  sniCertificateBackref,
   secureByDefaultProtocols,
   configResyncAfterRestart,
 ];

@@ -20,7 +20,7 @@ export function previousKic(kic: string, { versions, released } = loadVersions()
   return previousRelease(kic, versions, released);
 }
 
-const OLDEST_KIC = [...loadVersions().kic.versions].sort(semver.compare)[0]!;
+export const OLDEST_KIC = [...loadVersions().kic.versions].sort(semver.compare)[0]!;
 
 /**
  * Routes under steady traffic, one per way KIC builds one: an Ingress with plugins on its route

@@ -297,6 +297,25 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       provenance: ['kong/status/ready.lua@3.9.3', 'kong/constants.lua@3.9.3', 'internal/dataplane/sendconfig/config_change_detector.go@v3.5.13', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
     },
   ],
+  'sni-certificate-backref': [
+    {
+      id: 'sni-certificate-missing',
+      kind: 'event',
+      description: 'Kong 3.9 (DB-less) rejects the whole configuration: an SNI nested in its certificate has no `certificate` (KIC 3.4.12 / 3.5.5 on Kong before 3.10)',
+      reason: 'KongConfigurationApplyFailed',
+      message: /snis=\{.*certificate="required field missing"/,
+      provenance: ['kong/db/schema/others/declarative_config.lua@3.9.3', 'kong/db/schema/entities/snis.lua@3.9.3', 'kong/db/errors.lua@3.9.3', 'internal/dataplane/kong_client.go@v3.5.5', 'KIC CHANGELOG 3.5.6'],
+    },
+    {
+      id: 'sni-certificate-missing-log',
+      kind: 'log',
+      component: 'controller',
+      description: "the same rejection in KIC's log: Kong's message in a failed push, or the flattened error of the SNI, which KIC cannot tie to an object",
+      // Kong's error table (pl.pretty), or its flattened entry for the SNI (entity_type `sni`)
+      pattern: /snis=\{.*certificate="required field missing"|"(?:entity_)?type": ?"sni".*"field": ?"certificate".*"message": ?"required field missing"/,
+      provenance: ['kong/db/errors.lua@3.9.3', 'internal/dataplane/sendconfig/inmemory_error_handling.go@v3.5.5', 'internal/dataplane/synchronizer.go@v3.5.5', 'KIC CHANGELOG 3.4.13'],
+    },
+  ],
 };
 
 const SECURE_BY_DEFAULT_426 = 'a 426 in an access log is what any HTTPS-only route answers plain HTTP; no line says the route became HTTPS-only by a KIC upgrade';
