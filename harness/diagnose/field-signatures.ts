@@ -247,8 +247,10 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'gateway',
       description: 'Kong refuses to start: the database has migrations it has not run',
-      pattern: /New migrations available; run 'kong migrations up' to proceed|Database needs bootstrapping or is older than Kong 1\.0/,
-      provenance: ['kong/cmd/utils/migrations.lua@3.9.1', 'kong/cmd/utils/migrations.lua@2.8.4'],
+      // Kong 0.11–0.14 warn `<db> database|keyspace '<name>' is missing migration: (<module>) <name>`,
+      // then refuse with `the current database schema does not match this version of Kong`
+      pattern: /New migrations available; run 'kong migrations up' to proceed|Database needs bootstrapping or is older than Kong 1\.0|(?:database|keyspace) '[^']+' is missing migration: |the current database schema does not match this version of Kong/,
+      provenance: ['kong/cmd/utils/migrations.lua@3.9.1', 'kong/cmd/utils/migrations.lua@2.8.4', 'kong/dao/factory.lua@0.13.1', 'kong/dao/factory.lua@0.11.2', 'kong/dao/factory.lua@0.14.1', 'https://github.com/Kong/kong/issues/2877'],
     },
   ],
   'database-outage': [
@@ -257,9 +259,13 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'gateway',
       description: 'Kong cannot reach Postgres: cluster events, upstreams or router read fails (running Kong), or the connector cannot start (starting Kong)',
-      // Kong 1.x said `failed to retrieve server_version_num` (kong/db/strategies/postgres/connector.lua@1.3.0)
-      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: |could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: /,
-      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0'],
+      // Kong 1.x said `failed to retrieve server_version_num` (kong/db/strategies/postgres/connector.lua@1.3.0),
+      // 0.10 `could not get current migrations: [postgres error] connection refused` at start.
+      // Not a refused login (`password|Ident authentication failed`, `authentication exchange
+      // unsuccessful`: Postgres answered), nor 3.0.0's `concurrent incremental router rebuild without
+      // mutex` (kong/router/atc_compat.lua@3.0.0, a router bug: https://github.com/Kong/kong/issues/9447)
+      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: (?!.*concurrent incremental router rebuild)|could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: (?!.*authentication)|could not get current migrations: \[(?:postgres|cassandra) error\] (?:connection refused|timeout|no route to host|host is unreachable)/,
+      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0', 'kong/dao/factory.lua@0.10.3'],
     },
   ],
   // what these show in files is another mode's symptom (node-termination re-triggers
