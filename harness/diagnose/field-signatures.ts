@@ -167,7 +167,11 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       component: 'controller',
       description: 'Kong (DB-less) rejects the whole configuration KIC pushed because of one object',
       // KIC 2.x and 3.x without the body: go-kong's `failed posting new config to /config: got status code 400`
-      pattern: new RegExp(`declarative config is invalid(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
+      // not a body that did not parse at all (`{error="failed parsing declarative configuration: …"}`):
+      // KIC sends JSON it built, so that is a file or a request made by hand (the raw line is read too,
+      // hence the optional backslash)
+      // (https://github.com/Kong/docs.konghq.com/pull/6837, kong/db/schema/others/declarative_config.lua@3.9.1)
+      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\\\?"failed parsing declarative configuration)(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
       provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555'],
     },
     {
@@ -260,12 +264,13 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       component: 'gateway',
       description: 'Kong cannot reach Postgres: cluster events, upstreams or router read fails (running Kong), or the connector cannot start (starting Kong)',
       // Kong 1.x said `failed to retrieve server_version_num` (kong/db/strategies/postgres/connector.lua@1.3.0),
-      // 0.10 `could not get current migrations: [postgres error] connection refused` at start.
+      // 0.10 `could not get current migrations: [postgres error] connection refused` at start, 0.13
+      // `failed to reach database as part of /status endpoint` and `[postgres] could not cleanup TTLs`.
       // Not a refused login (`password|Ident authentication failed`, `authentication exchange
       // unsuccessful`: Postgres answered), nor 3.0.0's `concurrent incremental router rebuild without
       // mutex` (kong/router/atc_compat.lua@3.0.0, a router bug: https://github.com/Kong/kong/issues/9447)
-      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: (?!.*concurrent incremental router rebuild)|could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: (?!.*authentication)|could not get current migrations: \[(?:postgres|cassandra) error\] (?:connection refused|timeout|no route to host|host is unreachable)/,
-      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0', 'kong/dao/factory.lua@0.10.3'],
+      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: (?!.*concurrent incremental router rebuild)|could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: (?!.*authentication)|could not get current migrations: \[(?:postgres|cassandra) error\] (?:connection refused|timeout|no route to host|host is unreachable)|failed to reach database as part of \/status endpoint: |\[postgres\] could not cleanup TTLs: /,
+      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0', 'kong/dao/factory.lua@0.10.3', 'kong/api/routes/kong.lua@0.13.1', 'kong/dao/db/postgres.lua@0.13.1'],
     },
   ],
   // what these show in files is another mode's symptom (node-termination re-triggers
