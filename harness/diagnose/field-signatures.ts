@@ -253,8 +253,10 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       description: 'Kong refuses to start: the database has migrations it has not run',
       // Kong 0.11–0.14 warn `<db> database|keyspace '<name>' is missing migration: (<module>) <name>`,
       // then refuse with `the current database schema does not match this version of Kong`
-      pattern: /New migrations available; run 'kong migrations up' to proceed|Database needs bootstrapping or is older than Kong 1\.0|(?:database|keyspace) '[^']+' is missing migration: |the current database schema does not match this version of Kong/,
-      provenance: ['kong/cmd/utils/migrations.lua@3.9.1', 'kong/cmd/utils/migrations.lua@2.8.4', 'kong/dao/factory.lua@0.13.1', 'kong/dao/factory.lua@0.11.2', 'kong/dao/factory.lua@0.14.1', 'https://github.com/Kong/kong/issues/2877'],
+      // Kong 1.0 `database needs bootstrap(ping); run 'kong migrations bootstrap'` (kong/init.lua@1.0.0,
+      // kong/cmd/utils/migrations.lua@1.0.0), 1.5+ `Database needs bootstrapping …`
+      pattern: /New migrations available; run 'kong migrations up' to proceed|[Dd]atabase needs bootstrap(?:ping)?\b|(?:database|keyspace) '[^']+' is missing migration: |the current database schema does not match this version of Kong/,
+      provenance: ['kong/cmd/utils/migrations.lua@3.9.1', 'kong/cmd/utils/migrations.lua@2.8.4', 'kong/dao/factory.lua@0.13.1', 'kong/dao/factory.lua@0.11.2', 'kong/dao/factory.lua@0.14.1', 'kong/init.lua@1.0.0', 'kong/cmd/utils/migrations.lua@1.0.0', 'https://github.com/Kong/kong/issues/2877', 'https://github.com/Kong/kong/issues/4226'],
     },
   ],
   'database-outage': [
