@@ -241,7 +241,9 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'controller',
       description: 'listing a Kong kind fails: the API server does not know it',
-      pattern: /failed to list \*v1(?:alpha1|beta1)?\.Kong\w+: the server could not find the requested resource/i,
+      // KIC 1.x names the resource it asked for: `(get tcpingresses.configuration.konghq.com)`, Kong's
+      // TCPIngress and UDPIngress included (https://github.com/Kong/kubernetes-ingress-controller/issues/1917)
+      pattern: /failed to list \*v1(?:alpha1|beta1)?\.Kong\w+: the server could not find the requested resource|failed to list \*v1(?:alpha1|beta1)?\.\w+: the server could not find the requested resource \(get \w+\.configuration\.konghq\.com\)/i,
       provenance: ['https://github.com/kubernetes/client-go/blob/master/tools/cache/reflector.go'],
     },
   ],
