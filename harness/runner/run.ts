@@ -147,6 +147,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
         gateway: install.initialGateway,
         gatewayReplicas: install.gatewayReplicas,
         gatewayApi: install.gatewayApi,
+        initialGatewayApi: install.initialGatewayApi,
         skipCrds: install.skipCrds,
         values: install.values,
         ...(license !== undefined ? { license } : {}),
@@ -187,7 +188,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   if (installed) {
     const database = new PostgresFaults(postgres, toxiproxy);
     const forwards = new PodForwards(kube!, KONG_NAMESPACE);
-    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
+    const ctx = new RealContext({ scenario, target, variant, versions: o.versions, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
     try {
       await runScenarioPhases(scenario, { ...deps, ctx });
     } finally {

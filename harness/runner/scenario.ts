@@ -17,13 +17,17 @@ export interface RouteProbe {
   expectStatus?: number;
 }
 
-/** An object whose status conditions are read into the timeline. `listeners` also reads Gateway listener conditions. */
+/**
+ * An object whose status conditions are read into the timeline. `listeners` also reads Gateway
+ * listener conditions; `parents` a route's conditions per parent (`status.parents[]`).
+ */
 export interface ConditionProbe {
   apiVersion: string;
   kind: string;
   name: string;
   namespace: string;
   listeners?: boolean;
+  parents?: boolean;
 }
 
 /** Admin API state the runner snapshots by name; see probes/admin-queries.ts. */
@@ -75,6 +79,11 @@ export interface ScenarioContext {
   /** server-side applies every object at the same moment, one request each; never throws for a rejection */
   createConcurrently(objects: KubeObject[]): Promise<Admission[]>;
   /**
+   * applies a pinned Gateway API release's standard install (CRDs and, from 1.5, the safe-upgrades
+   * ValidatingAdmissionPolicy) over what the cluster holds; never throws for an admission refusal
+   */
+  applyGatewayApi(version: string): Promise<GatewayApiApply>;
+  /**
    * a node fault on the kind worker node running one of the component's Running pods: `kill` is a Karpenter-style
    * termination (docker kill, then the Node object deleted as a cloud autoscaler would);
    * `restart` stops and starts the node container
@@ -118,6 +127,14 @@ export type NodeFault = 'kill' | 'restart';
 export interface Admission {
   object: string;
   admitted: boolean;
+  message?: string;
+}
+
+/** What the API server said to a Gateway API release's standard install. */
+export interface GatewayApiApply {
+  version: string;
+  admitted: boolean;
+  /** the first refusal, as the API server worded it */
   message?: string;
 }
 
@@ -170,6 +187,11 @@ export interface InstallChoices {
    * cluster without them
    */
   deletesCrds?: boolean;
+  /**
+   * the Gateway API release to install before KIC starts, when the fault moves the CRDs to the
+   * target's release (set with `gatewayApi`)
+   */
+  initialGatewayApi?: string;
   /** put Toxiproxy between Kong and Postgres, for cut-offs and latency */
   databaseProxy?: boolean;
   /** deep-merged over the values of the named release */
@@ -184,6 +206,16 @@ export interface InstallChoices {
  */
 export function needsOwnCrds(install: InstallChoices): boolean {
   return Boolean(install.skipCrds || install.deletesCrds);
+}
+
+/**
+ * A case that moves the Gateway API CRDs itself must start from its initial release: a cluster
+ * that another case left on 1.5+ refuses older CRDs for good (targets/gateway-api.ts), and this
+ * case leaves the cluster on the newer release. Such a case gets a cluster of its own in the
+ * matrix, and never runs on a cluster the user brings.
+ */
+export function changesGatewayApiCrds(install: InstallChoices): boolean {
+  return install.initialGatewayApi !== undefined;
 }
 
 export interface Scenario {

@@ -17,7 +17,7 @@ import type { KubeObject } from '../../harness/manifests/types.ts';
 import type { Clock } from '../../harness/runner/clock.ts';
 import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature, runScenarioPhases, type Timeline } from '../../harness/runner/lifecycle.ts';
 import type { Signature } from '../../harness/judge/signatures.ts';
-import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from '../../harness/runner/scenario.ts';
+import type { Admission, AdminOperations, DatabaseFaults, GatewayApiApply, NodeFault, Scenario, ScenarioContext, UpgradeChange } from '../../harness/runner/scenario.ts';
 import { resolveTarget, type Target } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
 
@@ -61,7 +61,8 @@ type CallDetail =
   | { op: 'createPlugin'; scope: string; name: string }
   | { op: 'list'; path: string }
   | { op: 'database'; action: 'cut' | 'restore' | 'stop' | 'start' | 'latency'; ms?: number }
-  | { op: 'dropConnections'; port: number };
+  | { op: 'dropConnections'; port: number }
+  | { op: 'applyGatewayApi'; version: string };
 /** A call the scenario made through its context, with when and in which phase it made it. */
 export type Call = CallDetail & { at: number; phase: Phase | undefined };
 export type Operation = Call['op'];
@@ -108,6 +109,11 @@ export interface Script {
   entities?: Record<string, { id: string; name?: string; tags?: string[] | null }[]>;
   /** how the API server answers concurrent creations; by default everything is admitted */
   admit?: (objects: KubeObject[]) => Admission[];
+  /**
+   * how the API server answers a Gateway API release's install, given the calls so far (this
+   * one last); by default it is admitted
+   */
+  admitGatewayApi?: (version: string, calls: readonly Call[]) => GatewayApiApply;
 }
 
 export class FakeContext implements ScenarioContext {
@@ -190,6 +196,11 @@ export class FakeContext implements ScenarioContext {
   async createConcurrently(objects: KubeObject[]): Promise<Admission[]> {
     this.#call({ op: 'createConcurrently', objects });
     return this.script.admit?.(objects) ?? objects.map((o) => ({ object: `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, admitted: true }));
+  }
+
+  async applyGatewayApi(version: string): Promise<GatewayApiApply> {
+    this.#call({ op: 'applyGatewayApi', version });
+    return this.script.admitGatewayApi?.(version, this.calls) ?? { version, admitted: true };
   }
 
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
@@ -275,6 +286,8 @@ export interface FakeRunOptions extends Script {
   kic: string;
   mode?: string;
   topology?: string;
+  /** the target's Gateway API release; the scenario's default otherwise */
+  gatewayApi?: string;
   variant?: string;
 }
 
@@ -293,10 +306,10 @@ export interface FakeRun {
  * and the expectation table of the variant, if one is set.
  */
 export async function runFake(scenario: Scenario, options: FakeRunOptions): Promise<FakeRun> {
-  const { kic, mode, topology, variant: variantName, ...script } = options;
+  const { kic, mode, topology, gatewayApi, variant: variantName, ...script } = options;
   const variant = variantName === undefined ? undefined : scenario.variants[variantName];
   if (variantName !== undefined && !variant) throw new Error(`${scenario.id} has no variant "${variantName}"`);
-  const target = resolveTarget(loadVersions(), { ...scenario.requires, ...variant?.requires }, { kic, mode, topology }, scenario.id);
+  const target = resolveTarget(loadVersions(), { ...scenario.requires, ...variant?.requires }, { kic, mode, topology, ...(gatewayApi ? { gatewayApi } : {}) }, scenario.id);
 
   const entries: Observation[] = [];
   const timeline: Timeline = { entries, record: (o) => entries.push(o) };
@@ -347,6 +360,8 @@ export function show(call: Call): string {
       return `database ${call.action}${call.ms === undefined ? '' : ` ${call.ms}ms`}`;
     case 'dropConnections':
       return `${call.op} ${call.port}`;
+    case 'applyGatewayApi':
+      return `${call.op} ${call.version}`;
   }
 }
 
