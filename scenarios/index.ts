@@ -4,6 +4,7 @@ import adminApiPartition from './admin-api-partition.ts';
 import brokenObjectBlastRadius from './broken-object-blast-radius.ts';
 import credentialWebhookRace from './credential-webhook-race.ts';
 import databaseOutage from './database-outage.ts';
+import gatewayApiCrdUpgrade from './gateway-api-crd-upgrade.ts';
 import gatewayListenerStuck from './gateway-listener-stuck.ts';
 import globalPluginReenable from './global-plugin-reenable.ts';
 import manualPluginConflict from './manual-plugin-conflict.ts';
@@ -29,6 +30,7 @@ export const scenarios: readonly Scenario[] = [
   adminApiPartition,
   nodeTermination,
   upgradeGate,
+  gatewayApiCrdUpgrade,
 ];
 
 export function scenarioById(id: string): Scenario {
