@@ -81,7 +81,7 @@ function pickGatewayApi(versions: Versions, requires: Requirements, wanted: stri
   const qualifying = versions.gatewayApi.versions.filter((v) => !range || semver.satisfies(v, range));
   if (wanted === undefined) {
     if (qualifying.includes(versions.gatewayApi.default)) return versions.gatewayApi.default;
-    const newest = qualifying.sort(semver.rcompare)[0];
+    const newest = [...qualifying].sort(semver.rcompare)[0];
     if (newest === undefined) throw new UserError(`${scenarioId} needs Gateway API ${range}; none of ${versions.gatewayApi.versions.join(', ')} qualifies`);
     return newest;
   }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { EnvironmentError } from '../../../harness/errors.ts';
-import { applyUrlArgs, deleteNodeArgs, describeNamespaceArgs, getEventsArgs, parseEventList } from '../../../harness/tools/kubectl.ts';
+import { admissionRefusals, applyUrlArgs, deleteNodeArgs, describeNamespaceArgs, getEventsArgs, parseEventList } from '../../../harness/tools/kubectl.ts';
 
 describe('tools/kubectl argv', () => {
   const url = 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml';
@@ -25,5 +25,24 @@ describe('tools/kubectl argv', () => {
     expect(parseEventList('{"kind":"List","items":[{"reason":"BackOff"}]}')).to.deep.equal({ items: [{ reason: 'BackOff' }] });
     expect(() => parseEventList('error: oops')).to.throw(EnvironmentError, /not JSON/);
     expect(() => parseEventList('{}')).to.throw(EnvironmentError, /without an items list/);
+  });
+});
+
+describe('tools/kubectl admission refusals', () => {
+  // the Gateway API 1.3.0 standard install re-applied over 1.5.x: kubectl goes on past each refused
+  // CRD; the refusal as https://github.com/kubernetes-sigs/gateway-api/... users report it
+  // (https://github.com/hcloud-k8s/terraform-hcloud-kubernetes/issues/349)
+  const denial = (crd: string) =>
+    `customresourcedefinitions.apiextensions.k8s.io "${crd}" is forbidden: ValidatingAdmissionPolicy 'safe-upgrades.gateway.networking.k8s.io' with binding 'safe-upgrades.gateway.networking.k8s.io' denied request: Installing CRDs with version before v1.5.0 is prohibited by default. Uninstall ValidatingAdmissionPolicy safe-upgrades.gateway.networking.k8s.io to install older versions.`;
+
+  it('finds each refused object in kubectl output, from where the refusal starts', () => {
+    const stderr = [`Error from server (Invalid): ${denial('gatewayclasses.gateway.networking.k8s.io')}`, `Error from server (Invalid): ${denial('httproutes.gateway.networking.k8s.io')}`].join('\n');
+    expect(admissionRefusals(stderr)).to.deep.equal([denial('gatewayclasses.gateway.networking.k8s.io'), denial('httproutes.gateway.networking.k8s.io')]);
+  });
+
+  it('finds a webhook refusal too, and nothing in output without one', () => {
+    const webhook = 'admission webhook "validations.kong.konghq.com" denied the request: unique key constraint violated for key';
+    expect(admissionRefusals(`Error from server: error when creating "x.yaml": ${webhook}`)).to.deep.equal([webhook]);
+    expect(admissionRefusals('customresourcedefinition.apiextensions.k8s.io/httproutes.gateway.networking.k8s.io serverside-applied\nerror: unable to recognize "x.yaml": no matches for kind "Gateway"')).to.deep.equal([]);
   });
 });
