@@ -13,6 +13,7 @@ import nodeTermination from './node-termination.ts';
 import pendingMigrations from './pending-migrations.ts';
 import pluginIdDrift from './plugin-id-drift.ts';
 import publishServiceMissing from './publish-service-missing.ts';
+import secureByDefaultProtocols from './secure-by-default-protocols.ts';
 import upgradeGate from './upgrade-gate.ts';
 
 /** Every scenario, in catalog order. Ids are fixed by CATALOG.md. */
@@ -30,6 +31,7 @@ export const scenarios: readonly Scenario[] = [
   adminApiPartition,
   nodeTermination,
   upgradeGate,
+  secureByDefaultProtocols,
   gatewayApiCrdUpgrade,
 ];
 

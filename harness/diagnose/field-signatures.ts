@@ -321,6 +321,8 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
   ],
 };
 
+const SECURE_BY_DEFAULT_426 = 'a 426 in an access log is what any HTTPS-only route answers plain HTTP; no line says the route became HTTPS-only by a KIC upgrade';
+
 /**
  * A scenario's signatures that diagnose does not read alone, with why: they prove the mode in a
  * run, where the harness made the fault, but say nothing about which fault in a user's files.
@@ -329,6 +331,10 @@ export const RUN_ONLY: Readonly<Record<string, string>> = {
   'rollout-stuck': 'ProgressDeadlineExceeded is any Deployment that did not roll out',
   'kic-container-restarted': 'a restarted container has many causes',
   'config-apply-failed': 'KongConfigurationApplyFailed without its message or object names no failure mode; the field signatures attribute it by entity kind',
+  // the only text a 426 leaves is Kong's access log line (kong_log_format, kong/templates/nginx_kong.lua@3.9.3),
+  // which a route meant to be HTTPS-only writes for every plain-HTTP request (kong/runloop/handler.lua@3.9.3)
+  'ingress-answers-426': SECURE_BY_DEFAULT_426,
+  'httproute-answers-426': SECURE_BY_DEFAULT_426,
 };
 
 /** undefined for a failure mode this table does not know yet */

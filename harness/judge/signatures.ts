@@ -54,6 +54,11 @@ export interface ConditionSignature extends Sampled {
 export interface RouteSignature extends Sampled {
   kind: 'route';
   route: string;
+  /**
+   * the answer that is this symptom (e.g. 426); other failed answers are read neither way, being
+   * another failure's, so the route must answer as expected to read good
+   */
+  status?: number;
 }
 
 export interface AdminSignature extends Sampled {
@@ -192,6 +197,7 @@ export function read(s: Signature, o: Observation): Reading | undefined {
     }
     case 'route':
       if (o.kind !== 'route' || o.route !== s.route) return undefined;
+      if (s.status !== undefined && !o.ok && o.status !== s.status) return undefined;
       return reading(o.route, !o.ok, `${o.route} -> ${o.status ?? o.error ?? 'no answer'}`);
     case 'admin': {
       if (o.kind !== 'admin' || o.query !== s.query) return undefined;
@@ -236,7 +242,7 @@ function describeMatcher(s: Signature): Record<string, unknown> {
     case 'condition':
       return { id: s.id, kind: s.kind, description: s.description, objectKind: s.objectKind, scope: s.scope, type: s.type, reason: s.reason };
     case 'route':
-      return { id: s.id, kind: s.kind, description: s.description, route: s.route };
+      return { id: s.id, kind: s.kind, description: s.description, route: s.route, status: s.status };
     case 'admin':
       return { id: s.id, kind: s.kind, description: s.description, query: s.query };
     case 'fact':

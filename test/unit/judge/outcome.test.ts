@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Observation, Phase } from '../../../harness/evidence/types.ts';
 import { judge } from '../../../harness/judge/outcome.ts';
-import type { Signature } from '../../../harness/judge/signatures.ts';
+import { describeSignature, read, type Signature } from '../../../harness/judge/signatures.ts';
 
 const listener: Signature = {
   id: 'listener',
@@ -74,6 +74,20 @@ describe('judge: outcome', () => {
     const j = judge([listener, route], run(hit(30_000, true), cond(40_000, 'Accepted')));
     expect(j.outcome).to.equal('not-reproduced');
     expect(j.symptoms).to.deep.equal([]);
+  });
+
+  it('reads a route signature with a status only on that answer: another failure is neither the symptom nor a healthy route', () => {
+    const upgrade426: Signature = { id: 'route-426', kind: 'route', description: 'plain HTTP answered 426', route: '/echo', status: 426 };
+    const answer = (at: number, status: number): Observation => ({ kind: 'route', at, route: '/echo', ok: status === 200, status, latencyMs: 3 });
+
+    const stillRefused = judge([upgrade426], run(answer(30_000, 426), answer(90_000, 426)));
+    expect(stillRefused.outcome).to.equal('reproduced');
+    expect(stillRefused.symptoms[0]!.summary).to.equal('/echo -> 426');
+    expect(judge([upgrade426], run(answer(30_000, 503), answer(90_000, 404))).outcome).to.equal('not-reproduced');
+    expect(read(upgrade426, answer(30_000, 404))).to.equal(undefined);
+    expect(read(upgrade426, answer(30_000, 200))?.state).to.equal('good');
+    // plan --json and the catalog say which answer the signature reads
+    expect(describeSignature(upgrade426)).to.include({ route: '/echo', status: 426 });
   });
 
   it('keeps a point symptom present while lines keep coming, and clears it after the hold', () => {
