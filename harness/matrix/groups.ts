@@ -28,8 +28,16 @@ export interface ClusterGroup {
  * one shares.
  */
 export function needsColdCluster(c: MatrixCase): boolean {
+  return coldReason(c) !== undefined;
+}
+
+/** Why a case needs a cluster of its own (see needsColdCluster), for the matrix plan; undefined when it shares. */
+export function coldReason(c: MatrixCase): string | undefined {
   const install = c.scenario.install(c.target, c.variant);
-  return c.shape === 'multi-node' || needsOwnCrds(install) || changesGatewayApiCrds(install);
+  if (c.shape === 'multi-node') return 'the case damages its nodes';
+  if (needsOwnCrds(install)) return 'the case must not meet KIC CRDs an earlier case left';
+  if (changesGatewayApiCrds(install)) return `the case moves the Gateway API CRDs from ${install.initialGatewayApi}`;
+  return undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import { bisect, firstProbes, versionsBetween } from '../../../harness/matrix/bi
 import { caseSeconds, COLD_CLUSTER_SECONDS } from '../../../harness/matrix/cost.ts';
 import { defaultKicVersions, expandMatrix, type MatrixCase } from '../../../harness/matrix/expand.ts';
 import { classify, isCaseSuccess } from '../../../harness/matrix/flake.ts';
-import { groupCases } from '../../../harness/matrix/groups.ts';
+import { coldReason, groupCases } from '../../../harness/matrix/groups.ts';
 import { assignShards, parseShard } from '../../../harness/matrix/shard.ts';
 import { defineScenario, type Scenario } from '../../../harness/runner/scenario.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
@@ -183,7 +183,7 @@ describe('a scenario that moves the Gateway API CRDs itself (gateway-api-crd-upg
     const groups = groupCases(expandMatrix([mover, usesGatewayApi], versions, { ...selection, gatewayApi: ['1.3.0', '1.6.1'] }).cases);
     const moverGroups = groups.filter((g) => g.cases.some((c) => c.scenario.id === 'mover'));
     expect(moverGroups).to.have.lengthOf(2);
-    for (const g of moverGroups) expect([g.cold, g.cases.length, g.gatewayApi]).to.deep.equal([true, 1, '1.6.1']);
+    for (const g of moverGroups) expect([g.cold, g.cases.length, g.gatewayApi, coldReason(g.cases[0]!)]).to.deep.equal([true, 1, '1.6.1', 'the case moves the Gateway API CRDs from 1.3.0']);
     // the 1.6.1 cases of a scenario that installs 1.6.1 directly still share one cluster
     expect(groups.filter((g) => !g.cold).map((g) => [g.key, g.cases.map((c) => `${c.scenario.id} ${c.target.gatewayApi}`)])).to.deep.equal([
       ['k8s1.33/single-node', ['gwapi 1.3.0', 'gwapi 1.3.0']],
