@@ -2,6 +2,7 @@ import { didYouMean, quote, UserError } from '../harness/errors.ts';
 import type { Scenario } from '../harness/runner/scenario.ts';
 import adminApiPartition from './admin-api-partition.ts';
 import brokenObjectBlastRadius from './broken-object-blast-radius.ts';
+import configResyncAfterRestart from './config-resync-after-restart.ts';
 import credentialWebhookRace from './credential-webhook-race.ts';
 import databaseOutage from './database-outage.ts';
 import gatewayApiCrdUpgrade from './gateway-api-crd-upgrade.ts';
@@ -32,6 +33,7 @@ export const scenarios: readonly Scenario[] = [
   nodeTermination,
   upgradeGate,
   secureByDefaultProtocols,
+  configResyncAfterRestart,
   gatewayApiCrdUpgrade,
 ];
 

@@ -319,6 +319,19 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       provenance: ['internal/cmd/rootcmd/config/cli_validation.go@v3.5.13', 'internal/manager/config_validation.go@v2.12.3'],
     },
   ],
+  'config-resync-after-restart': [
+    {
+      id: 'gateway-holds-no-configuration',
+      kind: 'log',
+      component: 'gateway',
+      // KIC's own trace, `No configuration change, skipping sync to Kong`, is a debug line every
+      // sync writes when nothing changed (internal/dataplane/sendconfig/sendconfig.go@v3.5.13):
+      // it says nothing alone, and is off at the default log level
+      description: 'a DB-less Kong answers its readiness probe 503 because it holds no configuration: KIC has not (re)configured this pod; a few lines right after a start are normal, a pod that keeps logging it is left out',
+      pattern: /not ready for proxying: no configuration available/,
+      provenance: ['kong/status/ready.lua@3.9.3', 'kong/constants.lua@3.9.3', 'internal/dataplane/sendconfig/config_change_detector.go@v3.5.13', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
+    },
+  ],
 };
 
 const SECURE_BY_DEFAULT_426 = 'a 426 in an access log is what any HTTPS-only route answers plain HTTP; no line says the route became HTTPS-only by a KIC upgrade';

@@ -54,6 +54,7 @@ type CallDetail =
   | { op: 'apply' | 'remove' | 'createConcurrently'; objects: KubeObject[] }
   | { op: 'deletePods'; component: Component }
   | { op: 'terminateNodeOf'; component: Component; how: NodeFault }
+  | { op: 'restartWorkerNodes' }
   | { op: 'restartDeployment'; namespace: string; name: string }
   | { op: 'upgrade'; change: UpgradeChange }
   | { op: 'listPlugins' }
@@ -109,6 +110,8 @@ export interface Script {
   entities?: Record<string, { id: string; name?: string; tags?: string[] | null }[]>;
   /** how the API server answers concurrent creations; by default everything is admitted */
   admit?: (objects: KubeObject[]) => Admission[];
+  /** the pods `deletePods` deletes, per component; by default one pod of its Deployment */
+  pods?: Partial<Record<Component, string[]>>;
   /**
    * how the API server answers a Gateway API release's install, given the calls so far (this
    * one last); by default it is admitted
@@ -182,7 +185,7 @@ export class FakeContext implements ScenarioContext {
 
   async deletePods(component: Component): Promise<string[]> {
     this.#call({ op: 'deletePods', component });
-    return [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
+    return this.script.pods?.[component] ?? [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
   }
 
   async restartDeployment(namespace: string, name: string): Promise<void> {
@@ -206,6 +209,11 @@ export class FakeContext implements ScenarioContext {
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
     this.#call({ op: 'terminateNodeOf', component, how });
     return 'kong-chaos-worker2';
+  }
+
+  async restartWorkerNodes(): Promise<string[]> {
+    this.#call({ op: 'restartWorkerNodes' });
+    return ['kong-chaos-worker', 'kong-chaos-worker2'];
   }
 
   async probe(): Promise<Observation[]> {
@@ -349,6 +357,7 @@ export function show(call: Call): string {
     case 'upgrade':
       return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
     case 'listPlugins':
+    case 'restartWorkerNodes':
       return call.op;
     case 'deletePlugin':
       return `${call.op} ${call.id}`;

@@ -70,6 +70,14 @@ describe('judge: outcome', () => {
     ]);
   });
 
+  it('with fromFaultEnd, judges a route only from the end of the fault: an outage the fault causes by design until its step ends counts for nothing', () => {
+    const longFault = (...middle: Observation[]) => run(...middle).map((o) => (o.kind === 'step' && o.phase === 'fault' && o.state === 'end' ? { ...o, at: 50_000 } : o));
+    const down = [hit(22_000, false), hit(40_000, false), hit(49_000, true), hit(60_000, true)];
+    expect(judge([route], longFault(...down)).outcome).to.equal('recovered');
+    expect(judge([{ ...route, fromFaultEnd: true }], longFault(...down)).outcome).to.equal('not-reproduced');
+    expect(judge([{ ...route, fromFaultEnd: true }], longFault(...down, hit(70_000, false), hit(95_000, false))).outcome).to.equal('reproduced');
+  });
+
   it('is not-reproduced when nothing fired after the fault', () => {
     const j = judge([listener, route], run(hit(30_000, true), cond(40_000, 'Accepted')));
     expect(j.outcome).to.equal('not-reproduced');
