@@ -217,7 +217,8 @@ export function needsOwnCrds(install: InstallChoices): boolean {
  * A case that moves the Gateway API CRDs itself must start from its initial release: a cluster
  * that another case left on 1.5+ refuses older CRDs for good (targets/gateway-api.ts), and this
  * case leaves the cluster on the newer release. Such a case gets a cluster of its own in the
- * matrix, and never runs on a cluster the user brings.
+ * matrix, never runs on a cluster the user brings, and on a kind cluster that outlives runs
+ * (`--reuse-cluster`) the policy an earlier run left is removed before the install.
  */
 export function changesGatewayApiCrds(install: InstallChoices): boolean {
   return install.initialGatewayApi !== undefined;
