@@ -12,9 +12,9 @@ export { gatewayApiWatchFailed };
 /** The release KIC 3.4 and 3.5 are built against: `sigs.k8s.io/gateway-api v1.3.0` in go.mod@v3.5.13 and @v3.4.20. */
 export const BUILT_AGAINST = '1.3.0';
 /**
- * The first release with the safe-upgrades policy, applied on the way to any newer one: the
- * catalog's Kong Operator 2.2 notes ask for v1.5.1 first, and it is the step where the policy
- * arrives (config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.5.1).
+ * The first pinned release with the safe-upgrades policy, applied on the way to any newer one: it
+ * is the step where the policy arrives (config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml
+ * @v1.5.1), and the catalog cites Kong Operator 2.2's notes asking for v1.5.1 first (not read here).
  */
 export const FIRST_GUARDED = '1.5.1';
 /**

@@ -60,6 +60,7 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
       "Do not roll the Gateway API CRDs back below v1.5 once v1.5+ is installed: its safe-upgrades ValidatingAdmissionPolicy refuses them (v1.6's refuses v1.5 too). Gateway API's own advice, when a downgrade must happen: delete the `safe-upgrades.gateway.networking.k8s.io` ValidatingAdmissionPolicy first (`kubectl delete validatingadmissionpolicy safe-upgrades.gateway.networking.k8s.io`, and its binding of the same name), then apply the older release. KIC 3.4/3.5 are built against v1.3.0 and use only versions v1.5/v1.6 still serve.",
     sources: [
       'https://github.com/kubernetes-sigs/gateway-api/blob/v1.5.1/CHANGELOG/1.5-CHANGELOG.md',
+      'https://gateway-api.sigs.k8s.io/guides/crd-management',
       'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.6.1',
       'internal/manager/controllerdef.go@v3.5.13',
     ],
