@@ -14,6 +14,7 @@ import nodeTermination from './node-termination.ts';
 import pendingMigrations from './pending-migrations.ts';
 import pluginIdDrift from './plugin-id-drift.ts';
 import publishServiceMissing from './publish-service-missing.ts';
+import sniCertificateBackref from './sni-certificate-backref.ts';
 import secureByDefaultProtocols from './secure-by-default-protocols.ts';
 import upgradeGate from './upgrade-gate.ts';
 
@@ -32,6 +33,7 @@ export const scenarios: readonly Scenario[] = [
   adminApiPartition,
   nodeTermination,
   upgradeGate,
+  sniCertificateBackref,
   secureByDefaultProtocols,
   configResyncAfterRestart,
   gatewayApiCrdUpgrade,

@@ -47,6 +47,10 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: 'Fix or delete the object the KongConfigurationApplyFailed Event names; with KIC 3.2 or later turn on the `FallbackConfiguration` feature gate (`CONTROLLER_FEATURE_GATES=FallbackConfiguration=true`) so that one broken object no longer stops every later change.',
     sources: ['KIC CHANGELOG 3.2.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5854', 'internal/dataplane/kong_client.go@v3.4.20'],
   },
+  'sni-certificate-backref': {
+    action: 'Upgrade KIC to 3.4.13 or 3.5.6 or later (the certificate back reference on SNIs is restored), or go back to 3.4.11 / 3.5.4; or move Kong to 3.10 or later, which fills the back reference itself. Until then Kong keeps the configuration it had, and no change reaches it.',
+    sources: ['KIC CHANGELOG 3.5.6', 'KIC CHANGELOG 3.4.13', 'https://github.com/Kong/kubernetes-ingress-controller/pull/7873', 'https://github.com/Kong/kong/pull/14082'],
+  },
   'secure-by-default-protocols': {
     action: 'Name the protocols on every Ingress that plain-HTTP clients use: `konghq.com/protocols: "http,https"` (or `"http"`), or move those clients to HTTPS; attach HTTPRoutes to an HTTP listener of their Gateway (a `parentRef.sectionName` must name one). KIC 3.4.14 / 3.5.7 and later leave an Ingress route without protocols to Kong\'s default, HTTPS only from Kong Gateway 3.14 by its docs (http and https on Kong OSS 3.9).',
     sources: ['KIC CHANGELOG 3.5.7', 'KIC CHANGELOG 3.4.14', 'https://github.com/Kong/developer.konghq.com/issues/4383'],

@@ -186,13 +186,16 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   }));
 
   const routes = new RouteChecker(cluster?.proxyUrl ?? 'http://127.0.0.1');
-  const trafficTargets = (scenario.probes.routes ?? []).map((r) => ({ url: new URL(r.path, cluster?.proxyUrl ?? 'http://127.0.0.1').href, ...(r.host ? { host: r.host } : {}) }));
+  // steady traffic goes through the plain-HTTP NodePort; HTTPS routes are read by the route probe (RealContext)
+  const trafficTargets = (scenario.probes.routes ?? [])
+    .filter((r) => !r.tls)
+    .map((r) => ({ url: new URL(r.path, cluster?.proxyUrl ?? 'http://127.0.0.1').href, ...(r.host ? { host: r.host } : {}) }));
   const trafficRate = o.trafficRate ?? DEFAULT_TRAFFIC_RATE;
   if (installed && trafficRate > 0 && trafficTargets.length > 0) traffic = new TrafficMonitor(trafficTargets, trafficRate, timeline.record);
   if (installed) {
     const database = new PostgresFaults(postgres, toxiproxy);
     const forwards = new PodForwards(kube!, KONG_NAMESPACE);
-    const ctx = new RealContext({ scenario, target, variant, versions: o.versions, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
+    const ctx = new RealContext({ scenario, target, variant, versions: o.versions, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, addSecret: (...values) => redactor.add(...values), record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
     try {
       await runScenarioPhases(scenario, { ...deps, ctx });
     } finally {

@@ -15,6 +15,11 @@ export interface RouteProbe {
   host?: string;
   /** the status a healthy route answers; anything else reads as unreachable */
   expectStatus?: number;
+  /**
+   * over HTTPS to the proxy's TLS port, with `host` as the TLS server name (SNI), verifying the
+   * served certificate against the CAs of the run's TLS Secrets (ScenarioContext.tlsSecret)
+   */
+  tls?: boolean;
 }
 
 /**
@@ -112,6 +117,11 @@ export interface ScenarioContext {
    */
   dropConnections(port: number): Promise<string[]>;
   record(entry: Observation): void;
+  /**
+   * makes a CA and a serving certificate for `hosts` (DNS SANs) and applies them as a
+   * kubernetes.io/tls Secret; the key is a secret of the run, and HTTPS route probes trust the CA
+   */
+  tlsSecret(namespace: string, name: string, hosts: string[]): Promise<void>;
 }
 
 export interface UpgradeChange {

@@ -63,6 +63,7 @@ type CallDetail =
   | { op: 'list'; path: string }
   | { op: 'database'; action: 'cut' | 'restore' | 'stop' | 'start' | 'latency'; ms?: number }
   | { op: 'dropConnections'; port: number }
+  | { op: 'tlsSecret'; namespace: string; name: string; hosts: string[] }
   | { op: 'applyGatewayApi'; version: string };
 /** A call the scenario made through its context, with when and in which phase it made it. */
 export type Call = CallDetail & { at: number; phase: Phase | undefined };
@@ -181,6 +182,10 @@ export class FakeContext implements ScenarioContext {
 
   async remove(objects: KubeObject[]): Promise<void> {
     this.#call({ op: 'remove', objects });
+  }
+
+  async tlsSecret(namespace: string, name: string, hosts: string[]): Promise<void> {
+    this.#call({ op: 'tlsSecret', namespace, name, hosts });
   }
 
   async deletePods(component: Component): Promise<string[]> {
@@ -369,6 +374,8 @@ export function show(call: Call): string {
       return `database ${call.action}${call.ms === undefined ? '' : ` ${call.ms}ms`}`;
     case 'dropConnections':
       return `${call.op} ${call.port}`;
+    case 'tlsSecret':
+      return `${call.op} ${call.namespace}/${call.name} ${call.hosts.join(',')}`;
     case 'applyGatewayApi':
       return `${call.op} ${call.version}`;
   }

@@ -10,6 +10,7 @@ import { coldReason, groupCases } from '../../../harness/matrix/groups.ts';
 import { assignShards, parseShard } from '../../../harness/matrix/shard.ts';
 import { defineScenario, type Scenario } from '../../../harness/runner/scenario.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
+import sniCertificateBackref from '../../../scenarios/sni-certificate-backref.ts';
 
 const versions = loadVersions();
 const noop = { describe: 'nothing', run: async () => undefined };
@@ -103,6 +104,14 @@ describe('Kong Gateway requirements in the matrix', () => {
     const { cases, omitted } = expandMatrix([oss39, enterprise], versions, { kic: ['3.5.13'], gateway: ['3.14'] });
     expect(gatewaysOf(cases, 'enterprise-only')).to.deep.equal(['3.14.0.10']);
     expect(omitted).to.deep.equal([{ scenario: 'kong-3-9-only', variant: undefined, reason: 'needs Kong Gateway <3.10.0; none of 3.14.0.10 qualifies' }]);
+  });
+});
+
+describe('the matrix of sni-certificate-backref', () => {
+  it('runs both affected releases and their neighbours on Kong 3.9, DB-less and split, and each line\'s newest', () => {
+    const { cases } = expandMatrix([sniCertificateBackref], versions, {});
+    expect(cases.map((c) => c.target.kic).sort()).to.deep.equal(['3.4.11', '3.4.12', '3.4.13', '3.4.20', '3.5.13', '3.5.4', '3.5.5', '3.5.6']);
+    expect(new Set(cases.map((c) => `${c.target.gateway} ${c.target.mode} ${c.target.topology}`))).to.deep.equal(new Set(['3.9.3 dbless split']));
   });
 });
 
