@@ -5,6 +5,7 @@ import brokenObjectBlastRadius from './broken-object-blast-radius.ts';
 import configResyncAfterRestart from './config-resync-after-restart.ts';
 import credentialWebhookRace from './credential-webhook-race.ts';
 import databaseOutage from './database-outage.ts';
+import gatewayApiCrdUpgrade from './gateway-api-crd-upgrade.ts';
 import gatewayListenerStuck from './gateway-listener-stuck.ts';
 import globalPluginReenable from './global-plugin-reenable.ts';
 import manualPluginConflict from './manual-plugin-conflict.ts';
@@ -35,6 +36,7 @@ export const scenarios: readonly Scenario[] = [
   sniCertificateBackref,
   secureByDefaultProtocols,
   configResyncAfterRestart,
+  gatewayApiCrdUpgrade,
 ];
 
 export function scenarioById(id: string): Scenario {

@@ -67,6 +67,22 @@ export const listenerUnsupportedProtocol: FieldSignature = {
   provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015', 'KIC CHANGELOG 3.4.4'],
 };
 
+/**
+ * A Gateway API kind KIC watches no longer served at the version KIC asks for (Gateway,
+ * GatewayClass, HTTPRoute, GRPCRoute v1; ReferenceGrant v1beta1: internal/manager/controllerdef.go
+ * @v3.5.13): client-go's reflector list fails with the API server's 404. No version KIC uses is
+ * dropped by v1.5.1 or v1.6.1 (their standard CRDs still serve v1 and v1beta1), so a run that sees
+ * this has met CRDs that did drop one.
+ */
+export const gatewayApiWatchFailed: FieldSignature = {
+  id: 'gateway-api-watch-failed',
+  kind: 'log',
+  component: 'controller',
+  description: 'KIC cannot list or watch a Gateway API kind at the version it uses: the CRDs no longer serve it',
+  pattern: /failed to (?:list|watch) \*v1(?:beta1)?\.(?:Gateway|GatewayClass|HTTPRoute|GRPCRoute|ReferenceGrant): the server could not find the requested resource/,
+  provenance: ['https://github.com/kubernetes/client-go/blob/master/tools/cache/reflector.go', 'internal/manager/controllerdef.go@v3.5.13', 'internal/manager/controllerdef.go@v3.4.20'],
+};
+
 export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]>> = {
   'admin-api-partition': [
     {
@@ -281,6 +297,25 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
   // plugin-id-drift) or only the live system shows it (a plugin not enforced)
   'node-termination': [],
   'global-plugin-reenable': [],
+  'gateway-api-crd-upgrade': [
+    gatewayApiWatchFailed,
+    {
+      id: 'gateway-api-downgrade-refused',
+      kind: 'log',
+      // not KIC's own line: kubectl, Helm or a GitOps tool prints it, in a file diagnose reads as
+      // of unknown shape, which both components read
+      component: 'controller',
+      description: "the API server refused Gateway API CRDs older than v1.5 after v1.5+ was installed: the safe-upgrades ValidatingAdmissionPolicy",
+      // the denial as k8s.io/apiserver's validating policy dispatcher words it (`ValidatingAdmissionPolicy
+      // '<policy>' with binding '<binding>' denied request: <message>`) around the policy's own message
+      pattern: /ValidatingAdmissionPolicy '?safe-upgrades\.gateway\.networking\.k8s\.io'?.*denied request: Installing CRDs with version before v1\.5\.0 is prohibited by default/,
+      provenance: [
+        'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.5.1',
+        'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.6.1',
+        'https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/apiserver/pkg/admission/plugin/policy/validating/dispatcher.go',
+      ],
+    },
+  ],
   'publish-service-missing': [
     {
       id: 'publish-service-not-found',

@@ -59,6 +59,16 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: "Compare `configuration_hash` on each gateway pod's `GET /status` (port 8100): a pod on `00000000000000000000000000000000` or on another hash than its peers is the one left behind. Restart the controller (`kubectl rollout restart deployment/<release>-controller -n <namespace>`): a new KIC has pushed nothing to any gateway yet, so its first sync sends the whole configuration to every pod; with KIC in the Kong pod (kong/kong chart), delete that pod.",
     sources: ['internal/dataplane/sendconfig/sendconfig.go@v3.5.13', 'internal/dataplane/sendconfig/config_change_detector.go@v3.5.13', 'https://github.com/Kong/kong/issues/7541', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
   },
+  'gateway-api-crd-upgrade': {
+    action:
+      "Do not roll the Gateway API CRDs back below v1.5 once v1.5+ is installed: its safe-upgrades ValidatingAdmissionPolicy refuses them (v1.6's refuses v1.5 too). Gateway API's own advice, when a downgrade must happen: delete the `safe-upgrades.gateway.networking.k8s.io` ValidatingAdmissionPolicy first (`kubectl delete validatingadmissionpolicy safe-upgrades.gateway.networking.k8s.io`, and its binding of the same name), then apply the older release. KIC 3.4/3.5 are built against v1.3.0 and use only versions v1.5/v1.6 still serve.",
+    sources: [
+      'https://github.com/kubernetes-sigs/gateway-api/blob/v1.5.1/CHANGELOG/1.5-CHANGELOG.md',
+      'https://gateway-api.sigs.k8s.io/guides/crd-management',
+      'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.6.1',
+      'internal/manager/controllerdef.go@v3.5.13',
+    ],
+  },
 };
 
 export interface Versions {

@@ -22,16 +22,21 @@ import { certificate } from '../tools/openssl.ts';
 import { tlsSecret } from '../manifests/tls.ts';
 import { ToolError } from '../tools/exec.ts';
 import type { RouteChecker } from '../probes/route.ts';
+import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
+import { resolvePinned } from '../targets/pinned.ts';
 import type { Target } from '../targets/target.ts';
+import type { Versions } from '../targets/versions-types.ts';
+import { applyUrlAdmitting } from '../tools/kubectl.ts';
 import { timeout } from '../timeouts.ts';
 import { realClock } from './clock.ts';
 import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature } from './lifecycle.ts';
-import type { Admission, AdminOperations, DatabaseFaults, NodeFault, RouteProbe, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
+import type { Admission, AdminOperations, DatabaseFaults, GatewayApiApply, NodeFault, RouteProbe, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
 
 export interface RealContextDeps {
   scenario: Scenario;
   target: Target;
   variant: string | undefined;
+  versions: Versions;
   cluster: Cluster;
   kube: Kube;
   kong: KongInstallation;
@@ -156,6 +161,14 @@ export class RealContext implements ScenarioContext {
 
   createConcurrently(objects: KubeObject[]): Promise<Admission[]> {
     return createConcurrently(this.d.kube, objects, this.d.labels);
+  }
+
+  async applyGatewayApi(version: string): Promise<GatewayApiApply> {
+    const pinned = resolvePinned('Gateway API', version, this.d.versions.gatewayApi.versions);
+    const url = gatewayApiInstallUrl(this.d.versions, pinned);
+    this.record({ kind: 'fault', at: Date.now(), name: 'gateway-api-apply', detail: url });
+    const refusals = await applyUrlAdmitting(url, this.d.cluster, { signal: this.d.signal });
+    return refusals.length === 0 ? { version: pinned, admitted: true } : { version: pinned, admitted: false, message: refusals[0]! };
   }
 
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {

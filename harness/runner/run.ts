@@ -31,8 +31,8 @@ import { collectDiagnostics } from './diagnostics.ts';
 import { phase, runScenarioPhases, type LifecycleDeps } from './lifecycle.ts';
 import { variantOf } from './plan.ts';
 import type { Progress } from './progress.ts';
-import { needsOwnCrds, type Scenario } from './scenario.ts';
-import { awaitTerminatingNamespaces, handBack, removeKongCrds } from './shared-cluster.ts';
+import { changesGatewayApiCrds, needsOwnCrds, type Scenario } from './scenario.ts';
+import { awaitTerminatingNamespaces, handBack, removeKongCrds, removeSafeUpgradesPolicy } from './shared-cluster.ts';
 import { timeout } from '../timeouts.ts';
 import { describeJudged, judgeRun, type RunJudgement } from './verdict.ts';
 import { HARNESS_VERSION } from '../version.ts';
@@ -147,6 +147,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
         gateway: install.initialGateway,
         gatewayReplicas: install.gatewayReplicas,
         gatewayApi: install.gatewayApi,
+        initialGatewayApi: install.initialGatewayApi,
         skipCrds: install.skipCrds,
         values: install.values,
         ...(license !== undefined ? { license } : {}),
@@ -160,6 +161,10 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
       if (needsOwnCrds(install)) {
         const removed = await removeKongCrds(kube!, o.signal);
         if (removed.length) progress(`removed ${removed.length} KIC CRDs (*.configuration.konghq.com) an earlier install left on ${cluster!.name}: this case must not find them`);
+      }
+      if (changesGatewayApiCrds(install)) {
+        const removed = await removeSafeUpgradesPolicy(kube!, o.signal);
+        if (removed.length) progress(`removed ${removed.join(' and ')} an earlier run left on ${cluster!.name}: this case installs Gateway API ${install.initialGatewayApi} first, which the policy refuses`);
       }
     }
     if (!cluster!.owned && !o.keepCluster) {
@@ -190,7 +195,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   if (installed) {
     const database = new PostgresFaults(postgres, toxiproxy);
     const forwards = new PodForwards(kube!, KONG_NAMESPACE);
-    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, addSecret: (...values) => redactor.add(...values), record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
+    const ctx = new RealContext({ scenario, target, variant, versions: o.versions, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, addSecret: (...values) => redactor.add(...values), record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
     try {
       await runScenarioPhases(scenario, { ...deps, ctx });
     } finally {
