@@ -172,6 +172,11 @@ export interface InstallChoices {
   deletesCrds?: boolean;
   /** put Toxiproxy between Kong and Postgres, for cut-offs and latency */
   databaseProxy?: boolean;
+  /**
+   * an mTLS Admin API that KIC verifies by name (split topology): the install makes a CA, the
+   * gateway's server certificate and KIC's client certificate (kong/values.ts adminTlsValues)
+   */
+  adminTls?: boolean;
   /** deep-merged over the values of the named release */
   values?: Record<string, Values>;
 }
