@@ -14,10 +14,12 @@ import { readConditions, readIngressPublished } from '../probes/conditions.ts';
 import { lastTermination, type ContainerStatus } from '../probes/container-state.ts';
 import { GatewayPodProbe, KIC_DIAGNOSTICS_PORT, PROXY_PORT, STATUS_PORT, type GatewayPod, type KicInstance } from '../probes/convergence.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
+import { GATEWAY_STOP_COMMAND } from '../faults/container.ts';
 import { describeNodeStep, nodeFaultSteps, nodeToFault, runNodeStep } from '../faults/node.ts';
 import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
 import type { Signature } from '../judge/signatures.ts';
 import * as docker from '../tools/docker.ts';
+import * as kubectl from '../tools/kubectl.ts';
 import { ToolError } from '../tools/exec.ts';
 import type { RouteChecker } from '../probes/route.ts';
 import type { Target } from '../targets/target.ts';
@@ -120,6 +122,16 @@ export class RealContext implements ScenarioContext {
     const pods = await this.podsOf(component);
     await remove(this.d.kube, pods.map(refOf));
     return pods.map((p) => p.metadata.name);
+  }
+
+  async restartGatewayContainers(): Promise<string[]> {
+    const pods = (await this.podsOf('gateway')).map((p) => p.metadata.name);
+    const { container } = this.names.gateway;
+    for (const pod of pods) {
+      this.record({ kind: 'fault', at: Date.now(), name: 'container-restart', detail: `${GATEWAY_STOP_COMMAND.join(' ')} in ${pod}/${container}` });
+      await kubectl.exec({ namespace: KONG_NAMESPACE, pod, container }, GATEWAY_STOP_COMMAND, this.d.cluster, { signal: this.d.signal });
+    }
+    return pods;
   }
 
   async restartDeployment(namespace: string, name: string): Promise<void> {

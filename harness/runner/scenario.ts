@@ -65,6 +65,11 @@ export interface ScenarioContext {
   remove(objects: KubeObject[]): Promise<void>;
   /** deletes the pods of a component; resolves with their names once the API accepted it */
   deletePods(component: Component): Promise<string[]>;
+  /**
+   * stops Kong inside every gateway pod (faults/container.ts); the kubelet starts the container
+   * again in the same pod, which keeps its name and IP; resolves with the pod names
+   */
+  restartGatewayContainers(): Promise<string[]>;
   /** `kubectl rollout restart` of a Deployment and a wait for it to finish */
   restartDeployment(namespace: string, name: string): Promise<void>;
   /**

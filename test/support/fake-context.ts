@@ -53,6 +53,7 @@ export type Sighting = WithoutAt<Observation>;
 type CallDetail =
   | { op: 'apply' | 'remove' | 'createConcurrently'; objects: KubeObject[] }
   | { op: 'deletePods'; component: Component }
+  | { op: 'restartGatewayContainers' }
   | { op: 'terminateNodeOf'; component: Component; how: NodeFault }
   | { op: 'restartDeployment'; namespace: string; name: string }
   | { op: 'upgrade'; change: UpgradeChange }
@@ -177,6 +178,12 @@ export class FakeContext implements ScenarioContext {
   async deletePods(component: Component): Promise<string[]> {
     this.#call({ op: 'deletePods', component });
     return [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
+  }
+
+  async restartGatewayContainers(): Promise<string[]> {
+    this.#call({ op: 'restartGatewayContainers' });
+    const { deployment } = componentNames(this.target.topology).gateway;
+    return [`${deployment}-7c9f6d8b5d-4kq2x`, `${deployment}-7c9f6d8b5d-9wz5t`];
   }
 
   async restartDeployment(namespace: string, name: string): Promise<void> {
@@ -336,6 +343,7 @@ export function show(call: Call): string {
     case 'upgrade':
       return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
     case 'listPlugins':
+    case 'restartGatewayContainers':
       return call.op;
     case 'deletePlugin':
       return `${call.op} ${call.id}`;
