@@ -1,6 +1,7 @@
 import { didYouMean, quote, UserError } from '../harness/errors.ts';
 import type { Scenario } from '../harness/runner/scenario.ts';
 import adminApiPartition from './admin-api-partition.ts';
+import adminApiTlsServername from './admin-api-tls-servername.ts';
 import brokenObjectBlastRadius from './broken-object-blast-radius.ts';
 import credentialWebhookRace from './credential-webhook-race.ts';
 import databaseOutage from './database-outage.ts';
@@ -29,6 +30,7 @@ export const scenarios: readonly Scenario[] = [
   adminApiPartition,
   nodeTermination,
   upgradeGate,
+  adminApiTlsServername,
 ];
 
 export function scenarioById(id: string): Scenario {

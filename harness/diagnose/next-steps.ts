@@ -43,6 +43,11 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: 'Delete every object but one that claims the same credential, consumer or vault prefix (the Event names them); since KIC 3.x the translator leaves such conflicts out and records KongConfigurationTranslationFailed instead of breaking the whole configuration.',
     sources: ['https://github.com/Kong/kubernetes-ingress-controller/issues/6577', 'https://github.com/Kong/kubernetes-ingress-controller/pull/6585', 'internal/dataplane/kongstate/kongstate.go@v3.4.20'],
   },
+  'admin-api-tls-servername': {
+    action:
+      'Upgrade KIC to 3.4.16 / 3.5.9 or later, which keeps the server name of a gateway client that turns pending. Until then, delete the gateway pods KIC fails to verify (`kubectl delete pod <gateway pod>`) or restart KIC (`kubectl rollout restart deployment <controller>`): either way KIC discovers the gateways anew, with the server name. Debug logging (CONTROLLER_LOG_LEVEL=debug) shows the failure; at info level KIC reports only that no gateway client is ready, or nothing while another gateway still takes the configuration.',
+    sources: ['KIC CHANGELOG 3.5.9', 'KIC CHANGELOG 3.4.16', 'https://github.com/Kong/kubernetes-ingress-controller/pull/7950', 'internal/adminapi/endpoints.go@v3.5.8', 'internal/clients/manager.go@v3.5.8'],
+  },
   'broken-object-blast-radius': {
     action: 'Fix or delete the object the KongConfigurationApplyFailed Event names; with KIC 3.2 or later turn on the `FallbackConfiguration` feature gate (`CONTROLLER_FEATURE_GATES=FallbackConfiguration=true`) so that one broken object no longer stops every later change.',
     sources: ['KIC CHANGELOG 3.2.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5854', 'internal/dataplane/kong_client.go@v3.4.20'],
