@@ -196,7 +196,7 @@ export class KongInstallation {
  * IP address, and KIC's client certificate. No IP SAN on purpose: a KIC that loses the server
  * name verifies the pod IP, and that must fail as it does for users (crypto/x509 HostnameError).
  */
-async function adminTlsCertificates(): Promise<{ ca: KeyPair; server: KeyPair; client: KeyPair }> {
+export async function adminTlsCertificates(): Promise<{ ca: KeyPair; server: KeyPair; client: KeyPair }> {
   const ca = await certificate({ commonName: 'kong-chaos-admin-ca', usage: 'ca' });
   const server = await certificate({ commonName: ADMIN_CERT_DNS_NAME, dnsNames: [ADMIN_CERT_DNS_NAME], usage: 'server', issuer: ca });
   const client = await certificate({ commonName: 'kong-chaos-kic', usage: 'client', issuer: ca });
