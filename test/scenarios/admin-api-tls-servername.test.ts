@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { UserError } from '../../harness/errors.ts';
+import { ADMIN_CLIENT_CERT_SECRET, ADMIN_SERVER_CERT_SECRET } from '../../harness/kong/names.ts';
+import { PLANNED_ADMIN_TLS } from '../../harness/kong/values.ts';
+import { buildPlan, targetFor } from '../../harness/runner/plan.ts';
 import { resolveTarget } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
 import scenario, { GATEWAYS_BACK_MS, PENDING_EVIDENCE_MS, RESTART_ATTEMPTS } from '../../scenarios/admin-api-tls-servername.ts';
@@ -155,6 +158,16 @@ describe('scenario admin-api-tls-servername', () => {
   it('installs an mTLS Admin API, two gateways and debug logging, which the TLS failure needs', () => {
     const target = resolveTarget(loadVersions(), scenario.requires, { kic: '3.5.8', ...TARGET }, scenario.id);
     expect(scenario.install(target, undefined)).to.deep.equal({ adminTls: true, gatewayReplicas: 2, values: { kong: { controller: { ingressController: { env: { log_level: 'debug' } } } } } });
+  });
+
+  it('plans the certificates and their Secrets, with a placeholder where the run puts its CA certificate', () => {
+    const versions = loadVersions();
+    const plan = buildPlan(scenario, versions, targetFor(scenario, versions, { kic: '3.5.8' }));
+    const step = plan.steps.find((s) => s.startsWith('make a CA'));
+    expect(step).to.include(ADMIN_SERVER_CERT_SECRET).and.include(ADMIN_CLIENT_CERT_SECRET);
+    expect(plan.steps.indexOf(step!)).to.be.below(plan.steps.findIndex((s) => s.startsWith('helm upgrade --install')));
+    const gateway = (plan.helm[0]!.values as { gateway: { admin: { tls: { client: { caBundle: string } } } } }).gateway;
+    expect(gateway.admin.tls.client.caBundle).to.equal(PLANNED_ADMIN_TLS.caCert);
   });
 
   it('needs the split topology: only gateway discovery names gateways by pod IP', () => {
