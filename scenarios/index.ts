@@ -3,6 +3,7 @@ import type { Scenario } from '../harness/runner/scenario.ts';
 import adminApiPartition from './admin-api-partition.ts';
 import adminApiTlsServername from './admin-api-tls-servername.ts';
 import brokenObjectBlastRadius from './broken-object-blast-radius.ts';
+import configResyncAfterRestart from './config-resync-after-restart.ts';
 import credentialWebhookRace from './credential-webhook-race.ts';
 import databaseOutage from './database-outage.ts';
 import gatewayListenerStuck from './gateway-listener-stuck.ts';
@@ -13,6 +14,7 @@ import nodeTermination from './node-termination.ts';
 import pendingMigrations from './pending-migrations.ts';
 import pluginIdDrift from './plugin-id-drift.ts';
 import publishServiceMissing from './publish-service-missing.ts';
+import secureByDefaultProtocols from './secure-by-default-protocols.ts';
 import upgradeGate from './upgrade-gate.ts';
 
 /** Every scenario, in catalog order. Ids are fixed by CATALOG.md. */
@@ -31,6 +33,8 @@ export const scenarios: readonly Scenario[] = [
   nodeTermination,
   upgradeGate,
   adminApiTlsServername,
+  secureByDefaultProtocols,
+  configResyncAfterRestart,
 ];
 
 export function scenarioById(id: string): Scenario {

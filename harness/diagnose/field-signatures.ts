@@ -315,7 +315,22 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       provenance: ['internal/cmd/rootcmd/config/cli_validation.go@v3.5.13', 'internal/manager/config_validation.go@v2.12.3'],
     },
   ],
+  'config-resync-after-restart': [
+    {
+      id: 'gateway-holds-no-configuration',
+      kind: 'log',
+      component: 'gateway',
+      // KIC's own trace, `No configuration change, skipping sync to Kong`, is a debug line every
+      // sync writes when nothing changed (internal/dataplane/sendconfig/sendconfig.go@v3.5.13):
+      // it says nothing alone, and is off at the default log level
+      description: 'a DB-less Kong answers its readiness probe 503 because it holds no configuration: KIC has not (re)configured this pod; a few lines right after a start are normal, a pod that keeps logging it is left out',
+      pattern: /not ready for proxying: no configuration available/,
+      provenance: ['kong/status/ready.lua@3.9.3', 'kong/constants.lua@3.9.3', 'internal/dataplane/sendconfig/config_change_detector.go@v3.5.13', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
+    },
+  ],
 };
+
+const SECURE_BY_DEFAULT_426 = 'a 426 in an access log is what any HTTPS-only route answers plain HTTP; no line says the route became HTTPS-only by a KIC upgrade';
 
 /**
  * A scenario's signatures that diagnose does not read alone, with why: they prove the mode in a
@@ -325,6 +340,10 @@ export const RUN_ONLY: Readonly<Record<string, string>> = {
   'rollout-stuck': 'ProgressDeadlineExceeded is any Deployment that did not roll out',
   'kic-container-restarted': 'a restarted container has many causes',
   'config-apply-failed': 'KongConfigurationApplyFailed without its message or object names no failure mode; the field signatures attribute it by entity kind',
+  // the only text a 426 leaves is Kong's access log line (kong_log_format, kong/templates/nginx_kong.lua@3.9.3),
+  // which a route meant to be HTTPS-only writes for every plain-HTTP request (kong/runloop/handler.lua@3.9.3)
+  'ingress-answers-426': SECURE_BY_DEFAULT_426,
+  'httproute-answers-426': SECURE_BY_DEFAULT_426,
 };
 
 /** undefined for a failure mode this table does not know yet */

@@ -52,6 +52,14 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: 'Fix or delete the object the KongConfigurationApplyFailed Event names; with KIC 3.2 or later turn on the `FallbackConfiguration` feature gate (`CONTROLLER_FEATURE_GATES=FallbackConfiguration=true`) so that one broken object no longer stops every later change.',
     sources: ['KIC CHANGELOG 3.2.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5854', 'internal/dataplane/kong_client.go@v3.4.20'],
   },
+  'secure-by-default-protocols': {
+    action: 'Name the protocols on every Ingress that plain-HTTP clients use: `konghq.com/protocols: "http,https"` (or `"http"`), or move those clients to HTTPS; attach HTTPRoutes to an HTTP listener of their Gateway (a `parentRef.sectionName` must name one). KIC 3.4.14 / 3.5.7 and later leave an Ingress route without protocols to Kong\'s default, HTTPS only from Kong Gateway 3.14 by its docs (http and https on Kong OSS 3.9).',
+    sources: ['KIC CHANGELOG 3.5.7', 'KIC CHANGELOG 3.4.14', 'https://github.com/Kong/developer.konghq.com/issues/4383'],
+  },
+  'config-resync-after-restart': {
+    action: "Compare `configuration_hash` on each gateway pod's `GET /status` (port 8100): a pod on `00000000000000000000000000000000` or on another hash than its peers is the one left behind. Restart the controller (`kubectl rollout restart deployment/<release>-controller -n <namespace>`): a new KIC has pushed nothing to any gateway yet, so its first sync sends the whole configuration to every pod; with KIC in the Kong pod (kong/kong chart), delete that pod.",
+    sources: ['internal/dataplane/sendconfig/sendconfig.go@v3.5.13', 'internal/dataplane/sendconfig/config_change_detector.go@v3.5.13', 'https://github.com/Kong/kong/issues/7541', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
+  },
 };
 
 export interface Versions {

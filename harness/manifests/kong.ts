@@ -5,10 +5,19 @@ export const INGRESS_CLASS = 'kong';
 /**
  * An Ingress the traffic probe can use. Route protocols are pinned to plain HTTP: from KIC
  * 3.5.7 and 3.4.14 routes follow Kong's secure-by-default protocols (KIC CHANGELOG 3.5.7 and
- * 3.4.14) and a plain-HTTP probe could get 426 instead of reaching the backend.
+ * 3.4.14) and a plain-HTTP probe could get 426 instead of reaching the backend. `protocols`
+ * names others; `null` leaves the annotation off, so the route takes what KIC and Kong default to.
  */
-export function ingress(opts: { namespace: string; name: string; path: string; service: string; plugins?: string[] }): KubeObject {
-  const annotations: Record<string, string> = { 'konghq.com/protocols': 'http', 'konghq.com/strip-path': 'false' };
+export function ingress(opts: {
+  namespace: string;
+  name: string;
+  path: string;
+  service: string;
+  plugins?: string[];
+  protocols?: string | null;
+}): KubeObject {
+  const protocols = opts.protocols === undefined ? 'http' : opts.protocols;
+  const annotations: Record<string, string> = { ...(protocols === null ? {} : { 'konghq.com/protocols': protocols }), 'konghq.com/strip-path': 'false' };
   if (opts.plugins?.length) annotations['konghq.com/plugins'] = opts.plugins.join(',');
   return {
     apiVersion: 'networking.k8s.io/v1',

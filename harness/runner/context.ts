@@ -4,7 +4,7 @@ import type { Cluster } from '../cluster/provider.ts';
 import type { Kube } from '../k8s/client.ts';
 import { apply, get, list, refOf, remove } from '../k8s/objects.ts';
 import type { PodForwards } from '../k8s/pod-forwards.ts';
-import { deploymentAvailable, isPodReady, waitFor } from '../k8s/wait.ts';
+import { deploymentAvailable, isPodReady, Pending, waitFor } from '../k8s/wait.ts';
 import type { AdminClient } from '../kong/admin.ts';
 import type { KongInstallation } from '../kong/install.ts';
 import { componentNames, KONG_NAMESPACE } from '../kong/names.ts';
@@ -15,7 +15,7 @@ import { lastTermination, type ContainerStatus } from '../probes/container-state
 import { GatewayPodProbe, KIC_DIAGNOSTICS_PORT, PROXY_PORT, STATUS_PORT, type GatewayPod, type KicInstance } from '../probes/convergence.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
 import { GATEWAY_STOP_COMMAND } from '../faults/container.ts';
-import { describeNodeStep, nodeFaultSteps, nodeToFault, runNodeStep } from '../faults/node.ts';
+import { describeNodeStep, nodeFaultSteps, nodeToFault, readyAfter, restartNodesSteps, runNodeStep, workerNodes, type NodeStep } from '../faults/node.ts';
 import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
 import type { Signature } from '../judge/signatures.ts';
 import * as docker from '../tools/docker.ts';
@@ -163,6 +163,31 @@ export class RealContext implements ScenarioContext {
       await runNodeStep(step, this.d.cluster, this.d.signal);
     }
     return node;
+  }
+
+  async restartWorkerNodes(): Promise<string[]> {
+    if (!this.d.cluster.kindName) throw new EnvironmentError('restarting nodes needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
+    const nodes = workerNodes(await list(this.d.kube, { apiVersion: 'v1', kind: 'Node' }));
+    const { stop, start } = restartNodesSteps(nodes);
+    await this.runNodeWave(stop);
+    const startedAt = Date.now();
+    await this.runNodeWave(start);
+    await waitFor(
+      `nodes ${nodes.join(', ')} Ready again after their restart`,
+      async () => {
+        const listed = await list(this.d.kube, { apiVersion: 'v1', kind: 'Node' });
+        const behind = nodes.filter((name) => !listed.some((n) => n.metadata.name === name && readyAfter(n, startedAt)));
+        return behind.length === 0 || new Pending(`not yet Ready from a restarted kubelet: ${behind.join(', ')}`);
+      },
+      { timeoutMs: timeout('rollout'), intervalMs: 2000, signal: this.d.signal },
+    );
+    return nodes;
+  }
+
+  /** Node steps run together, each recorded on the timeline as it is issued. */
+  private async runNodeWave(steps: readonly NodeStep[]): Promise<void> {
+    for (const step of steps) this.record({ kind: 'fault', at: Date.now(), name: 'node-restart', detail: describeNodeStep(step) });
+    await Promise.all(steps.map((step) => runNodeStep(step, this.d.cluster, this.d.signal)));
   }
 
   /** One round of every probe the scenario declared, in parallel, each recorded as it answers. */

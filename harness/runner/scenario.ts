@@ -85,6 +85,11 @@ export interface ScenarioContext {
    * `restart` stops and starts the node container
    */
   terminateNodeOf(component: Component, how?: NodeFault): Promise<string>;
+  /**
+   * stops every kind worker node container at once, then starts them all, and resolves with
+   * their names once every one is Ready again as reported by its restarted kubelet
+   */
+  restartWorkerNodes(): Promise<string[]>;
   /** faults of the run's Postgres (DB mode only) */
   database: DatabaseFaults;
   admin: AdminOperations;

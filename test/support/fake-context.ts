@@ -55,6 +55,7 @@ type CallDetail =
   | { op: 'deletePods'; component: Component }
   | { op: 'restartGatewayContainers' }
   | { op: 'terminateNodeOf'; component: Component; how: NodeFault }
+  | { op: 'restartWorkerNodes' }
   | { op: 'restartDeployment'; namespace: string; name: string }
   | { op: 'upgrade'; change: UpgradeChange }
   | { op: 'listPlugins' }
@@ -109,6 +110,8 @@ export interface Script {
   entities?: Record<string, { id: string; name?: string; tags?: string[] | null }[]>;
   /** how the API server answers concurrent creations; by default everything is admitted */
   admit?: (objects: KubeObject[]) => Admission[];
+  /** the pods `deletePods` deletes, per component; by default one pod of its Deployment (two gateway pods for `restartGatewayContainers`) */
+  pods?: Partial<Record<Component, string[]>>;
 }
 
 export class FakeContext implements ScenarioContext {
@@ -177,13 +180,13 @@ export class FakeContext implements ScenarioContext {
 
   async deletePods(component: Component): Promise<string[]> {
     this.#call({ op: 'deletePods', component });
-    return [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
+    return this.script.pods?.[component] ?? [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
   }
 
   async restartGatewayContainers(): Promise<string[]> {
     this.#call({ op: 'restartGatewayContainers' });
     const { deployment } = componentNames(this.target.topology).gateway;
-    return [`${deployment}-7c9f6d8b5d-4kq2x`, `${deployment}-7c9f6d8b5d-9wz5t`];
+    return this.script.pods?.gateway ?? [`${deployment}-7c9f6d8b5d-4kq2x`, `${deployment}-7c9f6d8b5d-9wz5t`];
   }
 
   async restartDeployment(namespace: string, name: string): Promise<void> {
@@ -202,6 +205,11 @@ export class FakeContext implements ScenarioContext {
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
     this.#call({ op: 'terminateNodeOf', component, how });
     return 'kong-chaos-worker2';
+  }
+
+  async restartWorkerNodes(): Promise<string[]> {
+    this.#call({ op: 'restartWorkerNodes' });
+    return ['kong-chaos-worker', 'kong-chaos-worker2'];
   }
 
   async probe(): Promise<Observation[]> {
@@ -344,6 +352,7 @@ export function show(call: Call): string {
       return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
     case 'listPlugins':
     case 'restartGatewayContainers':
+    case 'restartWorkerNodes':
       return call.op;
     case 'deletePlugin':
       return `${call.op} ${call.id}`;
