@@ -69,8 +69,9 @@ export const listenerUnsupportedProtocol: FieldSignature = {
 
 /**
  * KIC re-creating a gateway client without its TLS server name (#7950): Go then verifies the
- * Admin API's certificate against the pod IP of the client's URL (crypto/tls uses the dial
- * host when ServerName is empty) and fails with crypto/x509's HostnameError, `cannot validate
+ * Admin API's certificate against the pod IP of the client's URL (net/http's Transport fills an
+ * empty ServerName with the URL's host, persistConn.addTLS) and fails with crypto/x509's
+ * HostnameError, `cannot validate
  * certificate for <ip> because it doesn't contain any IP SANs` for a certificate without IP
  * addresses, `certificate is valid for <names>, not <ip>` otherwise; Go 1.20 and later prefix
  * `tls: failed to verify certificate: ` (KIC 3.4/3.5 build with Go 1.23-1.25: go.mod@v3.4.1,
