@@ -72,17 +72,20 @@ export interface Versions {
 /** Affected ranges and first fixed version, read from a scenario's expectations (keyed by KIC version). */
 export function versionsOf(table: ExpectationTable): Versions {
   const affected: string[] = [];
-  const fixed: string[] = [];
+  const unaffected: string[] = [];
   for (const [range, value] of Object.entries(table)) {
     if (value === 'observe') continue;
     const outcomes = [value].flat();
     if (outcomes.includes('reproduced')) affected.push(range);
-    else if (outcomes.includes('not-reproduced') || outcomes.includes('recovered')) {
-      const min = semver.minVersion(range);
-      if (min && range !== '*') fixed.push(min.version);
-    }
+    else if ((outcomes.includes('not-reproduced') || outcomes.includes('recovered')) && range !== '*') unaffected.push(range);
   }
-  const fixedIn = fixed.sort(semver.compare)[0];
+  // a range that ends before the first affected version predates the bug, it does not fix it
+  const firstAffected = affected.map((r) => semver.minVersion(r)).filter((v) => v !== null).sort(semver.compare)[0];
+  const fixedIn = unaffected
+    .map((r) => semver.minVersion(r))
+    .filter((v) => v !== null && (!firstAffected || semver.gt(v, firstAffected)))
+    .map((v) => v!.version)
+    .sort(semver.compare)[0];
   return { affected, ...(fixedIn ? { fixedIn } : {}) };
 }
 
