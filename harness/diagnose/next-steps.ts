@@ -46,7 +46,8 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
   'admin-api-tls-servername': {
     action:
       'Upgrade KIC to 3.4.16 / 3.5.9 or later, which keeps the server name of a gateway client that turns pending. Until then, delete the gateway pods KIC fails to verify (`kubectl delete pod <gateway pod>`) or restart KIC (`kubectl rollout restart deployment <controller>`): either way KIC discovers the gateways anew, with the server name. Debug logging (CONTROLLER_LOG_LEVEL=debug) shows the failure; at info level KIC reports only that no gateway client is ready, or nothing while another gateway still takes the configuration.',
-    sources: ['KIC CHANGELOG 3.5.9', 'KIC CHANGELOG 3.4.16', 'https://github.com/Kong/kubernetes-ingress-controller/pull/7950', 'internal/adminapi/endpoints.go@v3.5.8', 'internal/clients/manager.go@v3.5.8'],
+    // the workaround is read from the code, no public report states it: a started KIC and a new pod get their clients from discovery, server name included
+    sources: ['KIC CHANGELOG 3.5.9', 'KIC CHANGELOG 3.4.16', 'https://github.com/Kong/kubernetes-ingress-controller/pull/7950', 'internal/manager/setup.go@v3.5.8', 'internal/adminapi/endpoints.go@v3.5.8', 'internal/clients/manager.go@v3.5.8'],
   },
   'broken-object-blast-radius': {
     action: 'Fix or delete the object the KongConfigurationApplyFailed Event names; with KIC 3.2 or later turn on the `FallbackConfiguration` feature gate (`CONTROLLER_FEATURE_GATES=FallbackConfiguration=true`) so that one broken object no longer stops every later change.',
