@@ -6,6 +6,7 @@ import brokenObjectBlastRadius from './broken-object-blast-radius.ts';
 import configResyncAfterRestart from './config-resync-after-restart.ts';
 import credentialWebhookRace from './credential-webhook-race.ts';
 import databaseOutage from './database-outage.ts';
+import gatewayApiCrdUpgrade from './gateway-api-crd-upgrade.ts';
 import gatewayListenerStuck from './gateway-listener-stuck.ts';
 import globalPluginReenable from './global-plugin-reenable.ts';
 import manualPluginConflict from './manual-plugin-conflict.ts';
@@ -14,6 +15,7 @@ import nodeTermination from './node-termination.ts';
 import pendingMigrations from './pending-migrations.ts';
 import pluginIdDrift from './plugin-id-drift.ts';
 import publishServiceMissing from './publish-service-missing.ts';
+import sniCertificateBackref from './sni-certificate-backref.ts';
 import secureByDefaultProtocols from './secure-by-default-protocols.ts';
 import upgradeGate from './upgrade-gate.ts';
 
@@ -33,8 +35,10 @@ export const scenarios: readonly Scenario[] = [
   nodeTermination,
   upgradeGate,
   adminApiTlsServername,
+  sniCertificateBackref,
   secureByDefaultProtocols,
   configResyncAfterRestart,
+  gatewayApiCrdUpgrade,
 ];
 
 export function scenarioById(id: string): Scenario {

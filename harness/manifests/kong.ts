@@ -15,8 +15,10 @@ export function ingress(opts: {
   service: string;
   plugins?: string[];
   protocols?: string | null;
+  tls?: IngressTls;
 }): KubeObject {
-  const protocols = opts.protocols === undefined ? 'http' : opts.protocols;
+  // with `tls`, https too: a route limited to http does not match a request that arrived over TLS
+  const protocols = opts.protocols === undefined ? (opts.tls ? 'http,https' : 'http') : opts.protocols;
   const annotations: Record<string, string> = { ...(protocols === null ? {} : { 'konghq.com/protocols': protocols }), 'konghq.com/strip-path': 'false' };
   if (opts.plugins?.length) annotations['konghq.com/plugins'] = opts.plugins.join(',');
   return {
@@ -27,13 +29,21 @@ export function ingress(opts: {
       ingressClassName: INGRESS_CLASS,
       rules: [
         {
+          ...(opts.tls ? { host: opts.tls.host } : {}),
           http: {
             paths: [{ path: opts.path, pathType: 'Prefix', backend: { service: { name: opts.service, port: { number: 80 } } } }],
           },
         },
       ],
+      ...(opts.tls ? { tls: [{ hosts: [opts.tls.host], secretName: opts.tls.secretName }] } : {}),
     },
   };
+}
+
+/** TLS for an Ingress: its one rule answers `host`, served with the certificate in `secretName`. */
+export interface IngressTls {
+  host: string;
+  secretName: string;
 }
 
 export function kongPlugin(opts: { namespace: string; name: string; plugin: string; config?: Record<string, unknown> }): KubeObject {

@@ -12,26 +12,32 @@ import type { KubeObject } from '../manifests/types.ts';
 import { runAdminQuery } from '../probes/admin-queries.ts';
 import { readConditions, readIngressPublished } from '../probes/conditions.ts';
 import { lastTermination, type ContainerStatus } from '../probes/container-state.ts';
-import { GatewayPodProbe, KIC_DIAGNOSTICS_PORT, PROXY_PORT, STATUS_PORT, type GatewayPod, type KicInstance } from '../probes/convergence.ts';
+import { GatewayPodProbe, KIC_DIAGNOSTICS_PORT, PROXY_PORT, PROXY_TLS_PORT, STATUS_PORT, type GatewayPod, type KicInstance } from '../probes/convergence.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
 import { GATEWAY_STOP_COMMAND } from '../faults/container.ts';
 import { describeNodeStep, nodeFaultSteps, nodeToFault, readyAfter, restartNodesSteps, runNodeStep, workerNodes, type NodeStep } from '../faults/node.ts';
 import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
 import type { Signature } from '../judge/signatures.ts';
 import * as docker from '../tools/docker.ts';
-import * as kubectl from '../tools/kubectl.ts';
+import { certificate } from '../tools/openssl.ts';
+import { tlsSecret } from '../manifests/tls.ts';
 import { ToolError } from '../tools/exec.ts';
 import type { RouteChecker } from '../probes/route.ts';
+import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
+import { resolvePinned } from '../targets/pinned.ts';
 import type { Target } from '../targets/target.ts';
+import type { Versions } from '../targets/versions-types.ts';
+import { applyUrlAdmitting, exec as execInContainer } from '../tools/kubectl.ts';
 import { timeout } from '../timeouts.ts';
 import { realClock } from './clock.ts';
 import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature } from './lifecycle.ts';
-import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
+import type { Admission, AdminOperations, DatabaseFaults, GatewayApiApply, NodeFault, RouteProbe, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
 
 export interface RealContextDeps {
   scenario: Scenario;
   target: Target;
   variant: string | undefined;
+  versions: Versions;
   cluster: Cluster;
   kube: Kube;
   kong: KongInstallation;
@@ -41,6 +47,8 @@ export interface RealContextDeps {
   /** port-forwards to single pods, for the gateway pod probe; the runner closes them */
   forwards: PodForwards;
   labels: Record<string, string>;
+  /** registers a value with the run's redactor */
+  addSecret: (...values: string[]) => void;
   record: (o: Observation) => void;
   /** everything on the run's timeline so far, streamed evidence included */
   entries: () => readonly Observation[];
@@ -64,7 +72,9 @@ export class RealContext implements ScenarioContext {
     this.admin = d.admin;
     this.database = d.database;
     const wanted = d.scenario.probes.gatewayPods;
-    this.gatewayPods = wanted && new GatewayPodProbe({ locate: () => this.locatePods(wanted.kic ?? false) }, d.scenario.probes.routes ?? [], wanted.kic ?? false);
+    // each pod's plain-HTTP proxy port: HTTPS routes are read by checkRoute, through one pod's TLS port
+    const plain = (d.scenario.probes.routes ?? []).filter((r) => !r.tls);
+    this.gatewayPods = wanted && new GatewayPodProbe({ locate: () => this.locatePods(wanted.kic ?? false) }, plain, wanted.kic ?? false);
   }
 
   /** Closes what the context opened for its probes. */
@@ -109,6 +119,15 @@ export class RealContext implements ScenarioContext {
     await apply(this.d.kube, objects, { labels: this.d.labels });
   }
 
+  async tlsSecret(namespace: string, name: string, hosts: string[]): Promise<void> {
+    const ca = await certificate({ commonName: 'kong-chaos-tls-ca', usage: 'ca' });
+    const serving = await certificate({ commonName: hosts[0]!, dnsNames: hosts, usage: 'server', issuer: ca });
+    // the CA key signs nothing after this call, and is dropped with it
+    this.d.addSecret(ca.key, serving.key);
+    await this.apply([tlsSecret({ namespace, name, ...serving })]);
+    await this.d.routes.trust(ca.cert);
+  }
+
   /** Deletes and waits until the objects are gone, so a re-apply creates them anew. */
   async remove(objects: KubeObject[]): Promise<void> {
     const refs = objects.map(refOf);
@@ -129,7 +148,7 @@ export class RealContext implements ScenarioContext {
     const { container } = this.names.gateway;
     for (const pod of pods) {
       this.record({ kind: 'fault', at: Date.now(), name: 'container-restart', detail: `${GATEWAY_STOP_COMMAND.join(' ')} in ${pod}/${container}` });
-      await kubectl.exec({ namespace: KONG_NAMESPACE, pod, container }, GATEWAY_STOP_COMMAND, this.d.cluster, { signal: this.d.signal });
+      await execInContainer({ namespace: KONG_NAMESPACE, pod, container }, GATEWAY_STOP_COMMAND, this.d.cluster, { signal: this.d.signal });
     }
     return pods;
   }
@@ -153,6 +172,14 @@ export class RealContext implements ScenarioContext {
 
   createConcurrently(objects: KubeObject[]): Promise<Admission[]> {
     return createConcurrently(this.d.kube, objects, this.d.labels);
+  }
+
+  async applyGatewayApi(version: string): Promise<GatewayApiApply> {
+    const pinned = resolvePinned('Gateway API', version, this.d.versions.gatewayApi.versions);
+    const url = gatewayApiInstallUrl(this.d.versions, pinned);
+    this.record({ kind: 'fault', at: Date.now(), name: 'gateway-api-apply', detail: url });
+    const refusals = await applyUrlAdmitting(url, this.d.cluster, { signal: this.d.signal });
+    return refusals.length === 0 ? { version: pinned, admitted: true } : { version: pinned, admitted: false, message: refusals[0]! };
   }
 
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
@@ -194,7 +221,7 @@ export class RealContext implements ScenarioContext {
   async probe(): Promise<Observation[]> {
     const { scenario } = this.d;
     const jobs: Promise<Observation[]>[] = [
-      ...(scenario.probes.routes ?? []).map(async (r) => [await this.d.routes.check(r)]),
+      ...(scenario.probes.routes ?? []).map(async (r) => [await this.checkRoute(r)]),
       ...(scenario.probes.conditions ?? []).map((c) => this.attempt(`conditions of ${c.kind} ${c.name}`, () => readConditions(this.d.kube, c))),
       ...(scenario.probes.ingresses ?? []).map((i) => this.attempt(`status of Ingress ${i.name}`, () => readIngressPublished(this.d.kube, i))),
       ...(scenario.probes.containers ?? []).map((c) => this.attempt(`containers of the ${c}`, () => this.readContainers(c))),
@@ -204,6 +231,20 @@ export class RealContext implements ScenarioContext {
     const round = (await Promise.all(jobs)).flat();
     for (const o of round) this.record(o);
     return round;
+  }
+
+  /**
+   * Plain HTTP through the proxy NodePort; HTTPS through a port-forward to a Ready gateway pod's
+   * TLS port, since the chart gives the TLS proxy port a NodePort of its own choosing that kind
+   * does not map to the host. No Ready gateway pod: HTTPS is not answered, which is what it reads.
+   */
+  private async checkRoute(r: RouteProbe): Promise<Observation> {
+    if (!r.tls) return this.d.routes.check(r);
+    const pod = (await this.podsOf('gateway')).find(isPodReady)?.metadata.name;
+    if (!pod) return { kind: 'route', at: Date.now(), route: r.route, ok: false, error: 'no Ready gateway pod', latencyMs: 0 };
+    const forwarded = new URL(await this.d.forwards.url(pod, PROXY_TLS_PORT));
+    forwarded.protocol = 'https:';
+    return this.d.routes.check(r, forwarded.href);
   }
 
   /** A probe that cannot answer says nothing either way; the gap is noted on the timeline. */
