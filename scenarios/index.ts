@@ -1,6 +1,7 @@
 import { didYouMean, quote, UserError } from '../harness/errors.ts';
 import type { Scenario } from '../harness/runner/scenario.ts';
 import adminApiPartition from './admin-api-partition.ts';
+import adminApiTlsServername from './admin-api-tls-servername.ts';
 import brokenObjectBlastRadius from './broken-object-blast-radius.ts';
 import configResyncAfterRestart from './config-resync-after-restart.ts';
 import credentialWebhookRace from './credential-webhook-race.ts';
@@ -33,6 +34,7 @@ export const scenarios: readonly Scenario[] = [
   adminApiPartition,
   nodeTermination,
   upgradeGate,
+  adminApiTlsServername,
   sniCertificateBackref,
   secureByDefaultProtocols,
   configResyncAfterRestart,

@@ -68,6 +68,37 @@ export const listenerUnsupportedProtocol: FieldSignature = {
 };
 
 /**
+ * KIC re-creating a gateway client without its TLS server name (#7950): Go then verifies the
+ * Admin API's certificate against the pod IP of the client's URL (net/http's Transport fills an
+ * empty ServerName with the URL's host, persistConn.addTLS) and fails with crypto/x509's
+ * HostnameError, `cannot validate
+ * certificate for <ip> because it doesn't contain any IP SANs` for a certificate without IP
+ * addresses, `certificate is valid for <names>, not <ip>` otherwise; Go 1.20 and later prefix
+ * `tls: failed to verify certificate: ` (KIC 3.4/3.5 build with Go 1.23-1.25: go.mod@v3.4.1,
+ * @v3.5.8). KIC wraps the `GET /status` error in KongClientNotReadyError (`client not ready: `)
+ * or, with a workspace, `looking up workspace: ` (NewKongClientForWorkspace,
+ * internal/adminapi/kong.go@v3.5.8), and logs it as the reason of `Pending client is not ready
+ * yet` at debug level only (checkPendingClient, internal/clients/readiness.go@v3.5.8 and
+ * @v3.4.15): at the default info level KIC says nothing about it.
+ */
+export const adminTlsNameLost: FieldSignature = {
+  id: 'admin-tls-name-lost',
+  kind: 'log',
+  component: 'controller',
+  description: "KIC verifies a gateway's Admin API certificate against the pod IP: the client lost its TLS server name",
+  pattern: /(?:client not ready|looking up workspace): .*x509: (?:cannot validate certificate for [0-9a-fA-F.:]+ because it doesn't contain any IP SANs|certificate is valid for .+, not [0-9a-fA-F.:]+)/,
+  provenance: [
+    'internal/clients/readiness.go@v3.5.8',
+    'internal/clients/readiness.go@v3.4.15',
+    'internal/adminapi/kong.go@v3.5.8',
+    'internal/adminapi/endpoints.go@v3.5.8',
+    'KIC CHANGELOG 3.5.9',
+    'KIC CHANGELOG 3.4.16',
+    'https://github.com/Kong/kubernetes-ingress-controller/pull/7950',
+  ],
+};
+
+/**
  * A Gateway API kind KIC watches no longer served at the version KIC asks for (Gateway,
  * GatewayClass, HTTPRoute, GRPCRoute v1; ReferenceGrant v1beta1: internal/manager/controllerdef.go
  * @v3.5.13): client-go's reflector list fails with the API server's 404. No version KIC uses is
@@ -297,6 +328,7 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
   // plugin-id-drift) or only the live system shows it (a plugin not enforced)
   'node-termination': [],
   'global-plugin-reenable': [],
+  'admin-api-tls-servername': [adminTlsNameLost],
   'gateway-api-crd-upgrade': [
     gatewayApiWatchFailed,
     {

@@ -43,6 +43,12 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: 'Delete every object but one that claims the same credential, consumer or vault prefix (the Event names them); since KIC 3.x the translator leaves such conflicts out and records KongConfigurationTranslationFailed instead of breaking the whole configuration.',
     sources: ['https://github.com/Kong/kubernetes-ingress-controller/issues/6577', 'https://github.com/Kong/kubernetes-ingress-controller/pull/6585', 'internal/dataplane/kongstate/kongstate.go@v3.4.20'],
   },
+  'admin-api-tls-servername': {
+    action:
+      'Upgrade KIC to 3.4.16 / 3.5.9 or later, which keeps the server name of a gateway client that turns pending. Until then, delete the gateway pods KIC fails to verify (`kubectl delete pod <gateway pod>`) or restart KIC (`kubectl rollout restart deployment <controller>`): either way KIC discovers the gateways anew, with the server name. Debug logging (CONTROLLER_LOG_LEVEL=debug) shows the failure; at info level KIC reports only that no gateway client is ready, or nothing while another gateway still takes the configuration.',
+    // the workaround is read from the code, no public report states it: a started KIC and a new pod get their clients from discovery, server name included
+    sources: ['KIC CHANGELOG 3.5.9', 'KIC CHANGELOG 3.4.16', 'https://github.com/Kong/kubernetes-ingress-controller/pull/7950', 'internal/manager/setup.go@v3.5.8', 'internal/adminapi/endpoints.go@v3.5.8', 'internal/clients/manager.go@v3.5.8'],
+  },
   'broken-object-blast-radius': {
     action: 'Fix or delete the object the KongConfigurationApplyFailed Event names; with KIC 3.2 or later turn on the `FallbackConfiguration` feature gate (`CONTROLLER_FEATURE_GATES=FallbackConfiguration=true`) so that one broken object no longer stops every later change.',
     sources: ['KIC CHANGELOG 3.2.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5854', 'internal/dataplane/kong_client.go@v3.4.20'],
@@ -81,17 +87,20 @@ export interface Versions {
 /** Affected ranges and first fixed version, read from a scenario's expectations (keyed by KIC version). */
 export function versionsOf(table: ExpectationTable): Versions {
   const affected: string[] = [];
-  const fixed: string[] = [];
+  const unaffected: string[] = [];
   for (const [range, value] of Object.entries(table)) {
     if (value === 'observe') continue;
     const outcomes = [value].flat();
     if (outcomes.includes('reproduced')) affected.push(range);
-    else if (outcomes.includes('not-reproduced') || outcomes.includes('recovered')) {
-      const min = semver.minVersion(range);
-      if (min && range !== '*') fixed.push(min.version);
-    }
+    else if ((outcomes.includes('not-reproduced') || outcomes.includes('recovered')) && range !== '*') unaffected.push(range);
   }
-  const fixedIn = fixed.sort(semver.compare)[0];
+  // a range that ends before the first affected version predates the bug, it does not fix it
+  const firstAffected = affected.map((r) => semver.minVersion(r)).filter((v) => v !== null).sort(semver.compare)[0];
+  const fixedIn = unaffected
+    .map((r) => semver.minVersion(r))
+    .filter((v) => v !== null && (!firstAffected || semver.gt(v, firstAffected)))
+    .map((v) => v!.version)
+    .sort(semver.compare)[0];
   return { affected, ...(fixedIn ? { fixedIn } : {}) };
 }
 

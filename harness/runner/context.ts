@@ -14,6 +14,7 @@ import { readConditions, readIngressPublished } from '../probes/conditions.ts';
 import { lastTermination, type ContainerStatus } from '../probes/container-state.ts';
 import { GatewayPodProbe, KIC_DIAGNOSTICS_PORT, PROXY_PORT, PROXY_TLS_PORT, STATUS_PORT, type GatewayPod, type KicInstance } from '../probes/convergence.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
+import { GATEWAY_STOP_COMMAND } from '../faults/container.ts';
 import { describeNodeStep, nodeFaultSteps, nodeToFault, readyAfter, restartNodesSteps, runNodeStep, workerNodes, type NodeStep } from '../faults/node.ts';
 import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
 import type { Signature } from '../judge/signatures.ts';
@@ -26,7 +27,7 @@ import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
 import { resolvePinned } from '../targets/pinned.ts';
 import type { Target } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
-import { applyUrlAdmitting } from '../tools/kubectl.ts';
+import { applyUrlAdmitting, exec as execInContainer } from '../tools/kubectl.ts';
 import { timeout } from '../timeouts.ts';
 import { realClock } from './clock.ts';
 import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature } from './lifecycle.ts';
@@ -140,6 +141,16 @@ export class RealContext implements ScenarioContext {
     const pods = await this.podsOf(component);
     await remove(this.d.kube, pods.map(refOf));
     return pods.map((p) => p.metadata.name);
+  }
+
+  async restartGatewayContainers(): Promise<string[]> {
+    const pods = (await this.podsOf('gateway')).map((p) => p.metadata.name);
+    const { container } = this.names.gateway;
+    for (const pod of pods) {
+      this.record({ kind: 'fault', at: Date.now(), name: 'container-restart', detail: `${GATEWAY_STOP_COMMAND.join(' ')} in ${pod}/${container}` });
+      await execInContainer({ namespace: KONG_NAMESPACE, pod, container }, GATEWAY_STOP_COMMAND, this.d.cluster, { signal: this.d.signal });
+    }
+    return pods;
   }
 
   async restartDeployment(namespace: string, name: string): Promise<void> {

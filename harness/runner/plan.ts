@@ -1,10 +1,10 @@
 import { defaultHostPorts, readShape, renderKindConfig } from '../cluster/kind-config.ts';
 import { expectationFor, type Expectation } from '../judge/expectations.ts';
 import { describeSignature } from '../judge/signatures.ts';
-import { helmReleases, type HelmRelease, type PostgresAddress } from '../kong/values.ts';
+import { helmReleases, PLANNED_ADMIN_TLS, type HelmRelease, type PostgresAddress } from '../kong/values.ts';
 import type { KubeObject } from '../manifests/types.ts';
 import { quote, UserError } from '../errors.ts';
-import { LICENSE_SECRET } from '../kong/names.ts';
+import { ADMIN_CERT_DNS_NAME, ADMIN_CLIENT_CERT_SECRET, ADMIN_SERVER_CERT_SECRET, LICENSE_SECRET } from '../kong/names.ts';
 import { isLicensed } from '../targets/edition.ts';
 import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
 import type { Target, TargetFlags } from '../targets/target.ts';
@@ -69,6 +69,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     postgres,
     license: license && usesLicense,
     ...(install.values ? { overrides: install.values } : {}),
+    ...(install.adminTls ? { adminTls: PLANNED_ADMIN_TLS } : {}),
   });
   const fault = variant?.fault ?? scenario.fault;
   /** the release installed before KIC starts */
@@ -83,6 +84,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     ...(target.mode === 'postgres' && install.databaseProxy ? [`start Toxiproxy (${versions.toxiproxy.image}) in front of Postgres; Kong connects through it`] : []),
     ...(usesLicense ? [license ? `create the Secret ${LICENSE_SECRET} (key license) from KONG_LICENSE_DATA or --license-file; the license is registered as a secret and appears in no values, log or report` : `no license: Kong Gateway ${target.gateway} runs as with an expired license (the scenario asks for that)`] : []),
     ...(target.topology === 'hybrid' ? ['create the cluster certificate Secret kong-cluster-cert for control plane / data plane mTLS'] : []),
+    ...(install.adminTls ? [`make a CA, the Admin API server certificate (${ADMIN_CERT_DNS_NAME}, no IP) and KIC's client certificate; create the Secrets ${ADMIN_SERVER_CERT_SECRET} and ${ADMIN_CLIENT_CERT_SECRET} (keys registered as secrets); the CA certificate goes into the gateway's admin.tls.client.caBundle`] : []),
     ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace}${install.skipCrds ? ' --skip-crds' : ''} (KIC ${install.initialKic ?? target.kic}, Kong ${install.initialGateway ?? target.gateway})`),
     `setup: ${scenario.setup.describe}`,
     `steady state: every probe healthy (${probeSummary(scenario)}), else inconclusive`,

@@ -150,6 +150,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
         initialGatewayApi: install.initialGatewayApi,
         skipCrds: install.skipCrds,
         values: install.values,
+        ...(install.adminTls ? { adminTls: true } : {}),
         ...(license !== undefined ? { license } : {}),
         ...(postgres && database ? { postgres: { address: database, password: postgres.password } } : {}),
       },

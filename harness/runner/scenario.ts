@@ -74,6 +74,11 @@ export interface ScenarioContext {
   remove(objects: KubeObject[]): Promise<void>;
   /** deletes the pods of a component; resolves with their names once the API accepted it */
   deletePods(component: Component): Promise<string[]>;
+  /**
+   * stops Kong inside every gateway pod (faults/container.ts); the kubelet starts the container
+   * again in the same pod, which keeps its name and IP; resolves with the pod names
+   */
+  restartGatewayContainers(): Promise<string[]>;
   /** `kubectl rollout restart` of a Deployment and a wait for it to finish */
   restartDeployment(namespace: string, name: string): Promise<void>;
   /**
@@ -209,6 +214,11 @@ export interface InstallChoices {
   initialGatewayApi?: string;
   /** put Toxiproxy between Kong and Postgres, for cut-offs and latency */
   databaseProxy?: boolean;
+  /**
+   * an mTLS Admin API that KIC verifies by name (split topology): the install makes a CA, the
+   * gateway's server certificate and KIC's client certificate (kong/values.ts adminTlsValues)
+   */
+  adminTls?: boolean;
   /** deep-merged over the values of the named release */
   values?: Record<string, Values>;
 }

@@ -1,6 +1,7 @@
 /**
  * kubectl for the few things the client-node wrapper in k8s/ does not cover: applying remote
- * manifests as published (Gateway API CRDs), human-readable describe output, and node deletion.
+ * manifests as published (Gateway API CRDs), human-readable describe output, node deletion, and
+ * a command run in a container (a fault that stops a process in place).
  * The kubeconfig and context are always explicit so the user's current context is never used by accident.
  */
 import { EnvironmentError } from '../errors.ts';
@@ -34,6 +35,11 @@ export function getEventsArgs(namespace: string, cluster: ClusterAccess): string
 
 export function deleteNodeArgs(name: string, cluster: ClusterAccess): string[] {
   return ['delete', 'node', name, ...clusterArgs(cluster)];
+}
+
+/** `kubectl exec` without a TTY or stdin: the command's output is all that comes back. */
+export function execArgs(target: { namespace: string; pod: string; container: string }, command: readonly string[], cluster: ClusterAccess): string[] {
+  return ['exec', '--namespace', target.namespace, target.pod, '--container', target.container, ...clusterArgs(cluster), '--', ...command];
 }
 
 export function parseEventList(stdout: string): EventList {
@@ -95,6 +101,11 @@ export async function getEventsJson(namespace: string, cluster: ClusterAccess, c
 
 export async function deleteNode(name: string, cluster: ClusterAccess, call: CallOptions = {}): Promise<void> {
   await runTool(KUBECTL, deleteNodeArgs(name, cluster), { timeoutMs: timeout('kubeRequest'), ...call });
+}
+
+export async function exec(target: { namespace: string; pod: string; container: string }, command: readonly string[], cluster: ClusterAccess, call: CallOptions = {}): Promise<string> {
+  const { stdout } = await runTool(KUBECTL, execArgs(target, command, cluster), { timeoutMs: timeout('kubeRequest'), ...call });
+  return stdout;
 }
 
 export async function version(call: CallOptions = {}): Promise<string> {

@@ -53,6 +53,7 @@ export type Sighting = WithoutAt<Observation>;
 type CallDetail =
   | { op: 'apply' | 'remove' | 'createConcurrently'; objects: KubeObject[] }
   | { op: 'deletePods'; component: Component }
+  | { op: 'restartGatewayContainers' }
   | { op: 'terminateNodeOf'; component: Component; how: NodeFault }
   | { op: 'restartWorkerNodes' }
   | { op: 'restartDeployment'; namespace: string; name: string }
@@ -111,7 +112,7 @@ export interface Script {
   entities?: Record<string, { id: string; name?: string; tags?: string[] | null }[]>;
   /** how the API server answers concurrent creations; by default everything is admitted */
   admit?: (objects: KubeObject[]) => Admission[];
-  /** the pods `deletePods` deletes, per component; by default one pod of its Deployment */
+  /** the pods `deletePods` deletes, per component; by default one pod of its Deployment (two gateway pods for `restartGatewayContainers`) */
   pods?: Partial<Record<Component, string[]>>;
   /**
    * how the API server answers a Gateway API release's install, given the calls so far (this
@@ -191,6 +192,12 @@ export class FakeContext implements ScenarioContext {
   async deletePods(component: Component): Promise<string[]> {
     this.#call({ op: 'deletePods', component });
     return this.script.pods?.[component] ?? [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
+  }
+
+  async restartGatewayContainers(): Promise<string[]> {
+    this.#call({ op: 'restartGatewayContainers' });
+    const { deployment } = componentNames(this.target.topology).gateway;
+    return this.script.pods?.gateway ?? [`${deployment}-7c9f6d8b5d-4kq2x`, `${deployment}-7c9f6d8b5d-9wz5t`];
   }
 
   async restartDeployment(namespace: string, name: string): Promise<void> {
@@ -362,6 +369,7 @@ export function show(call: Call): string {
     case 'upgrade':
       return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
     case 'listPlugins':
+    case 'restartGatewayContainers':
     case 'restartWorkerNodes':
       return call.op;
     case 'deletePlugin':

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EnvironmentError } from '../../../harness/errors.ts';
 import { ToolError } from '../../../harness/tools/exec.ts';
 import { StubTools } from '../../support/stub-tools.ts';
-import { admissionRefusals, applyUrlAdmitting, applyUrlArgs, deleteNodeArgs, describeNamespaceArgs, getEventsArgs, parseEventList } from '../../../harness/tools/kubectl.ts';
+import { admissionRefusals, applyUrlAdmitting, applyUrlArgs, deleteNodeArgs, describeNamespaceArgs, execArgs, getEventsArgs, parseEventList } from '../../../harness/tools/kubectl.ts';
 
 describe('tools/kubectl argv', () => {
   const url = 'https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.3.0/standard-install.yaml';
@@ -17,6 +17,12 @@ describe('tools/kubectl argv', () => {
     expect(describeNamespaceArgs('kong', k)).to.deep.equal(['describe', 'all', '--namespace', 'kong', '--kubeconfig', '/k']);
     expect(getEventsArgs('kong', k)).to.deep.equal(['get', 'events', '--namespace', 'kong', '--output', 'json', '--kubeconfig', '/k']);
     expect(deleteNodeArgs('kc-abc-worker', k)).to.deep.equal(['delete', 'node', 'kc-abc-worker', '--kubeconfig', '/k']);
+  });
+
+  it('runs a command in one container, kubectl flags before the `--` that ends them', () => {
+    expect(execArgs({ namespace: 'kong', pod: 'kong-gateway-7c9f6d8b5d-4kq2x', container: 'proxy' }, ['sh', '-c', 'kill -QUIT 1'], k)).to.deep.equal([
+      'exec', '--namespace', 'kong', 'kong-gateway-7c9f6d8b5d-4kq2x', '--container', 'proxy', '--kubeconfig', '/k', '--', 'sh', '-c', 'kill -QUIT 1',
+    ]);
   });
 
   it('names the context when the cluster has one', () => {
