@@ -140,6 +140,8 @@ export default defineScenario({
   variants: {
     'delete-pods': {
       description: "delete the gateway pods instead: the new pods get new IPs and KIC discovers them afresh, server name included, so the lost name is never used",
+      // a control of the fault, not of the storage: DB-less alone keeps its matrix cost down
+      requires: { modes: ['dbless'] },
       expectations: { '*': 'not-reproduced' },
       fault: {
         describe: 'delete the gateway pods, wait for the new ones, then apply Ingress /canary',
