@@ -40,6 +40,11 @@ export interface EventSignature extends Base {
  */
 interface Sampled extends Base {
   persistMs?: number;
+  /**
+   * what it reads exists only once the fault made it (an Ingress or route the fault applies):
+   * not awaited in the steady state, and judged only from the end of the fault step
+   */
+  madeByFault?: boolean;
 }
 
 export interface ConditionSignature extends Sampled {
@@ -234,9 +239,9 @@ function describeMatcher(s: Signature): Record<string, unknown> {
     case 'event':
       return { id: s.id, kind: s.kind, description: s.description, reason: s.reason, message: s.message?.source };
     case 'condition':
-      return { id: s.id, kind: s.kind, description: s.description, objectKind: s.objectKind, scope: s.scope, type: s.type, reason: s.reason };
+      return { id: s.id, kind: s.kind, description: s.description, objectKind: s.objectKind, scope: s.scope, type: s.type, reason: s.reason, ...(s.madeByFault ? { madeByFault: true, persistMs: persistFor(s) } : {}) };
     case 'route':
-      return { id: s.id, kind: s.kind, description: s.description, route: s.route };
+      return { id: s.id, kind: s.kind, description: s.description, route: s.route, ...(s.madeByFault ? { madeByFault: true, persistMs: persistFor(s) } : {}) };
     case 'admin':
       return { id: s.id, kind: s.kind, description: s.description, query: s.query };
     case 'fact':
@@ -246,4 +251,9 @@ function describeMatcher(s: Signature): Record<string, unknown> {
     case 'slo':
       return { id: s.id, kind: s.kind, description: s.description, minSuccessRatio: s.minSuccessRatio, maxOutageMs: s.maxOutageMs };
   }
+}
+
+/** A sampled signature over something the fault creates (see `madeByFault`). */
+export function isMadeByFault(s: Signature): boolean {
+  return (s.kind === 'condition' || s.kind === 'route' || s.kind === 'admin' || s.kind === 'convergence') && s.madeByFault === true;
 }

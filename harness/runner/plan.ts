@@ -5,7 +5,7 @@ import { helmReleases, type HelmRelease, type PostgresAddress } from '../kong/va
 import type { KubeObject } from '../manifests/types.ts';
 import { quote, UserError } from '../errors.ts';
 import { LICENSE_SECRET } from '../kong/names.ts';
-import { isLicensed } from '../targets/edition.ts';
+import { installsLicense, isLicensed } from '../targets/edition.ts';
 import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
 import type { Target, TargetFlags } from '../targets/target.ts';
 import { resolveTarget } from '../targets/target.ts';
@@ -58,7 +58,9 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
   const shape = variant?.shape ?? scenario.shape;
   const install = scenario.install(target, variantName);
   const shapeText = readShape(shape);
-  const usesLicense = [target.gateway, install.initialGateway].some((g) => g !== undefined && isLicensed(versions, g));
+  const gateways = [target.gateway, install.initialGateway];
+  const usesLicense = gateways.some((g) => g !== undefined && isLicensed(versions, g));
+  const withLicense = license && installsLicense(versions, gateways, requirementsOf(scenario, variantName).license !== false);
   const helm = helmReleases({
     target,
     versions,
@@ -66,7 +68,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     gateway: install.initialGateway,
     gatewayReplicas: install.gatewayReplicas,
     postgres,
-    license: license && usesLicense,
+    license: withLicense,
     ...(install.values ? { overrides: install.values } : {}),
   });
   const fault = variant?.fault ?? scenario.fault;
@@ -78,7 +80,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     ...(install.gatewayApi ? [`install Gateway API ${target.gatewayApi} CRDs (standard channel) before KIC starts`] : []),
     ...(target.mode === 'postgres' ? [`start Postgres (${versions.postgres.image}) with testcontainers on the kind network; password into Secret, never into values`] : []),
     ...(target.mode === 'postgres' && install.databaseProxy ? [`start Toxiproxy (${versions.toxiproxy.image}) in front of Postgres; Kong connects through it`] : []),
-    ...(usesLicense ? [license ? `create the Secret ${LICENSE_SECRET} (key license) from KONG_LICENSE_DATA or --license-file; the license is registered as a secret and appears in no values, log or report` : `no license: Kong Gateway ${target.gateway} runs as with an expired license (the scenario asks for that)`] : []),
+    ...(usesLicense ? [withLicense ? `create the Secret ${LICENSE_SECRET} (key license) from KONG_LICENSE_DATA or --license-file; the license is registered as a secret and appears in no values, log or report` : `no license, whatever KONG_LICENSE_DATA or --license-file hold: Kong Gateway ${target.gateway} runs as with an expired license (the scenario asks for that)`] : []),
     ...(target.topology === 'hybrid' ? ['create the cluster certificate Secret kong-cluster-cert for control plane / data plane mTLS'] : []),
     ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace}${install.skipCrds ? ' --skip-crds' : ''} (KIC ${install.initialKic ?? target.kic}, Kong ${install.initialGateway ?? target.gateway})`),
     `setup: ${scenario.setup.describe}`,
