@@ -43,6 +43,8 @@ export interface KongInstallChoices {
   postgres?: { address: PostgresAddress; password: string };
   /** the Kong Gateway Enterprise license; goes into LICENSE_SECRET only, registered as a secret first */
   license?: string;
+  /** false: install without waiting for the rollout (InstallChoices.awaitRollout) */
+  awaitRollout?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export class KongInstallation {
       await applyUrl(gatewayApiInstallUrl(deps.versions, deps.target.gatewayApi), deps.cluster, { signal: deps.signal });
     }
     await apply(deps.kube, await this.secrets(), { labels: deps.labels });
-    await this.helmApply(Boolean(choices.skipCrds), true);
+    await this.helmApply(Boolean(choices.skipCrds), choices.awaitRollout ?? true);
   }
 
   /** `helm upgrade` with the same values, new image tags and any new overrides; waits for the rollout. */

@@ -82,7 +82,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     ...(target.mode === 'postgres' && install.databaseProxy ? [`start Toxiproxy (${versions.toxiproxy.image}) in front of Postgres; Kong connects through it`] : []),
     ...(usesLicense ? [withLicense ? `create the Secret ${LICENSE_SECRET} (key license) from KONG_LICENSE_DATA or --license-file; the license is registered as a secret and appears in no values, log or report` : `no license, whatever KONG_LICENSE_DATA or --license-file hold: Kong Gateway ${target.gateway} runs as with an expired license (the scenario asks for that)`] : []),
     ...(target.topology === 'hybrid' ? ['create the cluster certificate Secret kong-cluster-cert for control plane / data plane mTLS'] : []),
-    ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace}${install.skipCrds ? ' --skip-crds' : ''} (KIC ${install.initialKic ?? target.kic}, Kong ${install.initialGateway ?? target.gateway})`),
+    ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace}${install.skipCrds ? ' --skip-crds' : ''}${install.awaitRollout === false ? ' without waiting for the rollout' : ''} (KIC ${install.initialKic ?? target.kic}, Kong ${install.initialGateway ?? target.gateway})`),
     `setup: ${scenario.setup.describe}`,
     `steady state: every probe healthy (${probeSummary(scenario)}), else inconclusive`,
     `fault: ${fault.describe}`,

@@ -149,6 +149,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
         gatewayApi: install.gatewayApi,
         skipCrds: install.skipCrds,
         values: install.values,
+        ...(install.awaitRollout === false ? { awaitRollout: false } : {}),
         ...(license !== undefined ? { license } : {}),
         ...(postgres && database ? { postgres: { address: database, password: postgres.password } } : {}),
       },

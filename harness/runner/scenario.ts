@@ -172,6 +172,12 @@ export interface InstallChoices {
   deletesCrds?: boolean;
   /** put Toxiproxy between Kong and Postgres, for cut-offs and latency */
   databaseProxy?: boolean;
+  /**
+   * false: the install returns once Helm accepted the releases, without waiting for the rollout,
+   * for a case whose pods may never become Ready (a DB-less KIC is Ready only after its first
+   * successful push, internal/dataplane/synchronizer.go@v3.5.13 IsReady)
+   */
+  awaitRollout?: boolean;
   /** deep-merged over the values of the named release */
   values?: Record<string, Values>;
 }
