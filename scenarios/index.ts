@@ -12,6 +12,7 @@ import nodeTermination from './node-termination.ts';
 import pendingMigrations from './pending-migrations.ts';
 import pluginIdDrift from './plugin-id-drift.ts';
 import publishServiceMissing from './publish-service-missing.ts';
+import unlicensedGateway from './unlicensed-gateway.ts';
 import upgradeGate from './upgrade-gate.ts';
 
 /** Every scenario, in catalog order. Ids are fixed by CATALOG.md. */
@@ -29,6 +30,7 @@ export const scenarios: readonly Scenario[] = [
   adminApiPartition,
   nodeTermination,
   upgradeGate,
+  unlicensedGateway,
 ];
 
 export function scenarioById(id: string): Scenario {
