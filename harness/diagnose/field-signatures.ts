@@ -284,6 +284,27 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       provenance: ['internal/cmd/rootcmd/config/cli_validation.go@v3.5.13', 'internal/manager/config_validation.go@v2.12.3'],
     },
   ],
+  // Kong Gateway Enterprise's answer to a write it refuses without a license is not published
+  // (closed source, no verbatim line found): only a refusal whose message names the license is
+  // read as this mode; a bare HTTP error is any invalid object (400) or conflict (409).
+  'unlicensed-gateway': [
+    {
+      id: 'push-refused-license',
+      kind: 'log',
+      component: 'controller',
+      description: "Kong refused a KIC push with a message about the license (Kong Gateway Enterprise 3.10+ runs as with an expired license without one)",
+      pattern: /(?:[Cc]ould not update kong admin|failed updating gateway entity).*HTTP status [45]\d\d \(message: "[^"]*licen[cs]e/i,
+      provenance: ['internal/dataplane/synchronizer.go@v3.5.13', 'internal/dataplane/sendconfig/dbmode.go@v3.5.13', 'kong/error.go@v0.78.0 (github.com/kong/go-kong)', 'https://developer.konghq.com/gateway/breaking-changes'],
+    },
+    {
+      id: 'apply-failed-license',
+      kind: 'event',
+      description: 'KIC recorded an entity Kong refused with a message about the license (DB mode reports each refused entity)',
+      reason: 'KongConfigurationApplyFailed',
+      message: /licen[cs]e/i,
+      provenance: ['internal/dataplane/kong_client.go@v3.5.13', 'internal/dataplane/sendconfig/dbmode.go@v3.5.13', 'https://developer.konghq.com/gateway/breaking-changes'],
+    },
+  ],
 };
 
 /**
@@ -294,6 +315,7 @@ export const RUN_ONLY: Readonly<Record<string, string>> = {
   'rollout-stuck': 'ProgressDeadlineExceeded is any Deployment that did not roll out',
   'kic-container-restarted': 'a restarted container has many causes',
   'config-apply-failed': 'KongConfigurationApplyFailed without its message or object names no failure mode; the field signatures attribute it by entity kind',
+  'push-refused-by-kong': 'Kong answering a push with an HTTP error is any invalid object (400) or conflict (409) too; only a refusal that names the license is the unlicensed gateway',
 };
 
 /** undefined for a failure mode this table does not know yet */

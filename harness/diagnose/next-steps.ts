@@ -47,6 +47,16 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: 'Fix or delete the object the KongConfigurationApplyFailed Event names; with KIC 3.2 or later turn on the `FallbackConfiguration` feature gate (`CONTROLLER_FEATURE_GATES=FallbackConfiguration=true`) so that one broken object no longer stops every later change.',
     sources: ['KIC CHANGELOG 3.2.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5854', 'internal/dataplane/kong_client.go@v3.4.20'],
   },
+  'unlicensed-gateway': {
+    action:
+      "Give Kong Gateway Enterprise 3.10+ a license: a Secret with key `license` named in the chart's `enterprise.license_secret` (it becomes KONG_LICENSE_DATA), or a KongLicense object, which KIC sends to Kong with its configuration (whether a read-only 3.15 takes it that way is unconfirmed); or run the OSS `kong` image, whose last line is 3.9 (kong:3.9.3).",
+    sources: [
+      'https://developer.konghq.com/gateway/entities/license/',
+      'https://developer.konghq.com/kubernetes-ingress-controller/license/',
+      'charts/kong/templates/_helpers.tpl@kong-3.4.1',
+      'internal/dataplane/translator/translator.go@v3.5.13',
+    ],
+  },
 };
 
 export interface Versions {
