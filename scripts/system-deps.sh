@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The component tests run real local programs: nginx (traffic probe) and Chromium (report.html);
+# The component tests run real local programs: nginx (traffic probe), Chromium (report.html) and
+# openssl (the certificates a run makes);
 # `system-deps.sh bench` adds ripgrep, the reference make bench times diagnose against.
 # Installs the missing ones from Debian/Ubuntu packages when this is root with apt-get; otherwise
 # says what to install and fails, so a test never passes by skipping them.
@@ -7,6 +8,7 @@ set -euo pipefail
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # make bench also times diagnose against ripgrep over the same message strings
 [ "${1:-}" = bench ] && ! command -v rg >/dev/null 2>&1 && missing+=(ripgrep)
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -19,6 +19,7 @@ export function listEntry(s: Scenario, versions: Versions = loadVersions()) {
     modes: s.requires.modes,
     topologies: s.requires.topologies,
     kic: s.requires.kic ?? '*',
+    gateway: s.requires.gateway ?? '*',
     gatewayApi: usesGatewayApi(s, versions),
     expectations: s.expectations,
     variants: Object.entries(s.variants).map(([name, v]) => ({ name, description: v.description, expectations: v.expectations ?? s.expectations })),

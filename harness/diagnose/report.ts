@@ -100,7 +100,7 @@ function sharedWith(matcher: Matcher, scenario: Scenario): Scenario[] {
  */
 function distinguish(scenario: Scenario, others: Scenario[], hits: Hit[]): string {
   const profile = (s: Scenario): string => {
-    const where = `${s.requires.modes.join('/')} mode, ${s.requires.topologies.join('/')} topology${s.requires.kic ? `, KIC ${s.requires.kic}` : ''}`;
+    const where = `${s.requires.modes.join('/')} mode, ${s.requires.topologies.join('/')} topology${s.requires.kic ? `, KIC ${s.requires.kic}` : ''}${s.requires.gateway ? `, Kong Gateway ${s.requires.gateway}` : ''}`;
     const expected = Object.entries(s.expectations).map(([range, e]) => `${[e].flat().join(' or ')} on ${range}`).join(', ');
     const fromFiles = signaturesToRead(s).map((sig) => {
       const seen = hits.find((h) => h.scenario === s && h.signature === sig);

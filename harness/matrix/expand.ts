@@ -3,9 +3,9 @@ import { didYouMean, quote, UserError } from '../errors.ts';
 import { expectationFor, type ExpectationTable } from '../judge/expectations.ts';
 import { expectationsOf, requirementsOf, variantOf } from '../runner/plan.ts';
 import type { ClusterShape, Scenario } from '../runner/scenario.ts';
-import { describeTarget, MODES, resolveTarget, type Mode, type Target } from '../targets/target.ts';
+import { describeTarget, gatewayQualifies, MODES, resolveTarget, type Mode, type Target } from '../targets/target.ts';
 import { gatewayVersions } from '../targets/edition.ts';
-import { compareVersions, nodeImageVersion, resolvePinned } from '../targets/pinned.ts';
+import { compareVersions, lineOf, nodeImageVersion, resolvePinned } from '../targets/pinned.ts';
 import type { Versions } from '../targets/versions-types.ts';
 
 /** One scenario (or one of its variants) against one target: a cell of the matrix. */
@@ -68,7 +68,7 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
   // a line and its pinned patch are the same node image: one case, not two
   const k8s = selection.k8s ? [...new Set(selection.k8s.map((v) => resolvePinned('Kubernetes', v, versions.kind.nodeImages.map(nodeImageVersion))))] : [versions.kind.defaultK8s];
   const kicSelected = selection.kic && [...new Set(selection.kic.map((v) => resolvePinned('KIC', v, versions.kic.versions)))];
-  const gateways = selection.gateway ? [...new Set(selection.gateway.map((v) => resolvePinned('Kong Gateway', v, gatewayVersions(versions))))] : [versions.gateway.default];
+  const gatewaysSelected = selection.gateway && [...new Set(selection.gateway.map((v) => resolvePinned('Kong Gateway', v, gatewayVersions(versions))))];
   const gatewayApis = [...new Set((selection.gatewayApi ?? defaultGatewayApis(versions)).map((v) => resolvePinned('Gateway API', v, versions.gatewayApi.versions)))];
   const cases: MatrixCase[] = [];
   const omitted: Omission[] = [];
@@ -84,6 +84,11 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
       const kics = (kicSelected ?? defaultKicVersions(versions, expectationTables(scenario))).filter((v) => !req.kic || semver.satisfies(v, req.kic));
       if (kics.length === 0) {
         omitted.push({ scenario: scenario.id, variant, reason: `needs KIC ${req.kic}; none of ${selection.kic?.join(', ')} qualifies` });
+        continue;
+      }
+      const gateways = (gatewaysSelected ?? defaultGateways(versions, req.gateway)).filter((v) => gatewayQualifies(v, req.gateway));
+      if (gateways.length === 0) {
+        omitted.push({ scenario: scenario.id, variant, reason: `needs Kong Gateway ${req.gateway}; none of ${gatewaysSelected?.join(', ')} qualifies` });
         continue;
       }
       for (const mode of okModes) {
@@ -116,6 +121,18 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
 export function defaultGatewayApis(versions: Versions): string[] {
   const newest = [...versions.gatewayApi.versions].sort(compareVersions).at(-1)!;
   return [...new Set([versions.gatewayApi.default, newest])];
+}
+
+/**
+ * The Kong Gateway versions a scenario runs on when none are named: the default when its range
+ * admits it, else the newest pinned release of every line the range admits (a scenario about
+ * Kong Gateway Enterprise covers each of its lines, not only the newest).
+ */
+export function defaultGateways(versions: Versions, range: string | undefined): string[] {
+  if (gatewayQualifies(versions.gateway.default, range)) return [versions.gateway.default];
+  const newestOfLine = new Map<string, string>();
+  for (const v of gatewayVersions(versions).filter((g) => gatewayQualifies(g, range)).sort(compareVersions)) newestOfLine.set(lineOf(v), v);
+  return [...newestOfLine.values()];
 }
 
 /** The scenario's table and every variant's own, since each variant is a case of its own. */

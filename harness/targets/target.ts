@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { quote, UserError } from '../errors.ts';
 import { gatewayVersions } from './edition.ts';
-import { nodeImageVersion, resolvePinned } from './pinned.ts';
+import { compareVersions, nodeImageVersion, resolvePinned } from './pinned.ts';
 import type { NodeImage, Versions } from './versions-types.ts';
 
 export const MODES = ['dbless', 'postgres'] as const;
@@ -39,6 +39,11 @@ export interface Requirements {
   /** a semver range the KIC version must satisfy, e.g. `>=3.4.5` for an upgrade from 3.4.4 */
   kic?: string;
   /**
+   * a semver range the Kong Gateway version must satisfy, e.g. `<3.10.0` for a failure that only
+   * Kong 3.9 has; four-part Enterprise versions are compared on their first three parts
+   */
+  gateway?: string;
+  /**
    * false: the scenario runs a licensed Kong Gateway (kong/kong-gateway) without a license, on
    * purpose; every other scenario needs one for such a target (targets/edition.ts checkLicense)
    */
@@ -58,12 +63,37 @@ export function resolveTarget(versions: Versions, requires: Requirements, flags:
   return {
     k8s: pickNodeImage(versions, flags.k8s),
     kic,
-    gateway: pickVersion('Kong Gateway', flags.gateway, gatewayVersions(versions), versions.gateway.default),
+    gateway: pickGateway(versions, requires, flags.gateway, scenarioId),
     gatewayApi: pickVersion('Gateway API', flags.gatewayApi, versions.gatewayApi.versions, versions.gatewayApi.default),
     mode,
     topology,
     featureGates: parseFeatureGates(flags.featureGates),
   };
+}
+
+/** Whether a Kong Gateway version satisfies a scenario's range (always, without one). */
+export function gatewayQualifies(version: string, range: string | undefined): boolean {
+  return range === undefined || semver.satisfies(version.split('.').slice(0, 3).join('.'), range);
+}
+
+/**
+ * The version named, else the default when the scenario takes it, else the newest pinned version
+ * that the scenario's range admits: a scenario about Kong Gateway Enterprise runs on one without
+ * the user naming it.
+ */
+function pickGateway(versions: Versions, requires: Requirements, wanted: string | undefined, scenarioId: string): string {
+  const known = gatewayVersions(versions);
+  const admitted = known.filter((v) => gatewayQualifies(v, requires.gateway)).sort(compareVersions);
+  if (wanted === undefined) {
+    if (gatewayQualifies(versions.gateway.default, requires.gateway)) return versions.gateway.default;
+    if (admitted.length === 0) throw new UserError(`${scenarioId} needs Kong Gateway ${requires.gateway}; no pinned version qualifies`);
+    return admitted.at(-1)!;
+  }
+  const version = resolvePinned('Kong Gateway', wanted, known);
+  if (!gatewayQualifies(version, requires.gateway)) {
+    throw new UserError(`${scenarioId} needs Kong Gateway ${requires.gateway}; ${version} does not qualify (known: ${admitted.join(', ')})`);
+  }
+  return version;
 }
 
 function pickVersion(what: string, wanted: string | undefined, known: string[], fallback: string): string {

@@ -88,6 +88,24 @@ describe('matrix expansion', () => {
   });
 });
 
+describe('Kong Gateway requirements in the matrix', () => {
+  const oss39 = scenario('kong-3-9-only', { requires: { modes: ['dbless'], topologies: ['single'], gateway: '<3.10.0' } });
+  const enterprise = scenario('enterprise-only', { requires: { modes: ['dbless'], topologies: ['single'], gateway: '>=3.10.0', license: false } });
+  const gatewaysOf = (cases: MatrixCase[], id: string) => [...new Set(cases.filter((c) => c.scenario.id === id).map((c) => c.target.gateway))];
+
+  it('runs a scenario on the default Kong when its range admits it, else on the newest release of every admitted line', () => {
+    const { cases } = expandMatrix([oss39, enterprise], versions, { kic: ['3.5.13'] });
+    expect(gatewaysOf(cases, 'kong-3-9-only')).to.deep.equal([versions.gateway.default]);
+    expect(gatewaysOf(cases, 'enterprise-only')).to.have.members(['3.10.0.9', '3.14.0.10', '3.15.0.3']);
+  });
+
+  it('leaves out, with the reason, a scenario whose range admits none of the versions named', () => {
+    const { cases, omitted } = expandMatrix([oss39, enterprise], versions, { kic: ['3.5.13'], gateway: ['3.14'] });
+    expect(gatewaysOf(cases, 'enterprise-only')).to.deep.equal(['3.14.0.10']);
+    expect(omitted).to.deep.equal([{ scenario: 'kong-3-9-only', variant: undefined, reason: 'needs Kong Gateway <3.10.0; none of 3.14.0.10 qualifies' }]);
+  });
+});
+
 describe('cluster groups', () => {
   const { cases } = expandMatrix(all, versions, { k8s: ['1.32', '1.33'] });
   const groups = groupCases(cases);

@@ -87,6 +87,14 @@ describe('targets/target resolveTarget', () => {
     expect(message).to.equal('some-scenario needs KIC >=3.4.5 <3.4.8; 3.4.4 does not qualify (known: 3.4.5, 3.4.6, 3.4.7)');
   });
 
+  it('holds a Kong Gateway range: the default when it qualifies, else the newest pinned that does; a named version outside it is refused', () => {
+    expect(resolveTarget(versions, { ...ANY, gateway: '<3.10.0' }, {}, 's').gateway).to.equal('3.9.3');
+    expect(resolveTarget(versions, { ...ANY, gateway: '>=3.10.0' }, {}, 's').gateway).to.equal('3.15.0.3');
+    expect(resolveTarget(versions, { ...ANY, gateway: '>=3.10.0' }, { gateway: '3.14' }, 's').gateway).to.equal('3.14.0.10');
+    expect(refusal({ gateway: '3.14.0.9' }, { ...ANY, gateway: '<3.10.0' })).to.equal('some-scenario needs Kong Gateway <3.10.0; 3.14.0.9 does not qualify (known: 3.8.1, 3.9.0, 3.9.1, 3.9.2, 3.9.3)');
+    expect(refusal({}, { ...ANY, gateway: '>=4.0.0' })).to.equal('some-scenario needs Kong Gateway >=4.0.0; no pinned version qualifies');
+  });
+
   it('refuses an unknown mode or topology and lists the known ones', () => {
     expect(refusal({ mode: 'mysql' })).to.equal('unknown mode "mysql"; known: dbless, postgres');
     expect(refusal({ topology: 'mesh' })).to.equal('unknown topology "mesh"; known: single, split, hybrid');
