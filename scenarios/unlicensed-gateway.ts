@@ -60,7 +60,8 @@ export default defineScenario({
     'https://github.com/Kong/developer.konghq.com/issues/5410',
     'https://github.com/Kong/developer.konghq.com/pull/5458',
   ],
-  requires: { modes: ['dbless', 'postgres'], topologies: ['split'], license: false },
+  // OSS Kong ends at 3.9 (versions.yaml), so the range admits only kong/kong-gateway images
+  requires: { modes: ['dbless', 'postgres'], topologies: ['split'], gateway: '>=3.10.0', license: false },
   install: () => ({ awaitRollout: false }),
   signatures: [
     {

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import { UserError } from '../../harness/errors.ts';
 import { LICENSE_SECRET } from '../../harness/kong/names.ts';
 import { buildPlan, targetFor } from '../../harness/runner/plan.ts';
 import { lastTermination } from '../../harness/probes/container-state.ts';
+import { gatewayVersions, isLicensed } from '../../harness/targets/edition.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
 import scenario, { TEAPOT_STATUS } from '../../scenarios/unlicensed-gateway.ts';
 import { callsIn, expectJudged, logLine, routeAnswer, runFake, streamState, type FakeRunOptions, type Sighting, type WorldView } from '../support/fake-context.ts';
@@ -148,6 +150,15 @@ describe('scenario unlicensed-gateway', () => {
     });
 
     expectJudged(run, { outcome: 'inconclusive', verdict: 'error' });
+  });
+
+  it('runs only Kong Gateway Enterprise images, the newest pinned when no --gateway is given', () => {
+    expect(targetFor(scenario, versions, {}).gateway).to.equal('3.15.0.3');
+    expect(isLicensed(versions, targetFor(scenario, versions, {}).gateway)).to.equal(true);
+    for (const gateway of gatewayVersions(versions).filter((g) => !isLicensed(versions, g))) {
+      expect(() => targetFor(scenario, versions, { gateway }), gateway).to.throw(UserError, /needs Kong Gateway >=3\.10\.0/);
+    }
+    expect(targetFor(scenario, versions, { gateway: '3.10' }).gateway).to.equal('3.10.0.9');
   });
 
   it('installs a Kong Gateway Enterprise image without a license, even when the user has one, and does not wait for the rollout', () => {
