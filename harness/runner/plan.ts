@@ -1,6 +1,6 @@
 import { defaultHostPorts, readShape, renderKindConfig } from '../cluster/kind-config.ts';
 import { expectationFor, type Expectation } from '../judge/expectations.ts';
-import { describeSignature } from '../judge/signatures.ts';
+import { describeSignature, isMadeByFault } from '../judge/signatures.ts';
 import { helmReleases, type HelmRelease, type PostgresAddress } from '../kong/values.ts';
 import type { KubeObject } from '../manifests/types.ts';
 import { quote, UserError } from '../errors.ts';
@@ -84,7 +84,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     ...(target.topology === 'hybrid' ? ['create the cluster certificate Secret kong-cluster-cert for control plane / data plane mTLS'] : []),
     ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace}${install.skipCrds ? ' --skip-crds' : ''}${install.awaitRollout === false ? ' without waiting for the rollout' : ''} (KIC ${install.initialKic ?? target.kic}, Kong ${install.initialGateway ?? target.gateway})`),
     `setup: ${scenario.setup.describe}`,
-    `steady state: every probe healthy (${probeSummary(scenario)}), else inconclusive`,
+    `steady state: every probe healthy (${probeSummary(scenario)}), else inconclusive${afterFault(scenario)}`,
     `fault: ${fault.describe}`,
     `observe for ${observe}s: probes every ${(scenario.probes.intervalMs ?? 2000) / 1000}s, controller and gateway logs, Events`,
     ...(scenario.remediation ? [`remediate, only if the symptom is still present: ${scenario.remediation.describe}`, `observe recovery for ${recover}s`] : []),
@@ -106,6 +106,12 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     expectation: expectationFor(expectationsOf(scenario, variantName), target.kic) ?? null,
     window: { observeSeconds: observe, recoverSeconds: recover },
   };
+}
+
+/** The signatures the steady state does not wait for: what they read only exists once the fault made it. */
+function afterFault(s: Scenario): string {
+  const ids = s.signatures.filter(isMadeByFault).map((x) => x.id);
+  return ids.length ? `; not awaited, the fault creates what they read: ${ids.join(', ')}` : '';
 }
 
 function probeSummary(s: Scenario): string {

@@ -171,5 +171,6 @@ describe('scenario unlicensed-gateway', () => {
     expect(plan.steps.join('\n')).not.to.include(LICENSE_SECRET);
     expect(plan.steps).to.include.members([`no license, whatever KONG_LICENSE_DATA or --license-file hold: Kong Gateway 3.14.0.10 runs as with an expired license (the scenario asks for that)`]);
     expect(plan.steps.find((s) => s.startsWith('helm upgrade --install'))).to.include('without waiting for the rollout');
+    expect(plan.steps.find((s) => s.startsWith('steady state'))).to.match(/not awaited, the fault creates what they read: route-never-configured, plugin-never-configured, ingress-unpublished$/);
   });
 });
