@@ -286,8 +286,26 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
   ],
   // Kong Gateway Enterprise's answer to a write it refuses without a license is not published
   // (closed source, no verbatim line found): only a refusal whose message names the license is
-  // read as this mode; a bare HTTP error is any invalid object (400) or conflict (409).
+  // read as this mode; a bare HTTP error is any invalid object (400) or conflict (409). Kong's
+  // knowledge base does publish what an absent license does to an Enterprise-only plugin.
   'unlicensed-gateway': [
+    {
+      id: 'enterprise-plugin-unlicensed',
+      kind: 'event',
+      description: 'Kong refused an Enterprise-only plugin KIC pushed: no license is loaded (an expired one does not block them)',
+      reason: 'KongConfigurationApplyFailed',
+      message: /\bis an enterprise only plugin\b/,
+      involvedKinds: /^Kong(?:Cluster)?Plugin$/,
+      provenance: ['https://developer.konghq.com/support/kong-ingress-controller-deploying-the-kic-with-an-expired-license/'],
+    },
+    {
+      id: 'enterprise-plugin-unlicensed-webhook',
+      kind: 'log',
+      component: 'controller',
+      description: "KIC's admission webhook refused an Enterprise-only KongPlugin: the gateway it validates against has no license",
+      pattern: /denied the request: \S+ is an enterprise only plugin\b/,
+      provenance: ['https://developer.konghq.com/support/kong-ingress-controller-deploying-the-kic-with-an-expired-license/', 'internal/admission/validator.go@v3.5.13'],
+    },
     {
       id: 'push-refused-license',
       kind: 'log',
