@@ -1,6 +1,6 @@
 import { echoBackend, namespace } from '../harness/manifests/backend.ts';
 import { ingress, kongPlugin } from '../harness/manifests/kong.ts';
-import { defineScenario } from '../harness/runner/scenario.ts';
+import { defineScenario, type Admission } from '../harness/runner/scenario.ts';
 import { ingressUnpublished } from './steps.ts';
 
 const NS = 'chaos-unlicensed';
@@ -18,6 +18,18 @@ const teapotPlugin = () => kongPlugin({ namespace: NS, name: 'teapot', plugin: '
 const teapotIngress = () => ingress({ namespace: NS, name: 'teapot', path: '/teapot', service: 'echo', plugins: ['teapot'] });
 /** what the fault applies: a route, and a route with a plugin (both OSS: `request-termination` is bundled with Kong) */
 const configuration = () => [echoIngress(), teapotPlugin(), teapotIngress()];
+
+/** variant `enterprise-plugin`: an Enterprise-only plugin, the one Kong's knowledge base shows refused without a license */
+const oidcPlugin = () => kongPlugin({ namespace: NS, name: 'oidc', plugin: 'openid-connect', config: { issuer: 'https://idp.example.com/' } });
+const oidcIngress = () => ingress({ namespace: NS, name: 'oidc', path: '/oidc', service: 'echo', plugins: ['oidc'] });
+export const ENTERPRISE_ADMISSION_FACT = 'enterprise-plugin-admission';
+const KB_NO_LICENSE = 'https://developer.konghq.com/support/kong-ingress-controller-deploying-the-kic-with-an-expired-license/';
+
+/** The webhook's word on the Enterprise-only KongPlugin: its refusal message, or undefined when admitted. */
+export function enterprisePluginRefusal(admissions: unknown): string | undefined {
+  const plugin = (admissions as Admission[]).find((a) => a.object.startsWith('KongPlugin '));
+  return plugin && !plugin.admitted ? `KongPlugin oidc refused at admission: ${plugin.message ?? 'no message'}` : undefined;
+}
 
 /**
  * How this reads. Since 3.10 Kong Gateway Enterprise has no free mode: without a license it
@@ -106,6 +118,22 @@ export default defineScenario({
       ],
     },
     {
+      id: 'enterprise-plugin-refused',
+      kind: 'event',
+      description: 'Kong refused the Enterprise-only plugin KIC pushed (variant enterprise-plugin): no license is loaded',
+      reason: 'KongConfigurationApplyFailed',
+      message: /\bis an enterprise only plugin\b/,
+      provenance: [KB_NO_LICENSE, 'internal/dataplane/kong_client.go@v3.5.13'],
+    },
+    {
+      id: 'enterprise-plugin-refused-at-admission',
+      kind: 'fact',
+      description: "KIC's admission webhook refused the Enterprise-only KongPlugin (variant enterprise-plugin): Kong validated it without a license",
+      name: ENTERPRISE_ADMISSION_FACT,
+      problem: enterprisePluginRefusal,
+      provenance: [KB_NO_LICENSE, 'internal/admission/validator.go@v3.5.13'],
+    },
+    {
       id: 'gateway-container-restarted',
       kind: 'condition',
       description: 'the Kong container exited with an error and was restarted: the unlicensed gateway does not even run',
@@ -118,6 +146,21 @@ export default defineScenario({
     },
   ],
   expectations: { '*': 'observe' },
+  variants: {
+    'enterprise-plugin': {
+      description: 'the fault also creates an Enterprise-only KongPlugin (openid-connect) on Ingress /oidc: without a license Kong refuses it, through KIC\'s admission webhook or as KongConfigurationApplyFailed (Kong knowledge base); in DB-less an admitted one may take the OSS routes down with it',
+      expectations: { '*': 'observe' },
+      fault: {
+        describe: 'apply the OSS configuration, then create KongPlugin openid-connect and Ingress /oidc using it, recording what the admission webhook said',
+        async run(ctx) {
+          await ctx.apply(configuration());
+          const admissions = await ctx.createConcurrently([oidcPlugin(), oidcIngress()]);
+          ctx.record({ kind: 'fact', at: Date.now(), name: ENTERPRISE_ADMISSION_FACT, value: admissions });
+          ctx.progress(enterprisePluginRefusal(admissions) ?? 'KongPlugin oidc admitted: Kong decides at the next push');
+        },
+      },
+    },
+  },
   probes: {
     routes: [
       { route: '/echo', path: '/echo', expectStatus: 200 },
@@ -131,7 +174,7 @@ export default defineScenario({
     intervalMs: 3000,
   },
   window: { observeMs: 240_000 },
-  manifests: () => [namespace(NS), ...echoBackend(NS), ...configuration()],
+  manifests: (_target, variant) => [namespace(NS), ...echoBackend(NS), ...configuration(), ...(variant === 'enterprise-plugin' ? [oidcPlugin(), oidcIngress()] : [])],
   setup: {
     describe: 'apply the echo backend only: Kong starts with nothing of the scenario configured, and no license',
     run: (ctx) => ctx.apply([namespace(NS), ...echoBackend(NS)]),

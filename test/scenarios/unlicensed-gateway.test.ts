@@ -5,9 +5,9 @@ import { buildPlan, targetFor } from '../../harness/runner/plan.ts';
 import { lastTermination } from '../../harness/probes/container-state.ts';
 import { gatewayVersions, isLicensed } from '../../harness/targets/edition.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
-import scenario, { TEAPOT_STATUS } from '../../scenarios/unlicensed-gateway.ts';
+import scenario, { ENTERPRISE_ADMISSION_FACT, TEAPOT_STATUS } from '../../scenarios/unlicensed-gateway.ts';
 import { callsIn, expectJudged, logLine, routeAnswer, runFake, streamState, type FakeRunOptions, type Sighting, type WorldView } from '../support/fake-context.ts';
-import { appliedAt, everySync } from '../support/scenarios-config.ts';
+import { appliedAt, everySync, kicEvent } from '../support/scenarios-config.ts';
 import { ingressStatus, kicJsonLine } from '../support/scenarios-infra.ts';
 
 const NS = 'chaos-unlicensed';
@@ -172,5 +172,42 @@ describe('scenario unlicensed-gateway', () => {
     expect(plan.steps).to.include.members([`no license, whatever KONG_LICENSE_DATA or --license-file hold: Kong Gateway 3.14.0.10 runs as with an expired license (the scenario asks for that)`]);
     expect(plan.steps.find((s) => s.startsWith('helm upgrade --install'))).to.include('without waiting for the rollout');
     expect(plan.steps.find((s) => s.startsWith('steady state'))).to.match(/not awaited, the fault creates what they read: route-never-configured, plugin-never-configured, ingress-unpublished$/);
+  });
+
+  describe('variant enterprise-plugin', () => {
+    // Kong's knowledge base, verbatim: KIC's webhook asks Kong, which has no license
+    const DENIED = 'admission webhook "validations.kong.konghq.com" denied the request: openid-connect is an enterprise only plugin';
+    const ENTERPRISE_REFUSED = kicEvent('KongConfigurationApplyFailed', 'openid-connect is an enterprise only plugin', { kind: 'KongPlugin', namespace: NS, name: 'oidc' });
+    const refuseOidc = (objects: { kind: string; metadata: { namespace?: string; name: string } }[]) =>
+      objects.map((o) => (o.kind === 'KongPlugin' ? { object: `KongPlugin ${NS}/${o.metadata.name}`, admitted: false, message: DENIED } : { object: `Ingress ${NS}/${o.metadata.name}`, admitted: true }));
+
+    it('applies the OSS configuration, then creates the Enterprise-only plugin and its Ingress, and records what the webhook said', async () => {
+      const run = await runFake(scenario, { kic: '3.5.13', mode: 'dbless', variant: 'enterprise-plugin', world: gateway({ routeAfterMs: 3_000, pluginAfterMs: 3_000 }), admit: refuseOidc });
+
+      expect(callsIn(run, 'fault')).to.deep.equal([`apply Ingress/${NS}/echo KongPlugin/${NS}/teapot Ingress/${NS}/teapot`, `createConcurrently KongPlugin/${NS}/oidc Ingress/${NS}/oidc`]);
+      const fact = run.entries.find((e) => e.kind === 'fact' && e.name === ENTERPRISE_ADMISSION_FACT);
+      expect(fact, 'the admission fact').to.not.equal(undefined);
+      expectJudged(run, { outcome: 'reproduced', verdict: 'observed' });
+      expect(run.judgement.symptoms.map((s) => s.signature)).to.deep.equal(['enterprise-plugin-refused-at-admission']);
+    });
+
+    it('reads the Enterprise plugin refused by Kong at push time, the OSS routes still served, as reproduced on the plugin alone', async () => {
+      const run = await runFake(scenario, {
+        kic: '3.5.13',
+        mode: 'postgres',
+        variant: 'enterprise-plugin',
+        world: gateway({ routeAfterMs: 3_000, pluginAfterMs: 3_000 }),
+        happenings: [everySync(ENTERPRISE_REFUSED, 'createConcurrently')],
+      });
+
+      expectJudged(run, { outcome: 'reproduced', verdict: 'observed' });
+      expect(run.judgement.symptoms.map((s) => s.signature)).to.deep.equal(['enterprise-plugin-refused']);
+    });
+
+    it('is not-reproduced when Kong takes the Enterprise plugin too (a licensed gateway would)', async () => {
+      const run = await runFake(scenario, { kic: '3.5.13', mode: 'dbless', variant: 'enterprise-plugin', world: gateway({ routeAfterMs: 3_000, pluginAfterMs: 3_000 }) });
+
+      expectJudged(run, { outcome: 'not-reproduced', verdict: 'observed' });
+    });
   });
 });
