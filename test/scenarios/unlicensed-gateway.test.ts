@@ -159,6 +159,9 @@ describe('scenario unlicensed-gateway', () => {
       expect(() => targetFor(scenario, versions, { gateway }), gateway).to.throw(UserError, /needs Kong Gateway >=3\.10\.0/);
     }
     expect(targetFor(scenario, versions, { gateway: '3.10' }).gateway).to.equal('3.10.0.9');
+    // the variant asks about Kong, so the newest KIC line is enough
+    expect(() => targetFor(scenario, versions, { kic: '3.4.20' }, 'enterprise-plugin')).to.throw(UserError, /needs KIC >=3\.5\.0/);
+    expect(targetFor(scenario, versions, { kic: '3.4.20' }).kic).to.equal('3.4.20');
   });
 
   it('installs a Kong Gateway Enterprise image without a license, even when the user has one, and does not wait for the rollout', () => {
