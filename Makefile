@@ -20,7 +20,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help deps system-deps test-crds catalog scenario plan list doctor test typecheck e2e bench clean
+.PHONY: help deps build system-deps test-crds catalog scenario plan list doctor test typecheck e2e bench clean
 help:
 	@echo "make scenario SCENARIO=<id> [KIC=3.4.3] [MODE=dbless|postgres] [TOPOLOGY=...] [K8S=...] [VARIANT=...] [ARGS=...]"
 	@echo "                 run one scenario on a kind cluster (needs Docker)"
@@ -35,10 +35,14 @@ help:
 	@echo "make bench       benchmarks of the traffic probe and diagnose (needs nginx)"
 	@echo "make e2e         only the real kind runs (needs Docker and network; fails without them)"
 	@echo "make system-deps install the system packages the tests need"
-	@echo "make deps        npm ci, when package-lock.json changed"
+	@echo "make deps        npm ci, when package-lock.json changed (it also builds the CLI bundle)"
+	@echo "make build       build the CLI bundle in .cache/cli now (every start rebuilds it when a source changed)"
 	@echo "make clean       remove .cache and runs"
 
 deps: node_modules/.package-lock.json
+
+build: deps
+	node bin/cli-bundle.js
 
 scenario: deps
 	@test -n "$(SCENARIO)" || { echo "SCENARIO is required, e.g. make scenario SCENARIO=gateway-listener-stuck KIC=3.4.3" >&2; exit 2; }
@@ -72,6 +76,7 @@ test: deps system-deps test-crds typecheck
 
 bench: deps
 	@scripts/system-deps.sh bench
+	node bin/cli-bundle.js
 	npx tsx bench/run.ts
 
 # only test/e2e (its own mocha config: the default one lists the offline suite); fails without Docker

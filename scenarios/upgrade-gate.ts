@@ -1,4 +1,3 @@
-import semver from 'semver';
 import { entityDriftProblem } from '../harness/judge/drift.ts';
 import { echoBackend, echoService, namespace } from '../harness/manifests/backend.ts';
 import { keyAuthCredential, kongConsumer } from '../harness/manifests/consumers.ts';
@@ -20,7 +19,13 @@ export function previousKic(kic: string, { versions, released } = loadVersions()
   return previousRelease(kic, versions, released);
 }
 
-const OLDEST_KIC = [...loadVersions().kic.versions].sort(semver.compare)[0]!;
+/**
+ * The oldest pinned KIC, the one without a predecessor to upgrade from. A literal rather than read
+ * from versions.yaml at import: every command that loads the catalog (a one-line `diagnose`
+ * included) would pay for the YAML parser and the schema validator. A unit test holds it equal
+ * to versions.yaml.
+ */
+export const OLDEST_KIC = '3.4.1';
 
 /**
  * Routes under steady traffic, one per way KIC builds one: an Ingress with plugins on its route

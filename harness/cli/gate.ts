@@ -10,7 +10,8 @@ import { groupCases } from '../matrix/groups.ts';
 import { preflight } from '../runner/preflight.ts';
 import type { ExecutedRun } from '../matrix/runner.ts';
 import { gateMarkdown } from '../report/markdown.ts';
-import { requirementsOf } from '../runner/plan.ts';
+import { expectationsOf, requirementsOf } from '../runner/plan.ts';
+import { expectationFor } from '../judge/expectations.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import { MODES, resolveTarget, type Mode } from '../targets/target.ts';
 import { gatewayVersions, licenseForCases } from '../targets/edition.ts';
@@ -103,6 +104,18 @@ export function planGate(flags: GateFlags, versions: Versions, all: readonly Sce
   return { component, from, to, mode, upgrade, catalog: expansion.cases, omitted: expansion.omitted.map((o) => ({ scenario: scenarioLabel(o.scenario, o.variant), reason: o.reason })) };
 }
 
+/** Whether the catalog expects the case's failure on KIC `kic` (expectations are keyed by KIC version). */
+function expectsFailure(c: MatrixCase, kic: string): boolean {
+  const e = expectationFor(expectationsOf(c.scenario, c.variant), kic);
+  return e !== undefined && e.accepted !== 'observe' && e.accepted.includes('reproduced');
+}
+
+/** The dry run says up front which catalog cases the catalog expects to fail the gate. */
+function knownFailures(p: GatePlan): string[] {
+  const known = p.catalog.filter((c) => expectsFailure(c, c.target.kic) && !expectsFailure(c, p.from.kic));
+  return known.length ? ['  known failures of B that A does not have (the catalog expects them to reproduce, failing the gate):', ...known.map((c) => `     ${scenarioLabel(c.scenario.id, c.variant)}`)] : [];
+}
+
 function sideText(s: Side, c: GateComponent): string {
   return c === 'kic' ? s.kic : c === 'gateway' ? s.gateway : `${s.kic}/${s.gateway}`;
 }
@@ -123,7 +136,8 @@ export async function gate(flags: GateFlags): Promise<number> {
       `  2. ${count(p.catalog.length, 'catalog case')} that apply to ${to}:`,
       ...p.catalog.map((c) => `     ${scenarioLabel(c.scenario.id, c.variant)} · ${targetLabel(c.target)}`),
       ...(p.omitted.length ? ['  not applicable to B:', ...p.omitted.map((o) => `     ${o.scenario}: ${o.reason}`)] : []),
-      `  fails on: any regression or inconclusive run, any catalog signature during or after the upgrade, traffic below ${(DEFAULT_MIN_SUCCESS_RATIO * 100).toFixed(0)}% success during it, Admin API entity drift`,
+      ...knownFailures(p),
+      `  fails on: any regression or inconclusive run, a known failure of B that A does not have, any catalog signature during or after the upgrade, traffic below ${(DEFAULT_MIN_SUCCESS_RATIO * 100).toFixed(0)}% success during it, Admin API entity drift`,
     ];
     console.log(lines.join('\n'));
     return 0;
@@ -138,7 +152,7 @@ export async function gate(flags: GateFlags): Promise<number> {
   const done = await executeGroups(groupCases(cases), { versions, out: flags.out, repeat: 1, diagnostics: Boolean(flags.diagnostics), shard: null, ...(license !== undefined ? { license } : {}) });
   if (done.interrupted) return 130;
   const runOf = (c: MatrixCase) => done.runs.get(c.key)?.[0];
-  const gateRun = (c: MatrixCase, r: ExecutedRun): GateRun => ({ scenario: c.scenario.id, variant: c.variant ?? null, target: targetLabel(c.target), outcome: r.judgement.outcome, verdict: r.verdict, reason: r.judgement.reason, runDir: r.runDir });
+  const gateRun = (c: MatrixCase, r: ExecutedRun): GateRun => ({ scenario: c.scenario.id, variant: c.variant ?? null, target: targetLabel(c.target), outcome: r.judgement.outcome, verdict: r.verdict, reason: r.judgement.reason, runDir: r.runDir, expectedOnFrom: expectsFailure(c, p.from.kic) });
   const input: GateInput = {
     from,
     to,

@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EnvironmentError, oneLine, UserError } from '../errors.ts';
-import { list } from './list.ts';
-import { plan } from './plan.ts';
-import { replay } from './replay.ts';
 import type { BisectFlags } from './bisect.ts';
 import type { GateFlags } from './gate.ts';
 import type { MatrixFlags } from './matrix.ts';
@@ -54,8 +51,8 @@ function requiredAfterArguments(cmd: Command, ...flags: string[]): void {
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-// Commands that need Docker, the network or the Kubernetes client load their modules only when
-// they run, so that `list`, `plan` and `replay` start fast.
+// Each command loads its modules only when it runs (in the bundle, a chunk of its own), so that
+// `--version` or `diagnose` does not pay for the Kubernetes client, ajv or the scenario catalog.
 function program(setExit: (code: number) => void): Command {
   const root = new Command('kong-chaos')
     .description('Chaos and regression harness for Kong Gateway and the Kong Ingress Controller')
@@ -69,12 +66,12 @@ function program(setExit: (code: number) => void): Command {
     .command('list')
     .description('list the scenarios of the failure-mode catalog')
     .option('--json', 'machine-readable output')
-    .action((o: { json?: boolean }) => setExit(list(Boolean(o.json))));
+    .action(async (o: { json?: boolean }) => setExit((await import('./list.ts')).list(Boolean(o.json))));
 
   targetOptions(root.command('plan').argument('<scenario>').description('show what a run would do, offline'))
     .option('--license-file <file>', `the Kong Gateway Enterprise license for kong/kong-gateway targets (else ${LICENSE_ENV})`)
     .option('--json', 'machine-readable output')
-    .action((id: string, o: Record<string, string | boolean>) => setExit(plan(id, o)));
+    .action(async (id: string, o: Record<string, string | boolean>) => setExit((await import('./plan.ts')).plan(id, o)));
 
   runnerOptions(targetOptions(root.command('run').argument('<scenario...>').description('run scenarios on a kind cluster (needs Docker)')), 'run directories')
     .option('--keep-cluster', 'leave the cluster (and Postgres) running after the run')
@@ -138,7 +135,7 @@ function program(setExit: (code: number) => void): Command {
     .argument('<run-dir>')
     .description('re-judge a run directory offline with the current scenario definitions')
     .option('--json', 'machine-readable output')
-    .action((dir: string, o: { json?: boolean }) => setExit(replay(dir, Boolean(o.json))));
+    .action(async (dir: string, o: { json?: boolean }) => setExit((await import('./replay.ts')).replay(dir, Boolean(o.json))));
 
   root
     .command('probe')

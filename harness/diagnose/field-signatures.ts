@@ -67,6 +67,22 @@ export const listenerUnsupportedProtocol: FieldSignature = {
   provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015', 'KIC CHANGELOG 3.4.4'],
 };
 
+/**
+ * A Gateway API kind KIC watches no longer served at the version KIC asks for (Gateway,
+ * GatewayClass, HTTPRoute, GRPCRoute v1; ReferenceGrant v1beta1: internal/manager/controllerdef.go
+ * @v3.5.13): client-go's reflector list fails with the API server's 404. No version KIC uses is
+ * dropped by v1.5.1 or v1.6.1 (their standard CRDs still serve v1 and v1beta1), so a run that sees
+ * this has met CRDs that did drop one.
+ */
+export const gatewayApiWatchFailed: FieldSignature = {
+  id: 'gateway-api-watch-failed',
+  kind: 'log',
+  component: 'controller',
+  description: 'KIC cannot list or watch a Gateway API kind at the version it uses: the CRDs no longer serve it',
+  pattern: /failed to (?:list|watch) \*v1(?:beta1)?\.(?:Gateway|GatewayClass|HTTPRoute|GRPCRoute|ReferenceGrant): the server could not find the requested resource/,
+  provenance: ['https://github.com/kubernetes/client-go/blob/master/tools/cache/reflector.go', 'internal/manager/controllerdef.go@v3.5.13', 'internal/manager/controllerdef.go@v3.4.20'],
+};
+
 export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]>> = {
   'admin-api-partition': [
     {
@@ -167,7 +183,11 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       component: 'controller',
       description: 'Kong (DB-less) rejects the whole configuration KIC pushed because of one object',
       // KIC 2.x and 3.x without the body: go-kong's `failed posting new config to /config: got status code 400`
-      pattern: new RegExp(`declarative config is invalid(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
+      // not a body that did not parse at all (`{error="failed parsing declarative configuration: …"}`):
+      // KIC sends JSON it built, so that is a file or a request made by hand (the raw line is read too,
+      // hence the optional backslash)
+      // (https://github.com/Kong/docs.konghq.com/pull/6837, kong/db/schema/others/declarative_config.lua@3.9.1)
+      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\\\?"failed parsing declarative configuration)(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
       provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555'],
     },
     {
@@ -237,7 +257,9 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'controller',
       description: 'listing a Kong kind fails: the API server does not know it',
-      pattern: /failed to list \*v1(?:alpha1|beta1)?\.Kong\w+: the server could not find the requested resource/i,
+      // KIC 1.x names the resource it asked for: `(get tcpingresses.configuration.konghq.com)`, Kong's
+      // TCPIngress and UDPIngress included (https://github.com/Kong/kubernetes-ingress-controller/issues/1917)
+      pattern: /failed to list \*v1(?:alpha1|beta1)?\.Kong\w+: the server could not find the requested resource|failed to list \*v1(?:alpha1|beta1)?\.\w+: the server could not find the requested resource \(get \w+\.configuration\.konghq\.com\)/i,
       provenance: ['https://github.com/kubernetes/client-go/blob/master/tools/cache/reflector.go'],
     },
   ],
@@ -247,8 +269,12 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'gateway',
       description: 'Kong refuses to start: the database has migrations it has not run',
-      pattern: /New migrations available; run 'kong migrations up' to proceed|Database needs bootstrapping or is older than Kong 1\.0/,
-      provenance: ['kong/cmd/utils/migrations.lua@3.9.1', 'kong/cmd/utils/migrations.lua@2.8.4'],
+      // Kong 0.11–0.14 warn `<db> database|keyspace '<name>' is missing migration: (<module>) <name>`,
+      // then refuse with `the current database schema does not match this version of Kong`
+      // Kong 1.0 `database needs bootstrap(ping); run 'kong migrations bootstrap'` (kong/init.lua@1.0.0,
+      // kong/cmd/utils/migrations.lua@1.0.0), 1.5+ `Database needs bootstrapping …`
+      pattern: /New migrations available; run 'kong migrations up' to proceed|[Dd]atabase needs bootstrap(?:ping)?\b|(?:database|keyspace) '[^']+' is missing migration: |the current database schema does not match this version of Kong/,
+      provenance: ['kong/cmd/utils/migrations.lua@3.9.1', 'kong/cmd/utils/migrations.lua@2.8.4', 'kong/dao/factory.lua@0.13.1', 'kong/dao/factory.lua@0.11.2', 'kong/dao/factory.lua@0.14.1', 'kong/init.lua@1.0.0', 'kong/cmd/utils/migrations.lua@1.0.0', 'https://github.com/Kong/kong/issues/2877', 'https://github.com/Kong/kong/issues/4226'],
     },
   ],
   'database-outage': [
@@ -257,15 +283,39 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'gateway',
       description: 'Kong cannot reach Postgres: cluster events, upstreams or router read fails (running Kong), or the connector cannot start (starting Kong)',
-      // Kong 1.x said `failed to retrieve server_version_num` (kong/db/strategies/postgres/connector.lua@1.3.0)
-      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: |could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: /,
-      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0'],
+      // Kong 1.x said `failed to retrieve server_version_num` (kong/db/strategies/postgres/connector.lua@1.3.0),
+      // 0.10 `could not get current migrations: [postgres error] connection refused` at start, 0.13
+      // `failed to reach database as part of /status endpoint` and `[postgres] could not cleanup TTLs`.
+      // Not a refused login (`password|Ident authentication failed`, `authentication exchange
+      // unsuccessful`: Postgres answered), nor 3.0.0's `concurrent incremental router rebuild without
+      // mutex` (kong/router/atc_compat.lua@3.0.0, a router bug: https://github.com/Kong/kong/issues/9447)
+      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: (?!.*concurrent incremental router rebuild)|could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: (?!.*authentication)|could not get current migrations: \[(?:postgres|cassandra) error\] (?:connection refused|timeout|no route to host|host is unreachable)|failed to reach database as part of \/status endpoint: |\[postgres\] could not cleanup TTLs: /,
+      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0', 'kong/dao/factory.lua@0.10.3', 'kong/api/routes/kong.lua@0.13.1', 'kong/dao/db/postgres.lua@0.13.1'],
     },
   ],
   // what these show in files is another mode's symptom (node-termination re-triggers
   // plugin-id-drift) or only the live system shows it (a plugin not enforced)
   'node-termination': [],
   'global-plugin-reenable': [],
+  'gateway-api-crd-upgrade': [
+    gatewayApiWatchFailed,
+    {
+      id: 'gateway-api-downgrade-refused',
+      kind: 'log',
+      // not KIC's own line: kubectl, Helm or a GitOps tool prints it, in a file diagnose reads as
+      // of unknown shape, which both components read
+      component: 'controller',
+      description: "the API server refused Gateway API CRDs older than v1.5 after v1.5+ was installed: the safe-upgrades ValidatingAdmissionPolicy",
+      // the denial as k8s.io/apiserver's validating policy dispatcher words it (`ValidatingAdmissionPolicy
+      // '<policy>' with binding '<binding>' denied request: <message>`) around the policy's own message
+      pattern: /ValidatingAdmissionPolicy '?safe-upgrades\.gateway\.networking\.k8s\.io'?.*denied request: Installing CRDs with version before v1\.5\.0 is prohibited by default/,
+      provenance: [
+        'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.5.1',
+        'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.6.1',
+        'https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/apiserver/pkg/admission/plugin/policy/validating/dispatcher.go',
+      ],
+    },
+  ],
   'publish-service-missing': [
     {
       id: 'publish-service-not-found',
@@ -282,6 +332,38 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       description: 'KIC refuses to start: the publish Service is not namespace/name',
       pattern: /the expected format is namespace\/name/,
       provenance: ['internal/cmd/rootcmd/config/cli_validation.go@v3.5.13', 'internal/manager/config_validation.go@v2.12.3'],
+    },
+  ],
+  'config-resync-after-restart': [
+    {
+      id: 'gateway-holds-no-configuration',
+      kind: 'log',
+      component: 'gateway',
+      // KIC's own trace, `No configuration change, skipping sync to Kong`, is a debug line every
+      // sync writes when nothing changed (internal/dataplane/sendconfig/sendconfig.go@v3.5.13):
+      // it says nothing alone, and is off at the default log level
+      description: 'a DB-less Kong answers its readiness probe 503 because it holds no configuration: KIC has not (re)configured this pod; a few lines right after a start are normal, a pod that keeps logging it is left out',
+      pattern: /not ready for proxying: no configuration available/,
+      provenance: ['kong/status/ready.lua@3.9.3', 'kong/constants.lua@3.9.3', 'internal/dataplane/sendconfig/config_change_detector.go@v3.5.13', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
+    },
+  ],
+  'sni-certificate-backref': [
+    {
+      id: 'sni-certificate-missing',
+      kind: 'event',
+      description: 'Kong 3.9 (DB-less) rejects the whole configuration: an SNI nested in its certificate has no `certificate` (KIC 3.4.12 / 3.5.5 on Kong before 3.10)',
+      reason: 'KongConfigurationApplyFailed',
+      message: /snis=\{.*certificate="required field missing"/,
+      provenance: ['kong/db/schema/others/declarative_config.lua@3.9.3', 'kong/db/schema/entities/snis.lua@3.9.3', 'kong/db/errors.lua@3.9.3', 'internal/dataplane/kong_client.go@v3.5.5', 'KIC CHANGELOG 3.5.6'],
+    },
+    {
+      id: 'sni-certificate-missing-log',
+      kind: 'log',
+      component: 'controller',
+      description: "the same rejection in KIC's log: Kong's message in a failed push, or the flattened error of the SNI, which KIC cannot tie to an object",
+      // Kong's error table (pl.pretty), or its flattened entry for the SNI (entity_type `sni`)
+      pattern: /snis=\{.*certificate="required field missing"|"(?:entity_)?type": ?"sni".*"field": ?"certificate".*"message": ?"required field missing"/,
+      provenance: ['kong/db/errors.lua@3.9.3', 'internal/dataplane/sendconfig/inmemory_error_handling.go@v3.5.5', 'internal/dataplane/synchronizer.go@v3.5.5', 'KIC CHANGELOG 3.4.13'],
     },
   ],
   // Kong Gateway Enterprise's answer to a write it refuses without a license is not published
@@ -325,6 +407,8 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
   ],
 };
 
+const SECURE_BY_DEFAULT_426 = 'a 426 in an access log is what any HTTPS-only route answers plain HTTP; no line says the route became HTTPS-only by a KIC upgrade';
+
 /**
  * A scenario's signatures that diagnose does not read alone, with why: they prove the mode in a
  * run, where the harness made the fault, but say nothing about which fault in a user's files.
@@ -333,6 +417,10 @@ export const RUN_ONLY: Readonly<Record<string, string>> = {
   'rollout-stuck': 'ProgressDeadlineExceeded is any Deployment that did not roll out',
   'kic-container-restarted': 'a restarted container has many causes',
   'config-apply-failed': 'KongConfigurationApplyFailed without its message or object names no failure mode; the field signatures attribute it by entity kind',
+  // the only text a 426 leaves is Kong's access log line (kong_log_format, kong/templates/nginx_kong.lua@3.9.3),
+  // which a route meant to be HTTPS-only writes for every plain-HTTP request (kong/runloop/handler.lua@3.9.3)
+  'ingress-answers-426': SECURE_BY_DEFAULT_426,
+  'httproute-answers-426': SECURE_BY_DEFAULT_426,
   'push-refused-by-kong': 'Kong answering a push with an HTTP error is any invalid object (400) or conflict (409) too; only a refusal that names the license is the unlicensed gateway',
 };
 

@@ -47,6 +47,18 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: 'Fix or delete the object the KongConfigurationApplyFailed Event names; with KIC 3.2 or later turn on the `FallbackConfiguration` feature gate (`CONTROLLER_FEATURE_GATES=FallbackConfiguration=true`) so that one broken object no longer stops every later change.',
     sources: ['KIC CHANGELOG 3.2.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5854', 'internal/dataplane/kong_client.go@v3.4.20'],
   },
+  'sni-certificate-backref': {
+    action: 'Upgrade KIC to 3.4.13 or 3.5.6 or later (the certificate back reference on SNIs is restored), or go back to 3.4.11 / 3.5.4; or move Kong to 3.10 or later, which fills the back reference itself. Until then Kong keeps the configuration it had, and no change reaches it.',
+    sources: ['KIC CHANGELOG 3.5.6', 'KIC CHANGELOG 3.4.13', 'https://github.com/Kong/kubernetes-ingress-controller/pull/7873', 'https://github.com/Kong/kong/pull/14082'],
+  },
+  'secure-by-default-protocols': {
+    action: 'Name the protocols on every Ingress that plain-HTTP clients use: `konghq.com/protocols: "http,https"` (or `"http"`), or move those clients to HTTPS; attach HTTPRoutes to an HTTP listener of their Gateway (a `parentRef.sectionName` must name one). KIC 3.4.14 / 3.5.7 and later leave an Ingress route without protocols to Kong\'s default, HTTPS only from Kong Gateway 3.14 by its docs (http and https on Kong OSS 3.9).',
+    sources: ['KIC CHANGELOG 3.5.7', 'KIC CHANGELOG 3.4.14', 'https://github.com/Kong/developer.konghq.com/issues/4383'],
+  },
+  'config-resync-after-restart': {
+    action: "Compare `configuration_hash` on each gateway pod's `GET /status` (port 8100): a pod on `00000000000000000000000000000000` or on another hash than its peers is the one left behind. Restart the controller (`kubectl rollout restart deployment/<release>-controller -n <namespace>`): a new KIC has pushed nothing to any gateway yet, so its first sync sends the whole configuration to every pod; with KIC in the Kong pod (kong/kong chart), delete that pod.",
+    sources: ['internal/dataplane/sendconfig/sendconfig.go@v3.5.13', 'internal/dataplane/sendconfig/config_change_detector.go@v3.5.13', 'https://github.com/Kong/kong/issues/7541', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
+  },
   'unlicensed-gateway': {
     action:
       "Give Kong Gateway Enterprise 3.10+ a license: a Secret with key `license` named in the chart's `enterprise.license_secret` (it becomes KONG_LICENSE_DATA), or a KongLicense object, which KIC sends to Kong with its configuration (whether a read-only 3.15 takes it that way is unconfirmed); or run the OSS `kong` image, whose last line is 3.9 (kong:3.9.3).",
@@ -55,6 +67,16 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
       'https://developer.konghq.com/kubernetes-ingress-controller/license/',
       'charts/kong/templates/_helpers.tpl@kong-3.4.1',
       'internal/dataplane/translator/translator.go@v3.5.13',
+      ],
+    },
+  'gateway-api-crd-upgrade': {
+    action:
+      "Do not roll the Gateway API CRDs back below v1.5 once v1.5+ is installed: its safe-upgrades ValidatingAdmissionPolicy refuses them (v1.6's refuses v1.5 too). Gateway API's own advice, when a downgrade must happen: delete the `safe-upgrades.gateway.networking.k8s.io` ValidatingAdmissionPolicy first (`kubectl delete validatingadmissionpolicy safe-upgrades.gateway.networking.k8s.io`, and its binding of the same name), then apply the older release. KIC 3.4/3.5 are built against v1.3.0 and use only versions v1.5/v1.6 still serve.",
+    sources: [
+      'https://github.com/kubernetes-sigs/gateway-api/blob/v1.5.1/CHANGELOG/1.5-CHANGELOG.md',
+      'https://gateway-api.sigs.k8s.io/guides/crd-management',
+      'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.6.1',
+      'internal/manager/controllerdef.go@v3.5.13',
     ],
   },
 };

@@ -65,3 +65,48 @@ export async function runNodeStep(step: NodeStep, cluster: ClusterAccess, signal
 export function describeNodeStep(step: NodeStep): string {
   return step.tool === 'kubectl' ? `kubectl delete node ${step.node}` : `docker ${step.action} ${step.container}`;
 }
+
+/**
+ * Every worker node restarted at once, the failover test of KIC #7205 ("1 control-plane and 3
+ * data-plane ... all data-plane are restarted, one by one, or 3 as once"): the control plane stays
+ * up, so the API server, and with it the probes, outlive the fault. The steps come in two waves,
+ * the steps of each run together: every node container stopped, then every one started.
+ * kind tolerates it: a node's entrypoint rewrites its old IP in the kubelet and control-plane files
+ * (images/base/files/usr/local/bin/entrypoint@v0.31.0), and workers join the API server by the
+ * control plane's container name, which Docker's DNS keeps (GetAPIServerInternalEndpoint,
+ * pkg/cluster/internal/providers/docker/provider.go@v0.31.0).
+ */
+export function restartNodesSteps(nodes: readonly string[]): { stop: NodeStep[]; start: NodeStep[] } {
+  return {
+    stop: nodes.map((container) => ({ tool: 'docker', action: 'stop', container })),
+    start: nodes.map((container) => ({ tool: 'docker', action: 'start', container })),
+  };
+}
+
+/** The worker nodes of a listing of Node objects. */
+export function workerNodes(nodes: readonly KubeObject[]): string[] {
+  const workers = nodes.map((n) => n.metadata.name).filter((n) => !isControlPlane(n));
+  if (workers.length === 0) throw new EnvironmentError(`no worker node to restart (${nodes.length} node(s), all control plane); the fault needs the multi-node shape`);
+  return workers;
+}
+
+interface NodeCondition {
+  type: string;
+  status: string;
+  lastHeartbeatTime?: string;
+}
+
+/**
+ * A node back from a restart: Ready=True in a status posted after `since` (ms), the moment its
+ * container was started again, its old kubelet dead by then. Until the new kubelet posts, the
+ * Node keeps the Ready=True of the kubelet that was stopped; a
+ * kubelet posts its node status once right after it starts (fastStatusUpdateOnce,
+ * kubernetes pkg/kubelet/kubelet.go). The heartbeat has whole seconds, so it must fall in a later
+ * second than `since`: one in the same second may be the stopped kubelet's last.
+ */
+export function readyAfter(node: KubeObject, since: number): boolean {
+  const conditions = ((node['status'] as { conditions?: NodeCondition[] } | undefined)?.conditions ?? []);
+  const ready = conditions.find((c) => c.type === 'Ready');
+  if (ready?.status !== 'True' || ready.lastHeartbeatTime === undefined) return false;
+  return Date.parse(ready.lastHeartbeatTime) >= Math.ceil(since / 1000) * 1000;
+}

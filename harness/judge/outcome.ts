@@ -82,7 +82,7 @@ export function judge(signatures: readonly Signature[], observations: readonly O
   }
 
   const faultEnd = lastStep(steps, 'fault', 'end')?.at ?? faultAt;
-  const judgedFrom = (s: Signature) => ((s.kind === 'convergence' && s.fromFaultEnd) || isMadeByFault(s) ? faultEnd : faultAt);
+  const judgedFrom = (s: Signature) => (('fromFaultEnd' in s && s.fromFaultEnd) || isMadeByFault(s) ? faultEnd : faultAt);
   const inWindow = readings.filter((r) => r.at >= judgedFrom(byName.get(r.signature)!) && r.at <= observedUntil);
   const unreliable = inWindow.find((r) => r.unreliable !== undefined);
   if (unreliable) return { outcome: 'inconclusive', reason: unreliable.unreliable!, ...none, window };

@@ -1,5 +1,5 @@
 import type { Component, Observation } from '../evidence/types.ts';
-import { podStandings } from './convergence.ts';
+import { podStandings, type PodStanding } from './convergence.ts';
 import { logMessage } from './log-message.ts';
 
 /**
@@ -41,6 +41,13 @@ export interface EventSignature extends Base {
 interface Sampled extends Base {
   persistMs?: number;
   /**
+   * judged only from the end of the fault step, for a fault that disturbs this state by design
+   * while it runs: an upgrade rolls the gateway pods through old and new configurations, deleting
+   * every gateway pod stops every route until the replacements are up; what counts is the state
+   * once the fault is over
+   */
+  fromFaultEnd?: boolean;
+  /**
    * what it reads exists only once the fault made it (an Ingress or route the fault applies):
    * not awaited in the steady state, and judged only from the end of the fault step
    */
@@ -59,6 +66,11 @@ export interface ConditionSignature extends Sampled {
 export interface RouteSignature extends Sampled {
   kind: 'route';
   route: string;
+  /**
+   * the answer that is this symptom (e.g. 426); other failed answers are read neither way, being
+   * another failure's, so the route must answer as expected to read good
+   */
+  status?: number;
 }
 
 export interface AdminSignature extends Sampled {
@@ -76,11 +88,13 @@ export interface AdminSignature extends Sampled {
 export interface ConvergenceSignature extends Sampled {
   kind: 'convergence';
   /**
-   * judged only from the end of the fault step: a fault that rolls the gateway pods (an
-   * upgrade) moves them through old and new configurations by design; what counts is a pod left
-   * behind once the rollout is over
+   * what reads bad: `diverged` (the default) a pod that holds another configuration than the
+   * others or fails a route they answer; `unready` a pod that exists but is not Ready while
+   * another pod serves. A DB-less Kong turns Ready only once it holds a non-empty configuration
+   * (kong/status/ready.lua@3.9.3), so a pod KIC never configures stays out of the comparison of
+   * `diverged` for good: `unready` is how it shows.
    */
-  fromFaultEnd?: boolean;
+  reads?: 'diverged' | 'unready';
 }
 
 /** Reads a fact a scenario recorded; `problem` describes the bad state or returns undefined. */
@@ -162,11 +176,17 @@ export function readAll(signatures: readonly Signature[], observations: readonly
 }
 
 function readConvergence(s: ConvergenceSignature, observations: readonly Observation[]): Reading[] {
-  return podStandings(observations).flatMap((round) =>
-    round.flatMap((p): Reading[] =>
-      p.state === 'unread' ? [] : [{ signature: s.id, subject: `pod/${p.pod}`, at: p.at, state: p.state === 'diverged' ? 'bad' : 'good', evidence: p.entry ?? { kind: 'note', at: p.at, message: p.why }, summary: p.why }],
-    ),
-  );
+  const reading = (p: PodStanding, bad: boolean, summary = p.why): Reading => ({ signature: s.id, subject: `pod/${p.pod}`, at: p.at, state: bad ? 'bad' : 'good', evidence: p.entry ?? { kind: 'note', at: p.at, message: p.why }, summary });
+  return podStandings(observations).flatMap((round) => {
+    if (s.reads !== 'unready') return round.flatMap((p) => (p.state === 'unread' ? [] : [reading(p, p.state === 'diverged')]));
+    const serving = round.filter((p) => p.state === 'agrees' || p.state === 'diverged').map((p) => p.pod);
+    return round.flatMap((p): Reading[] => {
+      if (p.state === 'unread') return [];
+      // a pod that is gone is no longer left behind; with no pod serving, none is behind the others
+      if (p.state !== 'not-serving' || p.entry === undefined) return [reading(p, false)];
+      return serving.length === 0 ? [] : [reading(p, true, `${p.pod} is not Ready while ${serving.join(', ')} serve${serving.length === 1 ? 's' : ''}`)];
+    });
+  });
 }
 
 /** The reading this signature takes of one observation, if it says anything about it; a convergence signature reads rounds (`readAll`). */
@@ -197,6 +217,7 @@ export function read(s: Signature, o: Observation): Reading | undefined {
     }
     case 'route':
       if (o.kind !== 'route' || o.route !== s.route) return undefined;
+      if (s.status !== undefined && !o.ok && o.status !== s.status) return undefined;
       return reading(o.route, !o.ok, `${o.route} -> ${o.status ?? o.error ?? 'no answer'}`);
     case 'admin': {
       if (o.kind !== 'admin' || o.query !== s.query) return undefined;
@@ -241,13 +262,13 @@ function describeMatcher(s: Signature): Record<string, unknown> {
     case 'condition':
       return { id: s.id, kind: s.kind, description: s.description, objectKind: s.objectKind, scope: s.scope, type: s.type, reason: s.reason, ...(s.madeByFault ? { madeByFault: true, persistMs: persistFor(s) } : {}) };
     case 'route':
-      return { id: s.id, kind: s.kind, description: s.description, route: s.route, ...(s.madeByFault ? { madeByFault: true, persistMs: persistFor(s) } : {}) };
+      return { id: s.id, kind: s.kind, description: s.description, route: s.route, status: s.status, ...(s.fromFaultEnd ? { fromFaultEnd: true } : {}), ...(s.madeByFault ? { madeByFault: true, persistMs: persistFor(s) } : {}) };
     case 'admin':
       return { id: s.id, kind: s.kind, description: s.description, query: s.query };
     case 'fact':
       return { id: s.id, kind: s.kind, description: s.description, name: s.name };
     case 'convergence':
-      return { id: s.id, kind: s.kind, description: s.description, persistMs: persistFor(s), fromFaultEnd: s.fromFaultEnd ?? false };
+      return { id: s.id, kind: s.kind, description: s.description, reads: s.reads ?? 'diverged', persistMs: persistFor(s), fromFaultEnd: s.fromFaultEnd ?? false };
     case 'slo':
       return { id: s.id, kind: s.kind, description: s.description, minSuccessRatio: s.minSuccessRatio, maxOutageMs: s.maxOutageMs };
   }

@@ -37,6 +37,8 @@ export interface KongInstallChoices {
   gateway?: string;
   gatewayReplicas?: number;
   gatewayApi?: boolean;
+  /** the Gateway API release to install instead of the target's, which a fault moves to later */
+  initialGatewayApi?: string;
   skipCrds?: boolean;
   /** deep-merged over a release's values; an upgrade's overrides are added here and kept */
   values?: Record<string, Values>;
@@ -68,8 +70,9 @@ export class KongInstallation {
     await apply(deps.kube, [namespace(KONG_NAMESPACE)], { labels: deps.labels });
     if (choices.gatewayApi) {
       // KIC enables its Gateway API controllers only for CRDs present when it starts
-      deps.progress(`installing Gateway API ${deps.target.gatewayApi} CRDs (standard channel)`);
-      await applyUrl(gatewayApiInstallUrl(deps.versions, deps.target.gatewayApi), deps.cluster, { signal: deps.signal });
+      const version = choices.initialGatewayApi ?? deps.target.gatewayApi;
+      deps.progress(`installing Gateway API ${version} CRDs (standard channel)`);
+      await applyUrl(gatewayApiInstallUrl(deps.versions, version), deps.cluster, { signal: deps.signal });
     }
     await apply(deps.kube, await this.secrets(), { labels: deps.labels });
     await this.helmApply(Boolean(choices.skipCrds), choices.awaitRollout ?? true);

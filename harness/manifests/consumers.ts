@@ -18,6 +18,20 @@ export function keyAuthCredential(opts: { namespace: string; name: string; key?:
   };
 }
 
+/**
+ * A basic-auth credential as KIC 3.x reads it: a Secret labelled `konghq.com/credential:
+ * basic-auth` with `username` and `password`; without a password, a random one.
+ */
+export function basicAuthCredential(opts: { namespace: string; name: string; username: string; password?: string }): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: opts.name, namespace: opts.namespace, labels: { 'konghq.com/credential': 'basic-auth' } },
+    type: 'Opaque',
+    stringData: { username: opts.username, password: opts.password ?? randomUUID() },
+  };
+}
+
 /** A KongConsumer with its credential Secrets and the KongPlugins applied to its requests. */
 export function kongConsumer(opts: { namespace: string; name: string; username: string; credentials?: string[]; plugins?: string[] }): KubeObject {
   const annotations: Record<string, string> = { 'kubernetes.io/ingress.class': INGRESS_CLASS };

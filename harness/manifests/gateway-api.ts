@@ -29,12 +29,21 @@ export function gateway(opts: { namespace: string; name: string; className: stri
   };
 }
 
-/** An HTTPRoute to a Service; `konghq.com/protocols` keeps the route on plain HTTP for the probe. */
-export function httpRoute(opts: { namespace: string; name: string; gateway: string; path: string; service: string }): KubeObject {
+/**
+ * An HTTPRoute to a Service; `konghq.com/protocols` keeps the route on plain HTTP for the probe.
+ * `listenerProtocols` leaves it off: KIC then takes the protocols of the Gateway listeners the
+ * route attaches to (since 3.4.14 / 3.5.7, internal/dataplane/translator/subtranslator/httproute.go
+ * @v3.5.7), `http` and `https` before.
+ */
+export function httpRoute(opts: { namespace: string; name: string; gateway: string; path: string; service: string; listenerProtocols?: boolean }): KubeObject {
   return {
     apiVersion: GATEWAY_API,
     kind: 'HTTPRoute',
-    metadata: { name: opts.name, namespace: opts.namespace, annotations: { 'konghq.com/protocols': 'http', 'konghq.com/strip-path': 'false' } },
+    metadata: {
+      name: opts.name,
+      namespace: opts.namespace,
+      annotations: { ...(opts.listenerProtocols ? {} : { 'konghq.com/protocols': 'http' }), 'konghq.com/strip-path': 'false' },
+    },
     spec: {
       parentRefs: [{ name: opts.gateway, namespace: opts.namespace }],
       rules: [

@@ -13,6 +13,11 @@ export interface GateRun {
   verdict: Verdict;
   reason: string;
   runDir: string;
+  /**
+   * whether the catalog expects this failure on A too: a failure B reproduces is one the upgrade
+   * brings in only when A does not have it (absent: the upgrade run itself, or unknown)
+   */
+  expectedOnFrom?: boolean;
 }
 
 /** The run that upgraded A to B under traffic, with its evidence. */
@@ -35,7 +40,7 @@ export interface GateInput {
   minSuccessRatio: number;
 }
 
-export type GateRule = 'regression' | 'inconclusive' | 'signature' | 'slo' | 'drift' | 'missing';
+export type GateRule = 'regression' | 'inconclusive' | 'known-failure' | 'signature' | 'slo' | 'drift' | 'missing';
 
 export interface GateFinding {
   rule: GateRule;
@@ -54,7 +59,9 @@ export const DEFAULT_MIN_SUCCESS_RATIO = 0.99;
 
 /**
  * B is safe only if nothing speaks against it: no run regressed, every run was conclusive (an
- * inconclusive run proves nothing), no catalog signature fired during or after the upgrade,
+ * inconclusive run proves nothing), no known failure reproduced on B that A does not have (a
+ * `pass` verdict only says the catalog expected it there: KIC 3.5.5 on Kong 3.9 breaks every TLS
+ * configuration exactly as expected, and is still no version to upgrade to), no catalog signature fired during or after the upgrade,
  * traffic held the SLO through the upgrade, and the Admin API holds the same entities after it
  * as before (no duplicates, no orphans, none lost or re-created under a new id).
  */
@@ -67,6 +74,11 @@ export function decideGate(input: GateInput): GateDecision {
     if (r.verdict === 'regression') findings.push({ rule: 'regression', message: `${name}: ${r.outcome}, worse than the catalog expects — ${r.reason} (evidence: ${r.runDir})` });
     if (r.verdict === 'error') findings.push({ rule: 'inconclusive', message: `${name}: inconclusive, so it proves nothing — ${r.reason} (evidence: ${r.runDir})` });
     if (r.verdict === 'fixed') notes.push(`${name}: ${r.outcome}, better than the catalog expects; update the catalog`);
+  }
+  for (const r of input.catalog.filter((c) => c.outcome === 'reproduced' && c.verdict === 'pass')) {
+    const name = `${r.scenario}${r.variant ? `[${r.variant}]` : ''} on ${r.target}`;
+    if (r.expectedOnFrom) notes.push(`${name}: reproduced, a known failure of ${input.from} too; the upgrade neither brings nor fixes it`);
+    else findings.push({ rule: 'known-failure', message: `${name}: reproduced, a known failure of ${input.to} that ${input.from} does not have — ${r.reason} (evidence: ${r.runDir})` });
   }
   const up = input.upgrade;
   if (!up) {

@@ -9,12 +9,14 @@ import { errorClass, RouteChecker } from './route.ts';
  * by default (charts/kong/values.yaml@kong-3.4.1, and @kong-3.2.0 that ingress-0.24.0 pins); it
  * serves the same `/status` as the Admin API (kong/status/init.lua@3.9.3 attaches
  * kong/api/routes/health.lua), and a hybrid data plane, which has no Admin API, has it too.
- * The proxy: 8000 (harness/kong/values.ts). KIC's diagnostics server: `DiagnosticsPort` 10256 on
+ * The proxy: 8000 (harness/kong/values.ts); its TLS listener: `proxy.tls.containerPort` 8443, on by
+ * default (charts/kong/values.yaml@kong-3.4.1 and @kong-3.2.0). KIC's diagnostics server: `DiagnosticsPort` 10256 on
  * every address (internal/manager/consts/consts.go and internal/diagnostics/server.go@v3.4.20
  * and @v3.5.13), started only by `--dump-config` (internal/manager/run.go `setupDiagnostics`).
  */
 export const STATUS_PORT = 8100;
 export const PROXY_PORT = 8000;
+export const PROXY_TLS_PORT = 8443;
 export const KIC_DIAGNOSTICS_PORT = 10256;
 
 /** One gateway pod and, when it is Ready, local URLs that reach its status listener and proxy. */

@@ -4,7 +4,7 @@ import type { Cluster } from '../cluster/provider.ts';
 import type { Kube } from '../k8s/client.ts';
 import { apply, get, list, refOf, remove } from '../k8s/objects.ts';
 import type { PodForwards } from '../k8s/pod-forwards.ts';
-import { deploymentAvailable, isPodReady, waitFor } from '../k8s/wait.ts';
+import { deploymentAvailable, isPodReady, Pending, waitFor } from '../k8s/wait.ts';
 import type { AdminClient } from '../kong/admin.ts';
 import type { KongInstallation } from '../kong/install.ts';
 import { componentNames, KONG_NAMESPACE } from '../kong/names.ts';
@@ -12,24 +12,31 @@ import type { KubeObject } from '../manifests/types.ts';
 import { runAdminQuery } from '../probes/admin-queries.ts';
 import { readConditions, readIngressPublished } from '../probes/conditions.ts';
 import { lastTermination, type ContainerStatus } from '../probes/container-state.ts';
-import { GatewayPodProbe, KIC_DIAGNOSTICS_PORT, PROXY_PORT, STATUS_PORT, type GatewayPod, type KicInstance } from '../probes/convergence.ts';
+import { GatewayPodProbe, KIC_DIAGNOSTICS_PORT, PROXY_PORT, PROXY_TLS_PORT, STATUS_PORT, type GatewayPod, type KicInstance } from '../probes/convergence.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
-import { describeNodeStep, nodeFaultSteps, nodeToFault, runNodeStep } from '../faults/node.ts';
+import { describeNodeStep, nodeFaultSteps, nodeToFault, readyAfter, restartNodesSteps, runNodeStep, workerNodes, type NodeStep } from '../faults/node.ts';
 import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
 import type { Signature } from '../judge/signatures.ts';
 import * as docker from '../tools/docker.ts';
+import { certificate } from '../tools/openssl.ts';
+import { tlsSecret } from '../manifests/tls.ts';
 import { ToolError } from '../tools/exec.ts';
 import type { RouteChecker } from '../probes/route.ts';
+import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
+import { resolvePinned } from '../targets/pinned.ts';
 import type { Target } from '../targets/target.ts';
+import type { Versions } from '../targets/versions-types.ts';
+import { applyUrlAdmitting } from '../tools/kubectl.ts';
 import { timeout } from '../timeouts.ts';
 import { realClock } from './clock.ts';
 import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature } from './lifecycle.ts';
-import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
+import type { Admission, AdminOperations, DatabaseFaults, GatewayApiApply, NodeFault, RouteProbe, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
 
 export interface RealContextDeps {
   scenario: Scenario;
   target: Target;
   variant: string | undefined;
+  versions: Versions;
   cluster: Cluster;
   kube: Kube;
   kong: KongInstallation;
@@ -39,6 +46,8 @@ export interface RealContextDeps {
   /** port-forwards to single pods, for the gateway pod probe; the runner closes them */
   forwards: PodForwards;
   labels: Record<string, string>;
+  /** registers a value with the run's redactor */
+  addSecret: (...values: string[]) => void;
   record: (o: Observation) => void;
   /** everything on the run's timeline so far, streamed evidence included */
   entries: () => readonly Observation[];
@@ -62,7 +71,9 @@ export class RealContext implements ScenarioContext {
     this.admin = d.admin;
     this.database = d.database;
     const wanted = d.scenario.probes.gatewayPods;
-    this.gatewayPods = wanted && new GatewayPodProbe({ locate: () => this.locatePods(wanted.kic ?? false) }, d.scenario.probes.routes ?? [], wanted.kic ?? false);
+    // each pod's plain-HTTP proxy port: HTTPS routes are read by checkRoute, through one pod's TLS port
+    const plain = (d.scenario.probes.routes ?? []).filter((r) => !r.tls);
+    this.gatewayPods = wanted && new GatewayPodProbe({ locate: () => this.locatePods(wanted.kic ?? false) }, plain, wanted.kic ?? false);
   }
 
   /** Closes what the context opened for its probes. */
@@ -107,6 +118,15 @@ export class RealContext implements ScenarioContext {
     await apply(this.d.kube, objects, { labels: this.d.labels });
   }
 
+  async tlsSecret(namespace: string, name: string, hosts: string[]): Promise<void> {
+    const ca = await certificate({ commonName: 'kong-chaos-tls-ca', usage: 'ca' });
+    const serving = await certificate({ commonName: hosts[0]!, dnsNames: hosts, usage: 'server', issuer: ca });
+    // the CA key signs nothing after this call, and is dropped with it
+    this.d.addSecret(ca.key, serving.key);
+    await this.apply([tlsSecret({ namespace, name, ...serving })]);
+    await this.d.routes.trust(ca.cert);
+  }
+
   /** Deletes and waits until the objects are gone, so a re-apply creates them anew. */
   async remove(objects: KubeObject[]): Promise<void> {
     const refs = objects.map(refOf);
@@ -143,6 +163,14 @@ export class RealContext implements ScenarioContext {
     return createConcurrently(this.d.kube, objects, this.d.labels);
   }
 
+  async applyGatewayApi(version: string): Promise<GatewayApiApply> {
+    const pinned = resolvePinned('Gateway API', version, this.d.versions.gatewayApi.versions);
+    const url = gatewayApiInstallUrl(this.d.versions, pinned);
+    this.record({ kind: 'fault', at: Date.now(), name: 'gateway-api-apply', detail: url });
+    const refusals = await applyUrlAdmitting(url, this.d.cluster, { signal: this.d.signal });
+    return refusals.length === 0 ? { version: pinned, admitted: true } : { version: pinned, admitted: false, message: refusals[0]! };
+  }
+
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
     if (!this.d.cluster.kindName) throw new EnvironmentError('node termination needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
     const node = nodeToFault(await this.podsOf(component), component);
@@ -153,11 +181,36 @@ export class RealContext implements ScenarioContext {
     return node;
   }
 
+  async restartWorkerNodes(): Promise<string[]> {
+    if (!this.d.cluster.kindName) throw new EnvironmentError('restarting nodes needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
+    const nodes = workerNodes(await list(this.d.kube, { apiVersion: 'v1', kind: 'Node' }));
+    const { stop, start } = restartNodesSteps(nodes);
+    await this.runNodeWave(stop);
+    const startedAt = Date.now();
+    await this.runNodeWave(start);
+    await waitFor(
+      `nodes ${nodes.join(', ')} Ready again after their restart`,
+      async () => {
+        const listed = await list(this.d.kube, { apiVersion: 'v1', kind: 'Node' });
+        const behind = nodes.filter((name) => !listed.some((n) => n.metadata.name === name && readyAfter(n, startedAt)));
+        return behind.length === 0 || new Pending(`not yet Ready from a restarted kubelet: ${behind.join(', ')}`);
+      },
+      { timeoutMs: timeout('rollout'), intervalMs: 2000, signal: this.d.signal },
+    );
+    return nodes;
+  }
+
+  /** Node steps run together, each recorded on the timeline as it is issued. */
+  private async runNodeWave(steps: readonly NodeStep[]): Promise<void> {
+    for (const step of steps) this.record({ kind: 'fault', at: Date.now(), name: 'node-restart', detail: describeNodeStep(step) });
+    await Promise.all(steps.map((step) => runNodeStep(step, this.d.cluster, this.d.signal)));
+  }
+
   /** One round of every probe the scenario declared, in parallel, each recorded as it answers. */
   async probe(): Promise<Observation[]> {
     const { scenario } = this.d;
     const jobs: Promise<Observation[]>[] = [
-      ...(scenario.probes.routes ?? []).map(async (r) => [await this.d.routes.check(r)]),
+      ...(scenario.probes.routes ?? []).map(async (r) => [await this.checkRoute(r)]),
       ...(scenario.probes.conditions ?? []).map((c) => this.attempt(`conditions of ${c.kind} ${c.name}`, () => readConditions(this.d.kube, c))),
       ...(scenario.probes.ingresses ?? []).map((i) => this.attempt(`status of Ingress ${i.name}`, () => readIngressPublished(this.d.kube, i))),
       ...(scenario.probes.containers ?? []).map((c) => this.attempt(`containers of the ${c}`, () => this.readContainers(c))),
@@ -167,6 +220,20 @@ export class RealContext implements ScenarioContext {
     const round = (await Promise.all(jobs)).flat();
     for (const o of round) this.record(o);
     return round;
+  }
+
+  /**
+   * Plain HTTP through the proxy NodePort; HTTPS through a port-forward to a Ready gateway pod's
+   * TLS port, since the chart gives the TLS proxy port a NodePort of its own choosing that kind
+   * does not map to the host. No Ready gateway pod: HTTPS is not answered, which is what it reads.
+   */
+  private async checkRoute(r: RouteProbe): Promise<Observation> {
+    if (!r.tls) return this.d.routes.check(r);
+    const pod = (await this.podsOf('gateway')).find(isPodReady)?.metadata.name;
+    if (!pod) return { kind: 'route', at: Date.now(), route: r.route, ok: false, error: 'no Ready gateway pod', latencyMs: 0 };
+    const forwarded = new URL(await this.d.forwards.url(pod, PROXY_TLS_PORT));
+    forwarded.protocol = 'https:';
+    return this.d.routes.check(r, forwarded.href);
   }
 
   /** A probe that cannot answer says nothing either way; the gap is noted on the timeline. */

@@ -19,6 +19,7 @@ export interface Plan {
   target: Target;
   shape: ClusterShape;
   kindConfig: string;
+  /** the Gateway API release installed before KIC starts, if any */
   gatewayApi: { version: string; url: string } | null;
   postgres: { image: string } | null;
   helm: HelmRelease[];
@@ -72,12 +73,14 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     ...(install.values ? { overrides: install.values } : {}),
   });
   const fault = variant?.fault ?? scenario.fault;
+  /** the release installed before KIC starts */
+  const gatewayApi = install.initialGatewayApi ?? target.gatewayApi;
   const observe = scenario.window.observeMs / 1000;
   const recover = scenario.remediation ? (scenario.window.recoverMs ?? scenario.window.observeMs) / 1000 : null;
 
   const steps = [
     `provision: kind ${target.k8s.kind} cluster (${shape}) on ${target.k8s.image}@${target.k8s.digest}`,
-    ...(install.gatewayApi ? [`install Gateway API ${target.gatewayApi} CRDs (standard channel) before KIC starts`] : []),
+    ...(install.gatewayApi ? [`install Gateway API ${gatewayApi} CRDs (standard channel) before KIC starts${install.initialGatewayApi ? `; the fault moves them to ${target.gatewayApi}` : ''}`] : []),
     ...(target.mode === 'postgres' ? [`start Postgres (${versions.postgres.image}) with testcontainers on the kind network; password into Secret, never into values`] : []),
     ...(target.mode === 'postgres' && install.databaseProxy ? [`start Toxiproxy (${versions.toxiproxy.image}) in front of Postgres; Kong connects through it`] : []),
     ...(usesLicense ? [withLicense ? `create the Secret ${LICENSE_SECRET} (key license) from KONG_LICENSE_DATA or --license-file; the license is registered as a secret and appears in no values, log or report` : `no license, whatever KONG_LICENSE_DATA or --license-file hold: Kong Gateway ${target.gateway} runs as with an expired license (the scenario asks for that)`] : []),
@@ -97,7 +100,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     target,
     shape,
     kindConfig: renderKindConfig(shapeText, target.k8s, defaultHostPorts(shapeText)),
-    gatewayApi: install.gatewayApi ? { version: target.gatewayApi, url: gatewayApiInstallUrl(versions, target.gatewayApi) } : null,
+    gatewayApi: install.gatewayApi ? { version: gatewayApi, url: gatewayApiInstallUrl(versions, gatewayApi) } : null,
     postgres: target.mode === 'postgres' ? { image: versions.postgres.image } : null,
     helm,
     manifests: scenario.manifests(target, variantName),

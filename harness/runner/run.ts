@@ -31,8 +31,8 @@ import { collectDiagnostics } from './diagnostics.ts';
 import { phase, runScenarioPhases, type LifecycleDeps } from './lifecycle.ts';
 import { requirementsOf, variantOf } from './plan.ts';
 import type { Progress } from './progress.ts';
-import { needsOwnCrds, type Scenario } from './scenario.ts';
-import { awaitTerminatingNamespaces, handBack, removeKongCrds } from './shared-cluster.ts';
+import { changesGatewayApiCrds, needsOwnCrds, type Scenario } from './scenario.ts';
+import { awaitTerminatingNamespaces, handBack, removeKongCrds, removeSafeUpgradesPolicy } from './shared-cluster.ts';
 import { timeout } from '../timeouts.ts';
 import { describeJudged, judgeRun, type RunJudgement } from './verdict.ts';
 import { HARNESS_VERSION } from '../version.ts';
@@ -147,6 +147,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
         gateway: install.initialGateway,
         gatewayReplicas: install.gatewayReplicas,
         gatewayApi: install.gatewayApi,
+        initialGatewayApi: install.initialGatewayApi,
         skipCrds: install.skipCrds,
         values: install.values,
         ...(install.awaitRollout === false ? { awaitRollout: false } : {}),
@@ -161,6 +162,10 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
       if (needsOwnCrds(install)) {
         const removed = await removeKongCrds(kube!, o.signal);
         if (removed.length) progress(`removed ${removed.length} KIC CRDs (*.configuration.konghq.com) an earlier install left on ${cluster!.name}: this case must not find them`);
+      }
+      if (changesGatewayApiCrds(install)) {
+        const removed = await removeSafeUpgradesPolicy(kube!, o.signal);
+        if (removed.length) progress(`removed ${removed.join(' and ')} an earlier run left on ${cluster!.name}: this case installs Gateway API ${install.initialGatewayApi} first, which the policy refuses`);
       }
     }
     if (!cluster!.owned && !o.keepCluster) {
@@ -182,13 +187,16 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   }));
 
   const routes = new RouteChecker(cluster?.proxyUrl ?? 'http://127.0.0.1');
-  const trafficTargets = (scenario.probes.routes ?? []).map((r) => ({ url: new URL(r.path, cluster?.proxyUrl ?? 'http://127.0.0.1').href, ...(r.host ? { host: r.host } : {}) }));
+  // steady traffic goes through the plain-HTTP NodePort; HTTPS routes are read by the route probe (RealContext)
+  const trafficTargets = (scenario.probes.routes ?? [])
+    .filter((r) => !r.tls)
+    .map((r) => ({ url: new URL(r.path, cluster?.proxyUrl ?? 'http://127.0.0.1').href, ...(r.host ? { host: r.host } : {}) }));
   const trafficRate = o.trafficRate ?? DEFAULT_TRAFFIC_RATE;
   if (installed && trafficRate > 0 && trafficTargets.length > 0) traffic = new TrafficMonitor(trafficTargets, trafficRate, timeline.record);
   if (installed) {
     const database = new PostgresFaults(postgres, toxiproxy);
     const forwards = new PodForwards(kube!, KONG_NAMESPACE);
-    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
+    const ctx = new RealContext({ scenario, target, variant, versions: o.versions, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, addSecret: (...values) => redactor.add(...values), record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
     try {
       await runScenarioPhases(scenario, { ...deps, ctx });
     } finally {

@@ -15,15 +15,24 @@ export interface RouteProbe {
   host?: string;
   /** the status a healthy route answers; anything else reads as unreachable */
   expectStatus?: number;
+  /**
+   * over HTTPS to the proxy's TLS port, with `host` as the TLS server name (SNI), verifying the
+   * served certificate against the CAs of the run's TLS Secrets (ScenarioContext.tlsSecret)
+   */
+  tls?: boolean;
 }
 
-/** An object whose status conditions are read into the timeline. `listeners` also reads Gateway listener conditions. */
+/**
+ * An object whose status conditions are read into the timeline. `listeners` also reads Gateway
+ * listener conditions; `parents` a route's conditions per parent (`status.parents[]`).
+ */
 export interface ConditionProbe {
   apiVersion: string;
   kind: string;
   name: string;
   namespace: string;
   listeners?: boolean;
+  parents?: boolean;
 }
 
 /** Admin API state the runner snapshots by name; see probes/admin-queries.ts. */
@@ -75,11 +84,21 @@ export interface ScenarioContext {
   /** server-side applies every object at the same moment, one request each; never throws for a rejection */
   createConcurrently(objects: KubeObject[]): Promise<Admission[]>;
   /**
+   * applies a pinned Gateway API release's standard install (CRDs and, from 1.5, the safe-upgrades
+   * ValidatingAdmissionPolicy) over what the cluster holds; never throws for an admission refusal
+   */
+  applyGatewayApi(version: string): Promise<GatewayApiApply>;
+  /**
    * a node fault on the kind worker node running one of the component's Running pods: `kill` is a Karpenter-style
    * termination (docker kill, then the Node object deleted as a cloud autoscaler would);
    * `restart` stops and starts the node container
    */
   terminateNodeOf(component: Component, how?: NodeFault): Promise<string>;
+  /**
+   * stops every kind worker node container at once, then starts them all, and resolves with
+   * their names once every one is Ready again as reported by its restarted kubelet
+   */
+  restartWorkerNodes(): Promise<string[]>;
   /** faults of the run's Postgres (DB mode only) */
   database: DatabaseFaults;
   admin: AdminOperations;
@@ -98,6 +117,11 @@ export interface ScenarioContext {
    */
   dropConnections(port: number): Promise<string[]>;
   record(entry: Observation): void;
+  /**
+   * makes a CA and a serving certificate for `hosts` (DNS SANs) and applies them as a
+   * kubernetes.io/tls Secret; the key is a secret of the run, and HTTPS route probes trust the CA
+   */
+  tlsSecret(namespace: string, name: string, hosts: string[]): Promise<void>;
 }
 
 export interface UpgradeChange {
@@ -118,6 +142,14 @@ export type NodeFault = 'kill' | 'restart';
 export interface Admission {
   object: string;
   admitted: boolean;
+  message?: string;
+}
+
+/** What the API server said to a Gateway API release's standard install. */
+export interface GatewayApiApply {
+  version: string;
+  admitted: boolean;
+  /** the first refusal, as the API server worded it */
   message?: string;
 }
 
@@ -170,6 +202,11 @@ export interface InstallChoices {
    * cluster without them
    */
   deletesCrds?: boolean;
+  /**
+   * the Gateway API release to install before KIC starts, when the fault moves the CRDs to the
+   * target's release (set with `gatewayApi`)
+   */
+  initialGatewayApi?: string;
   /** put Toxiproxy between Kong and Postgres, for cut-offs and latency */
   databaseProxy?: boolean;
   /**
@@ -190,6 +227,17 @@ export interface InstallChoices {
  */
 export function needsOwnCrds(install: InstallChoices): boolean {
   return Boolean(install.skipCrds || install.deletesCrds);
+}
+
+/**
+ * A case that moves the Gateway API CRDs itself must start from its initial release: a cluster
+ * that another case left on 1.5+ refuses older CRDs for good (targets/gateway-api.ts), and this
+ * case leaves the cluster on the newer release. Such a case gets a cluster of its own in the
+ * matrix, never runs on a cluster the user brings, and on a kind cluster that outlives runs
+ * (`--reuse-cluster`) the policy an earlier run left is removed before the install.
+ */
+export function changesGatewayApiCrds(install: InstallChoices): boolean {
+  return install.initialGatewayApi !== undefined;
 }
 
 export interface Scenario {

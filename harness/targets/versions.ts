@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
 import { fileProblem, quote, UserError } from '../errors.ts';
 import type { Versions } from './versions-types.ts';
@@ -91,7 +91,9 @@ const schema = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true }).compile<Versions>(schema);
+// compiled on first use: commands that never read versions.yaml (diagnose) skip the ~150 ms
+let validator: ValidateFunction<Versions> | undefined;
+const validate = (data: unknown): data is Versions => (validator ??= new Ajv({ allErrors: true }).compile<Versions>(schema))(data);
 
 /** Parses and checks versions.yaml; any defect is a one-line UserError naming the field. */
 export function parseVersions(text: string, file = 'versions.yaml'): Versions {
@@ -107,7 +109,7 @@ export function parseVersions(text: string, file = 'versions.yaml'): Versions {
     throw new UserError(`${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   if (!validate(data)) {
-    const first = validate.errors?.[0];
+    const first = validator!.errors?.[0];
     throw new UserError(`${file} is malformed: ${first?.instancePath || '(root)'} ${first?.message ?? 'is invalid'}`);
   }
   for (const list of ['kic', 'gateway', 'gatewayApi'] as const) {

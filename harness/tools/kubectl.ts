@@ -5,7 +5,7 @@
  */
 import { EnvironmentError } from '../errors.ts';
 import { timeout } from '../timeouts.ts';
-import { runTool, type CallOptions, type ClusterAccess } from './exec.ts';
+import { runTool, ToolError, type CallOptions, type ClusterAccess } from './exec.ts';
 
 const KUBECTL = 'kubectl';
 const FIELD_MANAGER = 'kong-chaos';
@@ -51,6 +51,36 @@ export function parseEventList(stdout: string): EventList {
 /** Fetching the manifest is part of the call, hence the download deadline. */
 export async function applyUrl(url: string, cluster: ClusterAccess, call: CallOptions = {}): Promise<void> {
   await runTool(KUBECTL, applyUrlArgs(url, cluster), { timeoutMs: timeout('download'), ...call });
+}
+
+/**
+ * The lines of `kubectl apply` output in which admission control refused an object: a
+ * ValidatingAdmissionPolicy (`<resource> "<name>" is forbidden: ValidatingAdmissionPolicy '<policy>'
+ * with binding '<binding>' denied request: <message>`, k8s.io/apiserver/pkg/admission/plugin/policy/
+ * validating/dispatcher.go through admission.NewForbidden) or a validating webhook
+ * (`admission webhook "<name>" denied the request: <message>`), each from where the refusal starts.
+ */
+export function admissionRefusals(output: string): string[] {
+  return output
+    .split(/\r?\n/)
+    .map((line) => /(?:\S+ "[^"]+" is forbidden: )?ValidatingAdmissionPolicy '[^']+'(?: with binding '[^']+')? denied request: .*|admission webhook "[^"]+" denied the request: .*/.exec(line)?.[0])
+    .filter((refusal): refusal is string => refusal !== undefined);
+}
+
+/**
+ * applyUrl that resolves with the admission refusals instead of throwing for them: the objects
+ * not refused are applied all the same (kubectl goes on past a refused object). Any other failure
+ * still throws.
+ */
+export async function applyUrlAdmitting(url: string, cluster: ClusterAccess, call: CallOptions = {}): Promise<string[]> {
+  try {
+    await applyUrl(url, cluster, call);
+    return [];
+  } catch (error) {
+    const refusals = error instanceof ToolError && error.toolExitCode !== undefined ? admissionRefusals(error.stderrTail) : [];
+    if (refusals.length === 0) throw error;
+    return refusals;
+  }
 }
 
 export async function describeNamespace(namespace: string, cluster: ClusterAccess, call: CallOptions = {}): Promise<string> {

@@ -3,7 +3,8 @@ import { UserError } from '../../harness/errors.ts';
 import type { EntityCounts } from '../../harness/judge/drift.ts';
 import { resolveTarget } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
-import scenario, { previousKic } from '../../scenarios/upgrade-gate.ts';
+import semver from 'semver';
+import scenario, { OLDEST_KIC, previousKic } from '../../scenarios/upgrade-gate.ts';
 import { callsIn, expectJudged, gatewayCondition, logLine, podConfig, runFake, type FakeRunOptions, type Sighting, type WorldView } from '../support/fake-context.ts';
 import { loadCrdSchemas } from '../support/crd-schemas.ts';
 import { entityCounts, kicJson, objectsOf, warningEvent } from '../support/scenarios-control.ts';
@@ -71,6 +72,11 @@ function system({ breaks = false, blipMs, podLeftBehind = false }: Upgrade = {})
 }
 
 describe('scenario upgrade-gate', () => {
+  it('names as the oldest KIC the oldest release versions.yaml pins (the one without a predecessor)', () => {
+    expect(OLDEST_KIC).to.equal([...loadVersions().kic.versions].sort(semver.compare)[0]);
+    expect(previousKic(OLDEST_KIC)).to.equal(undefined);
+  });
+
   it('upgrades from the previous release of the target, never from a newer build of another line', () => {
     expect(previousKic('3.5.13')).to.equal('3.5.12');
     // 3.4.20 (2026-08-07) is newer than 3.5.0 (2025-07-02); 3.4.7 (2025-06-20) came out just before it

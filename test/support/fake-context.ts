@@ -17,7 +17,7 @@ import type { KubeObject } from '../../harness/manifests/types.ts';
 import type { Clock } from '../../harness/runner/clock.ts';
 import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature, runScenarioPhases, type Timeline } from '../../harness/runner/lifecycle.ts';
 import type { Signature } from '../../harness/judge/signatures.ts';
-import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from '../../harness/runner/scenario.ts';
+import type { Admission, AdminOperations, DatabaseFaults, GatewayApiApply, NodeFault, Scenario, ScenarioContext, UpgradeChange } from '../../harness/runner/scenario.ts';
 import { resolveTarget, type Target } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
 
@@ -54,6 +54,7 @@ type CallDetail =
   | { op: 'apply' | 'remove' | 'createConcurrently'; objects: KubeObject[] }
   | { op: 'deletePods'; component: Component }
   | { op: 'terminateNodeOf'; component: Component; how: NodeFault }
+  | { op: 'restartWorkerNodes' }
   | { op: 'restartDeployment'; namespace: string; name: string }
   | { op: 'upgrade'; change: UpgradeChange }
   | { op: 'listPlugins' }
@@ -61,7 +62,9 @@ type CallDetail =
   | { op: 'createPlugin'; scope: string; name: string }
   | { op: 'list'; path: string }
   | { op: 'database'; action: 'cut' | 'restore' | 'stop' | 'start' | 'latency'; ms?: number }
-  | { op: 'dropConnections'; port: number };
+  | { op: 'dropConnections'; port: number }
+  | { op: 'tlsSecret'; namespace: string; name: string; hosts: string[] }
+  | { op: 'applyGatewayApi'; version: string };
 /** A call the scenario made through its context, with when and in which phase it made it. */
 export type Call = CallDetail & { at: number; phase: Phase | undefined };
 export type Operation = Call['op'];
@@ -108,6 +111,13 @@ export interface Script {
   entities?: Record<string, { id: string; name?: string; tags?: string[] | null }[]>;
   /** how the API server answers concurrent creations; by default everything is admitted */
   admit?: (objects: KubeObject[]) => Admission[];
+  /** the pods `deletePods` deletes, per component; by default one pod of its Deployment */
+  pods?: Partial<Record<Component, string[]>>;
+  /**
+   * how the API server answers a Gateway API release's install, given the calls so far (this
+   * one last); by default it is admitted
+   */
+  admitGatewayApi?: (version: string, calls: readonly Call[]) => GatewayApiApply;
 }
 
 export class FakeContext implements ScenarioContext {
@@ -174,9 +184,13 @@ export class FakeContext implements ScenarioContext {
     this.#call({ op: 'remove', objects });
   }
 
+  async tlsSecret(namespace: string, name: string, hosts: string[]): Promise<void> {
+    this.#call({ op: 'tlsSecret', namespace, name, hosts });
+  }
+
   async deletePods(component: Component): Promise<string[]> {
     this.#call({ op: 'deletePods', component });
-    return [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
+    return this.script.pods?.[component] ?? [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
   }
 
   async restartDeployment(namespace: string, name: string): Promise<void> {
@@ -192,9 +206,19 @@ export class FakeContext implements ScenarioContext {
     return this.script.admit?.(objects) ?? objects.map((o) => ({ object: `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, admitted: true }));
   }
 
+  async applyGatewayApi(version: string): Promise<GatewayApiApply> {
+    this.#call({ op: 'applyGatewayApi', version });
+    return this.script.admitGatewayApi?.(version, this.calls) ?? { version, admitted: true };
+  }
+
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
     this.#call({ op: 'terminateNodeOf', component, how });
     return 'kong-chaos-worker2';
+  }
+
+  async restartWorkerNodes(): Promise<string[]> {
+    this.#call({ op: 'restartWorkerNodes' });
+    return ['kong-chaos-worker', 'kong-chaos-worker2'];
   }
 
   async probe(): Promise<Observation[]> {
@@ -276,6 +300,8 @@ export interface FakeRunOptions extends Script {
   kic: string;
   mode?: string;
   topology?: string;
+  /** the target's Gateway API release; the scenario's default otherwise */
+  gatewayApi?: string;
   variant?: string;
 }
 
@@ -294,10 +320,10 @@ export interface FakeRun {
  * and the expectation table of the variant, if one is set.
  */
 export async function runFake(scenario: Scenario, options: FakeRunOptions): Promise<FakeRun> {
-  const { kic, mode, topology, variant: variantName, ...script } = options;
+  const { kic, mode, topology, gatewayApi, variant: variantName, ...script } = options;
   const variant = variantName === undefined ? undefined : scenario.variants[variantName];
   if (variantName !== undefined && !variant) throw new Error(`${scenario.id} has no variant "${variantName}"`);
-  const target = resolveTarget(loadVersions(), { ...scenario.requires, ...variant?.requires }, { kic, mode, topology }, scenario.id);
+  const target = resolveTarget(loadVersions(), { ...scenario.requires, ...variant?.requires }, { kic, mode, topology, ...(gatewayApi ? { gatewayApi } : {}) }, scenario.id);
 
   const entries: Observation[] = [];
   const timeline: Timeline = { entries, record: (o) => entries.push(o) };
@@ -337,6 +363,7 @@ export function show(call: Call): string {
     case 'upgrade':
       return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
     case 'listPlugins':
+    case 'restartWorkerNodes':
       return call.op;
     case 'deletePlugin':
       return `${call.op} ${call.id}`;
@@ -348,6 +375,10 @@ export function show(call: Call): string {
       return `database ${call.action}${call.ms === undefined ? '' : ` ${call.ms}ms`}`;
     case 'dropConnections':
       return `${call.op} ${call.port}`;
+    case 'tlsSecret':
+      return `${call.op} ${call.namespace}/${call.name} ${call.hosts.join(',')}`;
+    case 'applyGatewayApi':
+      return `${call.op} ${call.version}`;
   }
 }
 

@@ -1,5 +1,10 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { expect } from 'chai';
 import { errorClass, RouteChecker } from '../../../harness/probes/route.ts';
+import { certificate, type KeyPair } from '../../../harness/tools/openssl.ts';
 import { closedPort, startKongAdminServer, type Answer, type KongAdminServer, type RecordedRequest } from '../../support/kong-admin-server.ts';
 
 const TIMEOUT_ENV = 'KONG_CHAOS_TIMEOUT_ROUTE_REQUEST';
@@ -89,6 +94,53 @@ describe('probes/route RouteChecker against local servers', () => {
       expect(entry).to.include({ ok: false, error: 'timeout' });
       expect(entry.latencyMs).to.be.within(250, 3000);
     });
+  });
+});
+
+/**
+ * An HTTPS proxy as Kong serves one: the certificate of the SNI it holds for the server name the
+ * client sends, else a default certificate of its own (Kong's, when no SNI matches).
+ */
+describe('probes/route RouteChecker over HTTPS (real openssl, loopback)', function () {
+  this.timeout(30_000);
+  const HOST = 'sni.chaos.test';
+  let ca: KeyPair;
+  let server: Server;
+  let url: string;
+  let checker: RouteChecker | undefined;
+
+  before(async () => {
+    ca = await certificate({ commonName: 'kong-chaos-tls-ca', usage: 'ca' });
+    const leaf = await certificate({ commonName: HOST, dnsNames: [HOST], usage: 'server', issuer: ca });
+    const fallback = await certificate({ commonName: 'localhost', dnsNames: ['localhost'], usage: 'server' });
+    const forHost = createSecureContext({ cert: leaf.cert, key: leaf.key });
+    server = createServer({ cert: fallback.cert, key: fallback.key, SNICallback: (name, cb) => cb(null, name === HOST ? forHost : undefined) }, (req, res) => {
+      res.writeHead(req.headers.host === HOST ? 200 : 404).end();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => server.close());
+  afterEach(async () => {
+    await checker?.close();
+    checker = undefined;
+  });
+
+  it('sends the host as the server name and verifies the served certificate against the trusted CA', async () => {
+    checker = new RouteChecker(url);
+    await checker.trust(ca.cert);
+    expect(await checker.check({ route: 'tls', path: '/tls-echo', host: HOST, tls: true })).to.include({ ok: true, status: 200 });
+  });
+
+  it('fails a certificate it cannot verify: before the CA is trusted, and Kong\'s default certificate for a host it holds no SNI for', async () => {
+    checker = new RouteChecker(url);
+    const untrusted = await checker.check({ route: 'tls', path: '/tls-echo', host: HOST, tls: true });
+    expect(untrusted).to.include({ ok: false, error: 'tls' });
+    await checker.trust(ca.cert);
+    const otherHost = await checker.check({ route: 'tls', path: '/tls-echo', host: 'other.chaos.test', tls: true });
+    expect(otherHost).to.include({ ok: false, error: 'tls' });
+    expect(otherHost).not.to.have.property('status');
   });
 });
 

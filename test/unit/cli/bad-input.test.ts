@@ -113,6 +113,16 @@ const table: Record<string, BadInput[]> = {
       argv: (f) => ['run', 'missing-crds', '--kubeconfig', f.file('broken.kubeconfig'), '--out', f.file('runs')],
       message: () => 'missing-crds deletes the KIC CRDs, and with them every Kong resource on the cluster: it runs only on kind (drop --kubeconfig)',
     },
+    {
+      input: '--kubeconfig with a scenario that moves the Gateway API CRDs',
+      argv: (f) => ['run', 'gateway-api-crd-upgrade', '--kubeconfig', f.file('broken.kubeconfig'), '--out', f.file('runs')],
+      message: () => 'gateway-api-crd-upgrade replaces the Gateway API CRDs, and a cluster left on 1.5+ refuses older ones for good: it runs only on kind (drop --kubeconfig)',
+    },
+    {
+      input: 'a Gateway API release below what the scenario upgrades to',
+      argv: (f) => ['run', 'gateway-api-crd-upgrade', '--gateway-api', '1.3.0', '--out', f.file('runs')],
+      message: () => 'gateway-api-crd-upgrade needs Gateway API >=1.5.1; 1.3.0 does not qualify (known: 1.5.1, 1.6.1)',
+    },
     { input: 'bad --traffic-rate', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', 'fast', '--out', f.file('runs')], message: () => 'bad --traffic-rate "fast": expected requests per second, 0 for none' },
     { input: '--traffic-rate above the probe ceiling', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', '20000', '--out', f.file('runs')], message: () => '--traffic-rate 20000 is more than the probe can send: at most 10000 requests per second' },
     { input: 'negative --traffic-rate', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', '-5', '--out', f.file('runs')], message: () => 'bad --traffic-rate "-5": expected requests per second, 0 for none' },

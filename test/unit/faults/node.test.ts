@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { EnvironmentError } from '../../../harness/errors.ts';
-import { describeNodeStep, nodeFaultSteps, nodeToFault, runNodeStep, type NodeStep } from '../../../harness/faults/node.ts';
+import { describeNodeStep, nodeFaultSteps, nodeToFault, readyAfter, restartNodesSteps, runNodeStep, workerNodes, type NodeStep } from '../../../harness/faults/node.ts';
 import type { KubeObject } from '../../../harness/k8s/client.ts';
 import { ToolError } from '../../../harness/tools/exec.ts';
 import { StubTools } from '../../support/stub-tools.ts';
@@ -128,6 +128,64 @@ describe('faults/node', () => {
       expect(error).to.be.instanceOf(ToolError);
       expect((error as ToolError).message).to.equal(`docker kill ${NODE} was cancelled`);
       expect(Date.now() - started).to.be.below(5_000);
+    });
+  });
+});
+
+/** A Node as the API lists it after kubelets posted their status. */
+function node(name: string, ready: { status: string; lastHeartbeatTime?: string }): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name },
+    status: {
+      conditions: [
+        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', lastHeartbeatTime: '2026-11-23T10:00:09Z' },
+        { type: 'Ready', reason: ready.status === 'True' ? 'KubeletReady' : 'NodeStatusUnknown', ...ready },
+      ],
+    },
+  };
+}
+
+describe('faults/node restart of every worker', () => {
+  const NODES = [node('kc-r1-control-plane', { status: 'True' }), node('kc-r1-worker', { status: 'True' }), node('kc-r1-worker2', { status: 'True' })];
+
+  it('restarts the workers and keeps the control plane, which the probes need', () => {
+    expect(workerNodes(NODES)).to.deep.equal(['kc-r1-worker', 'kc-r1-worker2']);
+    expect(() => workerNodes([NODES[0]!])).to.throw(EnvironmentError, /no worker node to restart \(1 node\(s\), all control plane\)/);
+  });
+
+  it('stops every worker in one wave, then starts every one in the next', async () => {
+    const { stop, start } = restartNodesSteps(['kc-r1-worker', 'kc-r1-worker2']);
+    expect(stop.map(describeNodeStep)).to.deep.equal(['docker stop kc-r1-worker', 'docker stop kc-r1-worker2']);
+    expect(start.map(describeNodeStep)).to.deep.equal(['docker start kc-r1-worker', 'docker start kc-r1-worker2']);
+    const stubs = await StubTools.install(['docker']);
+    try {
+      for (const wave of [stop, start]) await Promise.all(wave.map((step) => runNodeStep(step, CLUSTER)));
+      const lines = await stubs.lines();
+      expect(lines.slice(0, 2)).to.have.members(['docker stop kc-r1-worker', 'docker stop kc-r1-worker2']);
+      expect(lines.slice(2)).to.have.members(['docker start kc-r1-worker', 'docker start kc-r1-worker2']);
+    } finally {
+      await stubs.restore();
+    }
+  });
+
+  describe('readyAfter: Ready again from the restarted kubelet, not the stopped one', () => {
+    const STARTED = Date.parse('2026-11-23T10:00:05.400Z');
+
+    it('reads the Ready=True the stopped kubelet left as not back yet, even within the same second', () => {
+      expect(readyAfter(node('kc-r1-worker', { status: 'True', lastHeartbeatTime: '2026-11-23T09:59:58Z' }), STARTED)).to.equal(false);
+      expect(readyAfter(node('kc-r1-worker', { status: 'True', lastHeartbeatTime: '2026-11-23T10:00:05Z' }), STARTED)).to.equal(false);
+    });
+
+    it('is back once a kubelet posted Ready=True after the start', () => {
+      expect(readyAfter(node('kc-r1-worker', { status: 'True', lastHeartbeatTime: '2026-11-23T10:00:17Z' }), STARTED)).to.equal(true);
+    });
+
+    it('is not back while the new kubelet reports NotReady or the condition is Unknown', () => {
+      expect(readyAfter(node('kc-r1-worker', { status: 'False', lastHeartbeatTime: '2026-11-23T10:00:12Z' }), STARTED)).to.equal(false);
+      expect(readyAfter(node('kc-r1-worker', { status: 'Unknown', lastHeartbeatTime: '2026-11-23T10:00:12Z' }), STARTED)).to.equal(false);
+      expect(readyAfter({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'kc-r1-worker' } }, STARTED)).to.equal(false);
     });
   });
 });

@@ -147,6 +147,41 @@ describe('judge: convergence per gateway pod', () => {
   });
 
   it('describes itself with its threshold for plans and reports', () => {
-    expect(describeSignature(diverged)).to.deep.equal({ id: 'pods-diverged', kind: 'convergence', description: 'gateway pods diverge', persistMs: 15_000, fromFaultEnd: false, provenance: [] });
+    expect(describeSignature(diverged)).to.deep.equal({ id: 'pods-diverged', kind: 'convergence', description: 'gateway pods diverge', reads: 'diverged', persistMs: 15_000, fromFaultEnd: false, provenance: [] });
+  });
+});
+
+describe('judge: a gateway pod left not Ready while others serve (`reads: unready`)', () => {
+  const unready: Signature = { id: 'pod-unconfigured', kind: 'convergence', description: 'a gateway pod never configured', reads: 'unready', persistMs: 60_000 };
+  const notReady = (at: number, name: string): PodConfigEntry => ({ kind: 'pod-config', at, pod: name, ready: false, routes: [] });
+
+  /** kong-a and kong-b replaced at 22 s by kong-d (serving from 25 s) and kong-e (Ready from `eReadyAt`) */
+  function replaced(eReadyAt: number): Observation[] {
+    const out: Observation[] = [];
+    for (let at = 22_000; at <= 99_000; at += 3_000) {
+      out.push(at < 25_000 ? notReady(at, 'kong-d') : pod(at, 'kong-d', NEW), at < eReadyAt ? notReady(at, 'kong-e') : pod(at, 'kong-e', NEW));
+    }
+    return out;
+  }
+
+  it('reads a present pod that is not Ready as bad only while another pod serves; a gone pod clears', () => {
+    const readings = readAll([unready], [notReady(1, 'kong-d'), notReady(1, 'kong-e'), pod(4, 'kong-d', NEW), notReady(4, 'kong-e'), pod(7, 'kong-d', NEW)]);
+    expect(readings.map((r) => `${r.at} ${r.subject} ${r.state}`)).to.deep.equal(['4 pod/kong-d good', '4 pod/kong-e bad', '7 pod/kong-d good', '7 pod/kong-e good']);
+    expect(readings[1]!.summary).to.equal('kong-e is not Ready while kong-d serves');
+  });
+
+  it('ignores the divergence of Ready pods, which the default signature reads', () => {
+    const readings = readAll([unready], [pod(1, 'kong-a', NEW), pod(1, 'kong-b', NEW), pod(1, 'kong-c', OLD)]);
+    expect(readings.map((r) => r.state)).to.deep.equal(['good', 'good', 'good']);
+  });
+
+  it('is reproduced when a replacement pod never turns Ready beside one that serves', () => {
+    const j = judge([unready], run(...replaced(Number.POSITIVE_INFINITY)));
+    expect(j.outcome).to.equal('reproduced');
+    expect(j.reason).to.contain('kong-e is not Ready while kong-d serves');
+  });
+
+  it('is not-reproduced when the replacement turns Ready within persistMs of its peer', () => {
+    expect(judge([unready], run(...replaced(40_000))).outcome).to.equal('not-reproduced');
   });
 });

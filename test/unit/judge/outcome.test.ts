@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Observation, Phase } from '../../../harness/evidence/types.ts';
 import { judge } from '../../../harness/judge/outcome.ts';
-import type { Signature } from '../../../harness/judge/signatures.ts';
+import { describeSignature, read, type Signature } from '../../../harness/judge/signatures.ts';
 
 const listener: Signature = {
   id: 'listener',
@@ -70,10 +70,32 @@ describe('judge: outcome', () => {
     ]);
   });
 
+  it('with fromFaultEnd, judges a route only from the end of the fault: an outage the fault causes by design until its step ends counts for nothing', () => {
+    const longFault = (...middle: Observation[]) => run(...middle).map((o) => (o.kind === 'step' && o.phase === 'fault' && o.state === 'end' ? { ...o, at: 50_000 } : o));
+    const down = [hit(22_000, false), hit(40_000, false), hit(49_000, true), hit(60_000, true)];
+    expect(judge([route], longFault(...down)).outcome).to.equal('recovered');
+    expect(judge([{ ...route, fromFaultEnd: true }], longFault(...down)).outcome).to.equal('not-reproduced');
+    expect(judge([{ ...route, fromFaultEnd: true }], longFault(...down, hit(70_000, false), hit(95_000, false))).outcome).to.equal('reproduced');
+  });
+
   it('is not-reproduced when nothing fired after the fault', () => {
     const j = judge([listener, route], run(hit(30_000, true), cond(40_000, 'Accepted')));
     expect(j.outcome).to.equal('not-reproduced');
     expect(j.symptoms).to.deep.equal([]);
+  });
+
+  it('reads a route signature with a status only on that answer: another failure is neither the symptom nor a healthy route', () => {
+    const upgrade426: Signature = { id: 'route-426', kind: 'route', description: 'plain HTTP answered 426', route: '/echo', status: 426 };
+    const answer = (at: number, status: number): Observation => ({ kind: 'route', at, route: '/echo', ok: status === 200, status, latencyMs: 3 });
+
+    const stillRefused = judge([upgrade426], run(answer(30_000, 426), answer(90_000, 426)));
+    expect(stillRefused.outcome).to.equal('reproduced');
+    expect(stillRefused.symptoms[0]!.summary).to.equal('/echo -> 426');
+    expect(judge([upgrade426], run(answer(30_000, 503), answer(90_000, 404))).outcome).to.equal('not-reproduced');
+    expect(read(upgrade426, answer(30_000, 404))).to.equal(undefined);
+    expect(read(upgrade426, answer(30_000, 200))?.state).to.equal('good');
+    // plan --json and the catalog say which answer the signature reads
+    expect(describeSignature(upgrade426)).to.include({ route: '/echo', status: 426 });
   });
 
   it('keeps a point symptom present while lines keep coming, and clears it after the hold', () => {

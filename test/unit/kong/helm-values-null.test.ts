@@ -32,7 +32,21 @@ const CUT_OFF: Script['world'] = () => [
  * API before they go on: the Service of the echo Ingress, the global key-auth plugin disabled;
  * and the controller's log where a step waits for proof that its fault took.
  */
+/**
+ * A gateway pod that came back from the fault, Ready and read, as config-resync-after-restart's
+ * steps wait for: a new name after the pods were deleted, the restart counted after the nodes were.
+ */
+const GATEWAY_BACK: Script['world'] = ({ since }) => {
+  const pod = since('deletePods') === undefined ? 'kong-gateway-7c9f6d8b5d-4kq2x' : 'kong-gateway-7c9f6d8b5d-p7w2r';
+  const restarts = since('restartWorkerNodes') === undefined ? 0 : 1;
+  return [
+    { kind: 'pod-config', pod, ready: true, configHash: '4a8a08f09d37b73795649038408b5f33', routes: [] },
+    { kind: 'condition', object: { kind: 'Pod', name: pod, namespace: 'kong' }, scope: 'container/proxy', type: 'LastTermination', status: 'False', reason: 'None', message: `restarts=${restarts}, ready=true` },
+  ];
+};
+
 const SYNCED_KONG: Record<string, Partial<Script>> = {
+  'config-resync-after-restart': { world: GATEWAY_BACK },
   'admin-api-partition': { world: CUT_OFF },
   'gateway-listener-stuck': { world: CUT_OFF },
   'manual-plugin-conflict': { entities: { '/services': [{ id: '8f3c2a61-5b7e-4d1a-9c0f-2e6b4a9d7c13', name: 'chaos-manual-plugin.echo.80', tags: ['k8s-name:echo', 'k8s-namespace:chaos-manual-plugin'] }] } },

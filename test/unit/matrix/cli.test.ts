@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { bisect } from '../../../harness/cli/bisect.ts';
-import { gate } from '../../../harness/cli/gate.ts';
+import { gate, planGate } from '../../../harness/cli/gate.ts';
 import { matrix } from '../../../harness/cli/matrix.ts';
 import { UserError } from '../../../harness/errors.ts';
+import { loadVersions } from '../../../harness/targets/versions.ts';
+import { scenarios } from '../../../scenarios/index.ts';
 
 /** Runs an offline command, capturing what it prints on stdout. */
 async function captured(run: () => Promise<number>): Promise<{ code: number; out: string }> {
@@ -56,6 +58,30 @@ describe('matrix, gate and bisect offline (dry runs)', () => {
     expect(r.code).to.equal(0);
     expect(r.out).to.contain('kic 3.4.4 → 3.4.6').and.contain('plugin-id-drift');
     expect(r.out).to.contain('gateway-listener-stuck');
+  });
+
+  it('gate from KIC 3.5.4 to 3.5.5 on Kong 3.9 plans sni-certificate-backref on 3.5.5, DB-less and split', () => {
+    const p = planGate({ from: '3.5.4', to: '3.5.5', out: 'runs' }, loadVersions(), scenarios);
+    const sni = p.catalog.filter((c) => c.scenario.id === 'sni-certificate-backref');
+    expect(sni.map((c) => [c.target.kic, c.target.gateway, c.target.mode, c.target.topology])).to.deep.equal([['3.5.5', '3.9.3', 'dbless', 'split']]);
+    // the case starts from the release before the change, whatever the gate's --from
+    expect(sni[0]!.scenario.install(sni[0]!.target, undefined).initialKic).to.equal('3.5.4');
+  });
+
+  it('gate to Kong Gateway 3.14 Enterprise leaves sni-certificate-backref out, and says why', () => {
+    const p = planGate({ from: '3.9.3', to: '3.14', component: 'gateway', out: 'runs' }, loadVersions(), scenarios);
+    expect(p.catalog.map((c) => c.scenario.id)).not.to.include('sni-certificate-backref');
+    expect(p.omitted).to.deep.include({ scenario: 'sni-certificate-backref', reason: 'needs Kong Gateway <3.10.0; none of 3.14.0.10 qualifies' });
+  });
+
+  it('bisect --dry-run over sni-certificate-backref walks KIC 3.5.4 to 3.5.5 on Kong 3.9, split', async () => {
+    const plan = JSON.parse((await captured(() => bisect('sni-certificate-backref', { good: '3.5.4', bad: '3.5.5', out: 'runs', dryRun: true, json: true }))).out);
+    expect(plan.versions).to.deep.equal(['3.5.4', '3.5.5']);
+    expect(plan.target).to.contain('Kong 3.9.3').and.contain('dbless · split');
+    await bisect('sni-certificate-backref', { good: '3.5.4', bad: '3.5.5', gateway: '3.14', out: 'runs', dryRun: true }).then(
+      () => expect.fail('Kong 3.14 is outside the scenario range'),
+      (e) => expect(e).to.be.instanceOf(UserError),
+    );
   });
 
   it('bisect --dry-run lists the ordered versions and the first probes', async () => {

@@ -52,6 +52,18 @@ describe('upgrade gate decision', () => {
     expect(d.notes.join()).to.contain('update the catalog');
   });
 
+  it('fails on a known failure B reproduces and A does not have; one both have is a note', () => {
+    const sni = { scenario: 'sni-certificate-backref', variant: null, target: 'KIC 3.5.5', outcome: 'reproduced' as const, verdict: 'pass' as const, reason: 'canary never published', runDir: 'runs/s' };
+    const fresh = decideGate(input({ from: '3.5.4', to: '3.5.5', catalog: [{ ...sni, expectedOnFrom: false }] }));
+    expect(fresh.safe).to.equal(false);
+    expect(fresh.findings.map((f) => f.rule)).to.deep.equal(['known-failure']);
+    expect(fresh.findings[0]!.message).to.contain('sni-certificate-backref').and.contain('3.5.4 does not have').and.contain('runs/s');
+    const both = decideGate(input({ from: '3.5.4', to: '3.5.5', catalog: [{ ...sni, expectedOnFrom: true }] }));
+    expect(both.safe).to.equal(true);
+    expect(both.notes.join()).to.contain('neither brings nor fixes it');
+    expect(decideGate(input({ catalog: [{ ...sni, outcome: 'not-reproduced', expectedOnFrom: false }] })).safe).to.equal(true);
+  });
+
   it('fails on a catalog signature seen during or after the upgrade', () => {
     expect(rules(input({ upgrade: upgrade(healthy, { symptoms: [{ signature: 'plugin-cache-key-violation', summary: 'duplicate key', firstSeen: FAULT + 30_000 }] }) }))).to.deep.equal(['signature']);
   });
