@@ -17,6 +17,7 @@ import pluginIdDrift from './plugin-id-drift.ts';
 import publishServiceMissing from './publish-service-missing.ts';
 import sniCertificateBackref from './sni-certificate-backref.ts';
 import secureByDefaultProtocols from './secure-by-default-protocols.ts';
+import unlicensedGateway from './unlicensed-gateway.ts';
 import upgradeGate from './upgrade-gate.ts';
 
 /** Every scenario, in catalog order. Ids are fixed by CATALOG.md. */
@@ -38,6 +39,7 @@ export const scenarios: readonly Scenario[] = [
   sniCertificateBackref,
   secureByDefaultProtocols,
   configResyncAfterRestart,
+  unlicensedGateway,
   gatewayApiCrdUpgrade,
 ];
 

@@ -398,6 +398,45 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       provenance: ['kong/db/errors.lua@3.9.3', 'internal/dataplane/sendconfig/inmemory_error_handling.go@v3.5.5', 'internal/dataplane/synchronizer.go@v3.5.5', 'KIC CHANGELOG 3.4.13'],
     },
   ],
+  // Kong Gateway Enterprise's answer to a write it refuses without a license is not published
+  // (closed source, no verbatim line found): only a refusal whose message names the license is
+  // read as this mode; a bare HTTP error is any invalid object (400) or conflict (409). Kong's
+  // knowledge base does publish what an absent license does to an Enterprise-only plugin.
+  'unlicensed-gateway': [
+    {
+      id: 'enterprise-plugin-unlicensed',
+      kind: 'event',
+      description: 'Kong refused an Enterprise-only plugin KIC pushed: no license is loaded (an expired one does not block them)',
+      reason: 'KongConfigurationApplyFailed',
+      message: /\bis an enterprise only plugin\b/,
+      involvedKinds: /^Kong(?:Cluster)?Plugin$/,
+      provenance: ['https://developer.konghq.com/support/kong-ingress-controller-deploying-the-kic-with-an-expired-license/'],
+    },
+    {
+      id: 'enterprise-plugin-unlicensed-webhook',
+      kind: 'log',
+      component: 'controller',
+      description: "KIC's admission webhook refused an Enterprise-only KongPlugin: the gateway it validates against has no license",
+      pattern: /denied the request: \S+ is an enterprise only plugin\b/,
+      provenance: ['https://developer.konghq.com/support/kong-ingress-controller-deploying-the-kic-with-an-expired-license/', 'internal/admission/validator.go@v3.5.13'],
+    },
+    {
+      id: 'push-refused-license',
+      kind: 'log',
+      component: 'controller',
+      description: "Kong refused a KIC push with a message about the license (Kong Gateway Enterprise 3.10+ runs as with an expired license without one)",
+      pattern: /(?:[Cc]ould not update kong admin|failed updating gateway entity).*HTTP status [45]\d\d \(message: "[^"]*licen[cs]e/i,
+      provenance: ['internal/dataplane/synchronizer.go@v3.5.13', 'internal/dataplane/sendconfig/dbmode.go@v3.5.13', 'kong/error.go@v0.78.0 (github.com/kong/go-kong)', 'https://developer.konghq.com/gateway/breaking-changes'],
+    },
+    {
+      id: 'apply-failed-license',
+      kind: 'event',
+      description: 'KIC recorded an entity Kong refused with a message about the license (DB mode reports each refused entity)',
+      reason: 'KongConfigurationApplyFailed',
+      message: /licen[cs]e/i,
+      provenance: ['internal/dataplane/kong_client.go@v3.5.13', 'internal/dataplane/sendconfig/dbmode.go@v3.5.13', 'https://developer.konghq.com/gateway/breaking-changes'],
+    },
+  ],
 };
 
 const SECURE_BY_DEFAULT_426 = 'a 426 in an access log is what any HTTPS-only route answers plain HTTP; no line says the route became HTTPS-only by a KIC upgrade';
@@ -414,6 +453,7 @@ export const RUN_ONLY: Readonly<Record<string, string>> = {
   // which a route meant to be HTTPS-only writes for every plain-HTTP request (kong/runloop/handler.lua@3.9.3)
   'ingress-answers-426': SECURE_BY_DEFAULT_426,
   'httproute-answers-426': SECURE_BY_DEFAULT_426,
+  'push-refused-by-kong': 'Kong answering a push with an HTTP error is any invalid object (400) or conflict (409) too; only a refusal that names the license is the unlicensed gateway',
 };
 
 /** undefined for a failure mode this table does not know yet */

@@ -65,6 +65,16 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: "Compare `configuration_hash` on each gateway pod's `GET /status` (port 8100): a pod on `00000000000000000000000000000000` or on another hash than its peers is the one left behind. Restart the controller (`kubectl rollout restart deployment/<release>-controller -n <namespace>`): a new KIC has pushed nothing to any gateway yet, so its first sync sends the whole configuration to every pod; with KIC in the Kong pod (kong/kong chart), delete that pod.",
     sources: ['internal/dataplane/sendconfig/sendconfig.go@v3.5.13', 'internal/dataplane/sendconfig/config_change_detector.go@v3.5.13', 'https://github.com/Kong/kong/issues/7541', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
   },
+  'unlicensed-gateway': {
+    action:
+      "Give Kong Gateway Enterprise 3.10+ a license: a Secret with key `license` named in the chart's `enterprise.license_secret` (it becomes KONG_LICENSE_DATA), or a KongLicense object, which KIC sends to Kong with its configuration (whether a read-only 3.15 takes it that way is unconfirmed); or run the OSS `kong` image, whose last line is 3.9 (kong:3.9.3).",
+    sources: [
+      'https://developer.konghq.com/gateway/entities/license/',
+      'https://developer.konghq.com/kubernetes-ingress-controller/license/',
+      'charts/kong/templates/_helpers.tpl@kong-3.4.1',
+      'internal/dataplane/translator/translator.go@v3.5.13',
+      ],
+    },
   'gateway-api-crd-upgrade': {
     action:
       "Do not roll the Gateway API CRDs back below v1.5 once v1.5+ is installed: its safe-upgrades ValidatingAdmissionPolicy refuses them (v1.6's refuses v1.5 too). Gateway API's own advice, when a downgrade must happen: delete the `safe-upgrades.gateway.networking.k8s.io` ValidatingAdmissionPolicy first (`kubectl delete validatingadmissionpolicy safe-upgrades.gateway.networking.k8s.io`, and its binding of the same name), then apply the older release. KIC 3.4/3.5 are built against v1.3.0 and use only versions v1.5/v1.6 still serve.",

@@ -47,6 +47,8 @@ export interface KongInstallChoices {
   license?: string;
   /** an mTLS Admin API that KIC verifies by name: the install makes a CA and both certificates */
   adminTls?: boolean;
+  /** false: install without waiting for the rollout (InstallChoices.awaitRollout) */
+  awaitRollout?: boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export class KongInstallation {
       await applyUrl(gatewayApiInstallUrl(deps.versions, version), deps.cluster, { signal: deps.signal });
     }
     await apply(deps.kube, await this.secrets(), { labels: deps.labels });
-    await this.helmApply(Boolean(choices.skipCrds), true);
+    await this.helmApply(Boolean(choices.skipCrds), choices.awaitRollout ?? true);
   }
 
   /** `helm upgrade` with the same values, new image tags and any new overrides; waits for the rollout. */

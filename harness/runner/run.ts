@@ -21,7 +21,7 @@ import { RouteChecker } from '../probes/route.ts';
 import { EvidenceStreams } from '../probes/streams.ts';
 import { TrafficMonitor } from '../probes/traffic/monitor.ts';
 import type { Target } from '../targets/target.ts';
-import { isLicensed } from '../targets/edition.ts';
+import { installsLicense } from '../targets/edition.ts';
 import { binaryOf, kindPinFor } from '../targets/tool-pins.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { Cleaner } from './cleanup.ts';
@@ -29,7 +29,7 @@ import { realClock } from './clock.ts';
 import { RealContext } from './context.ts';
 import { collectDiagnostics } from './diagnostics.ts';
 import { phase, runScenarioPhases, type LifecycleDeps } from './lifecycle.ts';
-import { variantOf } from './plan.ts';
+import { requirementsOf, variantOf } from './plan.ts';
 import type { Progress } from './progress.ts';
 import { changesGatewayApiCrds, needsOwnCrds, type Scenario } from './scenario.ts';
 import { awaitTerminatingNamespaces, handBack, removeKongCrds, removeSafeUpgradesPolicy } from './shared-cluster.ts';
@@ -98,7 +98,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
     },
   };
   const install = scenario.install(target, variant);
-  const license = [target.gateway, install.initialGateway].some((g) => g !== undefined && isLicensed(o.versions, g)) ? o.license : undefined;
+  const license = installsLicense(o.versions, [target.gateway, install.initialGateway], requirementsOf(scenario, variant).license !== false) ? o.license : undefined;
   const shape = variantOf(scenario, variant)?.shape ?? scenario.shape;
   const progress = (m: string) => o.progress.info(redactor.apply(m));
 
@@ -151,6 +151,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
         skipCrds: install.skipCrds,
         values: install.values,
         ...(install.adminTls ? { adminTls: true } : {}),
+        ...(install.awaitRollout === false ? { awaitRollout: false } : {}),
         ...(license !== undefined ? { license } : {}),
         ...(postgres && database ? { postgres: { address: database, password: postgres.password } } : {}),
       },

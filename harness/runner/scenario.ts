@@ -219,6 +219,12 @@ export interface InstallChoices {
    * gateway's server certificate and KIC's client certificate (kong/values.ts adminTlsValues)
    */
   adminTls?: boolean;
+  /**
+   * false: the install returns once Helm accepted the releases, without waiting for the rollout,
+   * for a case whose pods may never become Ready (a DB-less KIC is Ready only after its first
+   * successful push, internal/dataplane/synchronizer.go@v3.5.13 IsReady)
+   */
+  awaitRollout?: boolean;
   /** deep-merged over the values of the named release */
   values?: Record<string, Values>;
 }

@@ -236,8 +236,9 @@ export class FakeContext implements ScenarioContext {
     return round;
   }
 
+  /** Scenario code stamps what it records with the real clock (Date.now()); the fake runs on virtual time. */
   record(entry: Observation): void {
-    this.timeline.record(entry);
+    this.timeline.record({ ...entry, at: this.clock.now() });
   }
 
   /** Virtual time passes with probe rounds, as the real context keeps probing while it waits. */
