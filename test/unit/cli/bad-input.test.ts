@@ -67,6 +67,11 @@ const targetErrors = (cmd: 'plan' | 'run'): BadInput[] => {
       argv: (f) => [cmd, 'plugin-id-drift', '--kic', '3.4.4', ...out(f)],
       message: () => `plugin-id-drift needs KIC ${driftRange}; 3.4.4 does not qualify (known: ${versions.kic.versions.filter((v) => semver.satisfies(v, driftRange)).join(', ')})`,
     },
+    {
+      input: 'Kong Gateway version outside the scenario range',
+      argv: (f) => [cmd, 'sni-certificate-backref', '--gateway', '3.14', ...out(f)],
+      message: () => `sni-certificate-backref needs Kong Gateway <3.10.0; 3.14.0.10 does not qualify (known: ${versions.gateway.versions.join(', ')})`,
+    },
     { input: 'unknown variant', argv: (f) => [cmd, 'missing-crds', '--variant', 'zzz', ...out(f)], message: () => 'missing-crds has no variant "zzz"; known: delete-crd' },
     { input: 'bad feature gates', argv: (f) => [cmd, 'gateway-listener-stuck', '--feature-gates', 'FallbackConfiguration', ...out(f)], message: () => 'bad feature gate "FallbackConfiguration": expected Name=true|false, comma separated' },
   ];
