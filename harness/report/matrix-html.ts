@@ -123,24 +123,60 @@ td{text-align:center}td a,td span{color:inherit;text-decoration:none;font-size:1
 td[class^="v-"],.legend span{color:#fff}td.v-observed,.legend .v-observed{color:#0a3069}td.none{color:#8c959f}
 .group{border-left:2px solid #59636e}
 .legend span{padding:.1rem .45rem;border-radius:.3rem;margin-right:.2rem;white-space:nowrap}
-.shared{color:#59636e}`;
+.shared{color:#59636e}h2{font-size:1rem;margin:1.25rem 0 .4rem}h2 small{font-weight:400;color:#59636e}`;
 
 /**
- * matrix.html: a row per scenario (and variant), a column per target, each cell coloured by its
- * verdict and linking to its runs. What every target shares is said once; the header holds only
- * what varies, a row per dimension, so the whole nightly fits a laptop screen.
+ * The dimensions that make a section of their own rather than a header row: how Kong is
+ * installed (Kubernetes, Kong Gateway version, mode, topology, feature gates). KIC and Gateway API,
+ * the versions a reader compares side by side, stay columns of one table.
  */
-export function matrixHtml(m: MatrixRecord): string {
-  const rows = [...new Set(m.cases.map((c) => c.row))].sort(compareKeys);
-  const cols = columnsOf([...new Set(m.cases.map((c) => c.column))]);
+const SECTION_DIMENSIONS = ['k8s', 'Kong', 'mode', 'topology', 'feature gates'];
+
+interface Section {
+  /** what sets the section apart, e.g. `Kong 3.9.3 · dbless · split`; empty for a single section */
+  title: string;
+  labels: string[];
+}
+
+/** One section per combination of the varying install dimensions, so no table outgrows a laptop screen. */
+function sectionsOf(all: Columns): Section[] {
+  // in a fixed order, so that every section title reads the same way
+  const dims = SECTION_DIMENSIONS.filter((n) => all.varying.includes(n));
+  const title = (label: string) => dims.map((n) => (n === 'mode' || n === 'topology' ? all.valueOf(label, n) : `${n} ${all.valueOf(label, n)}`)).join(' · ');
+  const sections = new Map<string, string[]>();
+  for (const label of all.labels) sections.set(title(label), [...(sections.get(title(label)) ?? []), label]);
+  return [...sections].sort(([a], [b]) => compareKeys(a, b)).map(([t, labels]) => ({ title: t, labels }));
+}
+
+function tableHtml(m: MatrixRecord, section: Section): string {
+  const cols = columnsOf(section.labels);
+  const inSection = m.cases.filter((c) => section.labels.includes(c.column));
+  const rows = [...new Set(inSection.map((c) => c.row))].sort(compareKeys);
   // with one varying dimension every column is its own group: no borders then
   const outer = cols.varying.length > 1 ? cols.varying[0] : undefined;
   const groupStarts = new Set(cols.labels.flatMap((l, i) => (i > 0 && outer !== undefined && cols.valueOf(l, outer) !== cols.valueOf(cols.labels[i - 1]!, outer) ? [i] : [])));
-  const at = new Map(m.cases.map((c) => [`${c.row}\u0000${c.column}`, c]));
-  const titles = new Map(m.cases.map((c) => [c.row, c.title]));
-  const shared = cols.shared.map((p) => `${p.name} ${p.value}`).join(' · ');
-  const heading = `kong-chaos matrix${m.shard ? ` — shard ${escapeHtml(m.shard)}` : ''}`;
+  const at = new Map(inSection.map((c) => [`${c.row}\u0000${c.column}`, c]));
+  const titles = new Map(inSection.map((c) => [c.row, c.title]));
   const body = rows.map((r) => `<tr><th title="${escapeHtml(titles.get(r) ?? '')}">${escapeHtml(r)}</th>${cols.labels.map((col, i) => cellHtml(at.get(`${r}\u0000${col}`), groupStarts.has(i))).join('')}</tr>`);
+  const heading = section.title ? `<h2>${escapeHtml(section.title)} <small>${inSection.length} cases</small></h2>\n` : '';
+  return `${heading}<div class="scroll"><table><thead>
+${headerRows(cols, groupStarts).join('\n')}
+</thead>
+<tbody>
+${body.join('\n')}
+</tbody></table></div>`;
+}
+
+/**
+ * matrix.html: a row per scenario (and variant), a column per target, each cell coloured by its
+ * verdict and linking to its runs. What every target shares is said once; each install (Kong
+ * version, mode, topology) that varies gets a table of its own, whose header holds only the
+ * versions that vary in it, a row per dimension, so the whole nightly fits a laptop screen.
+ */
+export function matrixHtml(m: MatrixRecord): string {
+  const all = columnsOf([...new Set(m.cases.map((c) => c.column))]);
+  const shared = all.shared.map((p) => `${p.name} ${p.value}`).join(' · ');
+  const heading = `kong-chaos matrix${m.shard ? ` — shard ${escapeHtml(m.shard)}` : ''}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${heading}</title>
 <style>${STYLE}</style>
@@ -148,12 +184,7 @@ export function matrixHtml(m: MatrixRecord): string {
 <h1>${heading}</h1>
 ${legendHtml(m.cases)}
 <p>${m.cases.length} cases; cluster reuse saved ${Math.round(m.savedSeconds)} s.${shared ? ` <span class="shared">Every case: ${escapeHtml(shared)}.</span>` : ''} Rows are scenarios (with their variant); hover a symbol for the outcome and reason, click it for the run's report.</p>
-<div class="scroll"><table><thead>
-${headerRows(cols, groupStarts).join('\n')}
-</thead>
-<tbody>
-${body.join('\n')}
-</tbody></table></div>
+${sectionsOf(all).map((section) => tableHtml(m, section)).join('\n')}
 </body></html>
 `;
 }

@@ -62,14 +62,28 @@ describe('matrix reports', () => {
 
   it('matrix.html groups the header: shared parts said once, varying ones outermost by fewest values, colspans over the runs of equal values', () => {
     const c = (column: string, row = 'a'): CaseRecord => ({ key: `${row}@${column}`, scenario: row, row, column, title: 'A', verdict: 'pass', flakeRate: 0, attempts: [attempt('not-reproduced', 'pass')] });
-    const html = matrixHtml({ ...record, cases: [c('k8s 1.33 · KIC 3.4.10 · dbless'), c('k8s 1.33 · KIC 3.4.9 · dbless'), c('k8s 1.33 · KIC 3.4.9 · postgres'), c('k8s 1.33 · KIC 3.5.0 · postgres', 'b')] });
+    const html = matrixHtml({ ...record, cases: [c('k8s 1.33 · KIC 3.4.10 · Gateway-API 1.3.0'), c('k8s 1.33 · KIC 3.4.9 · Gateway-API 1.3.0'), c('k8s 1.33 · KIC 3.4.9 · Gateway-API 1.6.1'), c('k8s 1.33 · KIC 3.5.0 · Gateway-API 1.6.1', 'b')] });
     const head = /<thead>([\s\S]*)<\/thead>/.exec(html)![1]!;
     expect(head.trim().split('\n')).to.deep.equal([
-      '<tr><th scope="row" class="dim">mode</th><th scope="col" colspan="2">dbless</th><th scope="col" colspan="2" class="group">postgres</th></tr>',
+      '<tr><th scope="row" class="dim">Gateway-API</th><th scope="col" colspan="2">1.3.0</th><th scope="col" colspan="2" class="group">1.6.1</th></tr>',
       '<tr><th scope="row" class="dim">KIC</th><th scope="col">3.4.9</th><th scope="col">3.4.10</th><th scope="col" class="group">3.4.9</th><th scope="col">3.5.0</th></tr>',
     ]);
     expect(html).to.contain('Every case: k8s 1.33.');
     expect(html).to.contain('<td class="none group">—</td>');
+    expect(html).not.to.contain('<h2>');
+  });
+
+  it('matrix.html gives each install that varies (Kong version, mode, topology) a table of its own, with only its rows', () => {
+    const c = (column: string, row: string): CaseRecord => ({ key: `${row}@${column}`, scenario: row, row, column, title: row, verdict: 'pass', flakeRate: 0, attempts: [attempt('not-reproduced', 'pass')] });
+    const html = matrixHtml({
+      ...record,
+      cases: [c('k8s 1.33 · KIC 3.4.20 · Kong 3.9.3 · dbless', 'a'), c('k8s 1.33 · KIC 3.5.13 · Kong 3.9.3 · dbless', 'a'), c('k8s 1.33 · KIC 3.5.13 · Kong 3.9.3 · postgres', 'a'), c('k8s 1.33 · KIC 3.5.13 · Kong 3.15.0.3 · dbless', 'unlicensed')],
+    });
+    const sections = html.split('<h2>').slice(1);
+    expect(sections.map((t) => t.slice(0, t.indexOf(' <small>')))).to.deep.equal(['Kong 3.9.3 · dbless', 'Kong 3.9.3 · postgres', 'Kong 3.15.0.3 · dbless']);
+    expect(sections[0]).to.contain('<small>2 cases</small>').and.contain('>3.4.20</th>').and.not.contain('unlicensed');
+    expect(sections[2]).to.contain('<th title="unlicensed">unlicensed</th>').and.not.contain('<th title="a">');
+    expect(html).to.contain('Every case: k8s 1.33.');
   });
 
   it('safe links only: relative paths, never a scheme or an absolute path', () => {
