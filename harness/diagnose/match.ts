@@ -137,21 +137,54 @@ function clip(text: string): string {
  * the full word check. A case-insensitive pattern makes the regex case-insensitive: a superset,
  * which the word check narrows again. The regex runs over Latin-1 text, so a word with
  * non-ASCII characters is written as its UTF-8 bytes.
+ *
+ * A pattern can match only a line holding one of its best words, so the word check tries only the
+ * signatures whose best words the regex found in the line (or that a found word contains: the
+ * alternation takes the longest word at a position, and the scanner looks for a match at every
+ * position of the line). The other ~80 signatures are never looked at for that line.
  */
 export function buildPrefilter(signatures: readonly { signature: LogSignature; clauses: Clauses }[]): Prefilter {
-  const words = new Set<string>();
-  let everyLine = false;
-  for (const { signature } of signatures) {
-    const best = requiredWords(signature.pattern);
-    if (best === undefined) everyLine = true;
-    else for (const w of best) words.add(Buffer.from(w, 'utf8').toString('latin1'));
-  }
+  const best = signatures.map(({ signature }) => requiredWords(signature.pattern)?.map(latin1));
+  if (best.some((b) => b === undefined)) return { regex: undefined, accepts: () => true };
+  // a case-insensitive pattern's words are spelt case-insensitively inside a case-sensitive
+  // regex (`[rR][eE]…`): one such pattern must not slow the whole alternation down
+  const words = new Map<string, boolean>();
+  signatures.forEach(({ signature }, i) => {
+    for (const w of best[i]!) words.set(signature.pattern.ignoreCase ? w.toLowerCase() : w, signature.pattern.ignoreCase || (words.get(w) ?? false));
+  });
   // lines naming a KIC or Kong version pass too, for "what to do next"
-  for (const w of VERSION_WORDS) words.add(w);
-  const ignoreCase = signatures.some(({ signature }) => signature.pattern.ignoreCase);
-  const regex = everyLine ? undefined : new RegExp([...words].map(escapeRegExp).join('|'), ignoreCase ? 'gi' : 'g');
-  const accepts = (line: string): boolean => signatures.some((s) => wordsPresent(s, line)) || VERSION_WORDS.some((w) => line.includes(w));
-  return { regex, accepts: everyLine ? () => true : accepts };
+  for (const w of VERSION_WORDS) if (!words.has(w)) words.set(w, false);
+  const alternatives = [...words].sort(([a], [b]) => b.length - a.length).map(([w, anyCase]) => (anyCase ? anyCaseSource(w) : escapeRegExp(w)));
+  const regex = new RegExp(alternatives.join('|'), 'g');
+  const contains = (word: string, anyCase: boolean, b: string, bAnyCase: boolean) => (anyCase || bAnyCase ? word.toLowerCase().includes(b.toLowerCase()) : word.includes(b));
+  const candidates = new Map<string, (typeof signatures)[number][]>();
+  for (const [word, anyCase] of words) {
+    candidates.set(word, signatures.filter(({ signature }, i) => best[i]!.some((b) => contains(word, anyCase, b, Boolean(signature.pattern.ignoreCase)))));
+  }
+  const versions = new Set(VERSION_WORDS);
+  const accepts = (line: string, found: readonly string[]): boolean => {
+    let lower: string | undefined;
+    const tried = new Set<(typeof signatures)[number]>();
+    for (const f of found) {
+      if (versions.has(f)) return true;
+      for (const s of candidates.get(f) ?? candidates.get(f.toLowerCase()) ?? []) {
+        if (tried.has(s)) continue;
+        tried.add(s);
+        if (wordsPresent(s, line, s.signature.pattern.ignoreCase ? (lower ??= line.toLowerCase()) : undefined)) return true;
+      }
+    }
+    return false;
+  };
+  return { regex, accepts };
+}
+
+/** `[rR][eE]…`: the word in any case, for a regex without the i flag. */
+function anyCaseSource(word: string): string {
+  return [...word].map((c) => (c.toLowerCase() === c.toUpperCase() ? escapeRegExp(c) : `[${c.toLowerCase()}${c.toUpperCase()}]`)).join('');
+}
+
+function latin1(word: string): string {
+  return Buffer.from(word, 'utf8').toString('latin1');
 }
 
 /** Every clause of the signature has one of its words in the line (lower-cased for /i patterns). */

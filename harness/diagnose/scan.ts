@@ -10,8 +10,11 @@
 export interface Prefilter {
   /** every signature's best required words, combined (flags g or gi); undefined: read every line */
   regex: RegExp | undefined;
-  /** the rest of the words a line needs for any signature to have a chance, checked on the raw line */
-  accepts(line: string): boolean;
+  /**
+   * the rest of the words a line needs for any signature to have a chance, checked on the raw
+   * line; `found` holds what the regex matched in it, a match looked for at every position
+   */
+  accepts(line: string, found: readonly string[]): boolean;
 }
 
 /** A line longer than this is read in pieces; a match across a piece boundary is missed. */
@@ -95,7 +98,14 @@ function scanRegion(region: Buffer, linesBefore: number, prefilter: Prefilter, o
         const start = text.lastIndexOf('\n', m.index) + 1;
         const newline = text.indexOf('\n', m.index);
         const end = newline === -1 ? text.length : newline;
-        if (prefilter.accepts(text.slice(start, end))) emit(from + start, from + end);
+        const found = [m[0]];
+        // every position, not only after the match: a word may start inside another
+        re.lastIndex = m.index + 1;
+        for (let n = re.exec(text); n !== null && n.index < end; n = re.exec(text)) {
+          found.push(n[0]);
+          re.lastIndex = n.index + 1;
+        }
+        if (prefilter.accepts(text.slice(start, end), found)) emit(from + start, from + end);
         // the rest of this line is decided
         re.lastIndex = end + 1;
       }

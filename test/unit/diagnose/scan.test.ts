@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { requiredClauses } from '../../../harness/diagnose/literals.ts';
+import { buildPrefilter } from '../../../harness/diagnose/match.ts';
 import { scanLines, type Prefilter } from '../../../harness/diagnose/scan.ts';
 
 async function* pieces(text: string, size: number): AsyncGenerator<Buffer> {
@@ -73,5 +75,32 @@ describe('diagnose: streaming line scanner', () => {
       [5001, 'failure here'],
       [10002, 'failure again'],
     ]);
+  });
+});
+
+describe('diagnose: the prefilter tries only the signatures whose words are in the line', () => {
+  // as the Matcher keeps them: a case-insensitive pattern's words lower-cased
+  const log = (id: string, pattern: RegExp) => ({
+    signature: { id, kind: 'log' as const, component: 'gateway' as const, description: id, pattern },
+    clauses: requiredClauses(pattern).map((c) => (pattern.ignoreCase ? c.map((w) => w.toLowerCase()) : c)),
+  });
+
+  it('hands the scanner every word at every position, overlapping ones too', async () => {
+    const asked: string[][] = [];
+    const prefilter: Prefilter = { regex: /plugins_cache_key|key_key/g, accepts: (_line, found) => (asked.push([...found]), true) };
+    await candidates('x plugins_cache_key_key y\nnothing\n', prefilter, 1 << 20);
+    expect(asked).to.deep.equal([['plugins_cache_key', 'key_key']]);
+  });
+
+  it('accepts a line for a signature whose word lies inside a longer word of another signature, and only for signatures whose words are all there', () => {
+    const { regex, accepts } = buildPrefilter([log('long', /duplicate key value violates unique constraint "plugins_cache_key_key"/), log('short', /cache_key.*rebuilt/), log('ci', /FAILED to Update/i)]);
+    const line = 'plugins_cache_key_key rebuilt';
+    expect([...line.matchAll(new RegExp(regex!.source, regex!.flags))].map((m) => m[0]), 'one pass over the line sees only the longest word').to.deep.equal(['plugins_cache_key_key']);
+    expect(accepts(line, ['plugins_cache_key_key']), 'cache_key.*rebuilt, through the longer word').to.equal(true);
+    expect(accepts('plugins_cache_key_key only', ['plugins_cache_key_key'])).to.equal(false);
+    expect(regex!.flags, 'one case-insensitive pattern leaves the regex case-sensitive').to.equal('g');
+    expect('a Failed To Update b'.match(regex!), 'its words spelt in any case').to.deep.equal(['Failed']);
+    expect(accepts('Failed To Update kong', ['Failed']), 'case-insensitive').to.equal(true);
+    expect(accepts('nothing here', [])).to.equal(false);
   });
 });
