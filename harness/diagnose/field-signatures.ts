@@ -31,9 +31,25 @@ const pluginApplyFailed: FieldSignature = {
   kind: 'event',
   description: 'Kong answered 409 for a KongPlugin KIC pushed; the Event does not say whether KIC created or updated it',
   reason: 'KongConfigurationApplyFailed',
-  message: new RegExp(`invalid plugin:|${PLUGIN_409}`),
+  // the 409 itself, not any `invalid plugin:`: DB mode's message is `invalid plugin:<name>: <error>`
+  // for every error (resourceErrorFromEntityAction, dbmode.go@v3.4.20), a schema violation too, and
+  // DB-less says `invalid plugin:<name>: uniqueness violation: 'plugins' entity …` for a whole-config
+  // rejection (https://github.com/Kong/kubernetes-ingress-controller/issues/6761)
+  message: new RegExp(PLUGIN_409),
   involvedKinds: /^Kong(?:Cluster)?Plugin$/,
   provenance: ['internal/dataplane/sendconfig/error_handling.go@v3.4.20', 'internal/dataplane/sendconfig/dbmode.go@v3.4.20', 'internal/dataplane/kong_client.go@v3.4.20'],
+};
+
+/** The same Event pasted as text: a `kubectl get events` or `kubectl describe` row, or KIC's debug line recording it. */
+const pluginApplyFailedText: FieldSignature = {
+  id: 'plugin-apply-failed-event-text',
+  kind: 'log',
+  component: 'controller',
+  description: 'the 409 Event on a KongPlugin as text; it does not say whether KIC created or updated the plugin',
+  // DB mode's message `invalid plugin:<name>: <error>` (dbmode.go@v3.4.20) after the reason, which every
+  // such row and the debug line carry
+  pattern: new RegExp(`KongConfigurationApplyFailed\\b.*\\binvalid plugin:.*${PLUGIN_409}`),
+  provenance: ['internal/dataplane/sendconfig/dbmode.go@v3.4.20', 'internal/dataplane/kong_client.go@v3.4.20'],
 };
 
 const pluginCacheKey: FieldSignature = {
@@ -99,7 +115,9 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       description: "KIC's message for a listener stuck in UnsupportedProtocol, in `kubectl describe gateway` output or a status fragment that is not a whole object",
       // the message, not the reason: UnsupportedProtocol is also a Route's ResolvedRefs reason for a
       // backend's appProtocol (apis/v1/shared_types.go@v1.2.0 in gateway-api), a near miss
-      pattern: /no Kong listen with the requested protocol is configured/,
+      // nor `… configured for the requested port`: reason PortUnavailable, a listener on a port Kong
+      // does not listen on, which KIC reports only when it did read Kong's listens (same file)
+      pattern: /no Kong listen with the requested protocol is configured(?! for the requested port)/,
       provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015'],
     },
     // not `Cannot determine listeners because no available Kong gateway clients now, retrying...`:
@@ -118,6 +136,7 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
     },
     pluginCacheKey,
     pluginApplyFailed,
+    pluginApplyFailedText,
   ],
   'manual-plugin-conflict': [
     {
@@ -130,6 +149,7 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
     },
     pluginCacheKey,
     pluginApplyFailed,
+    pluginApplyFailedText,
   ],
   'credential-webhook-race': [
     {
@@ -159,6 +179,18 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       message: /has conflicting credentials?:|spec\.prefix "[^"]*" is duplicate/,
       provenance: ['internal/dataplane/kongstate/kongstate.go@v3.4.20', 'internal/dataplane/kongstate/kongstate.go@v3.5.13', 'https://github.com/Kong/kubernetes-ingress-controller/pull/6585'],
     },
+    {
+      id: 'credential-translation-conflict-text',
+      kind: 'log',
+      component: 'controller',
+      description: "the same translation failure as text: KIC's debug line for the Event it records, or a `kubectl get events` / `kubectl describe` row",
+      // the conflict's own message (credentials_conflicts.go@v3.4.20: `conflict detected in %q index`);
+      // a duplicate vault prefix only next to its reason: the admission webhook refusing one says
+      // `spec.prefix %q is duplicate with existing KongVault %q` (internal/admission/validator.go@v3.4.20),
+      // the webhook doing its job
+      pattern: /has conflicting credentials?: conflict detected in "[^"]+" index|KongConfigurationTranslationFailed\b.*spec\.prefix "[^"]*" is duplicate(?! with existing)/,
+      provenance: ['internal/dataplane/kongstate/kongstate.go@v3.4.20', 'internal/dataplane/kongstate/credentials_conflicts.go@v3.4.20', 'internal/dataplane/kong_client.go@v3.4.20'],
+    },
   ],
   'broken-object-blast-radius': [
     {
@@ -171,8 +203,12 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       // KIC sends JSON it built, so that is a file or a request made by hand (the raw line is read too,
       // hence the optional backslash)
       // (https://github.com/Kong/docs.konghq.com/pull/6837, kong/db/schema/others/declarative_config.lua@3.9.1)
-      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\\\?"failed parsing declarative configuration)(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
-      provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555'],
+      // Kong's uniqueness error for any entity but a credential's (a line wrapped by a terminal keeps
+      // it without the `declarative config is invalid` before it: https://github.com/Kong/kubernetes-ingress-controller/issues/6761),
+      // and KIC 0.x's `posting new config to /config: 400 Bad Request {…"name":"invalid declarative configuration"…}`
+      // (internal/ingress/controller/kong.go@0.10.0, https://github.com/Kong/kong/issues/6524)
+      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\\\?"failed parsing declarative configuration)(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|uniqueness violation: '(?!${CREDENTIAL_TABLES}')\\w+' entity with [^']+ set to '[^']*' already declared|posting new config to /config: 400 Bad Request .*"invalid declarative configuration"(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
+      provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'kong/db/schema/others/declarative_config.lua@3.9.1', 'internal/ingress/controller/kong.go@0.10.0', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6761', 'https://github.com/Kong/kong/issues/6524'],
     },
     {
       id: 'entity-schema-violation',
@@ -204,7 +240,9 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'event',
       description: 'Kong rejected an object KIC pushed as invalid',
       reason: 'KongConfigurationApplyFailed',
-      message: /schema violation|invalid \S+: (?!.*(?:uniqueness violation|UNIQUE violation|HTTP status 409))/,
+      // a duplicate plugin, route or service in DB-less is the whole configuration rejected too
+      // (https://github.com/Kong/kubernetes-ingress-controller/issues/6761); a credential's is the race
+      message: new RegExp(`schema violation|invalid \\S+: (?!.*(?:uniqueness violation: '${CREDENTIAL_TABLES}'|UNIQUE violation|HTTP status 409))`),
       provenance: ['internal/dataplane/sendconfig/error_handling.go@v3.4.20', 'kong/db/errors.lua@3.9.1'],
     },
     {
@@ -287,16 +325,20 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'controller',
       description: "KIC's reconciler fails: the publish Service does not exist",
-      pattern: /Reconciler error.*\b[Ss]ervices? "[^"]+" not found|publish service "[^"]+" couldn't be found/,
-      provenance: ['internal/manager/setup.go@v3.5.13', 'internal/controllers/gateway/gateway_controller.go@v3.4.20', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7822'],
+      // KIC 0.5–0.9 exit with `unexpected error getting information about service <ns/name>: <err>`
+      // (cli/ingress-controller/main.go@0.5.0), 0.10 with `failed to fetch publish-service: <err>`
+      // (cli/ingress-controller/main.go@0.10.0); not `… is forbidden` (RBAC, https://github.com/Kong/kong/issues/6295)
+      pattern: /Reconciler error.*\b[Ss]ervices? "[^"]+" not found|publish service "[^"]+" couldn't be found|(?:unexpected error getting information about service \S+|failed to fetch publish-service): [Ss]ervices? "[^"]+" not found/,
+      provenance: ['internal/manager/setup.go@v3.5.13', 'internal/controllers/gateway/gateway_controller.go@v3.4.20', 'cli/ingress-controller/main.go@0.5.0', 'cli/ingress-controller/main.go@0.10.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7822'],
     },
     {
       id: 'publish-service-malformed',
       kind: 'log',
       component: 'controller',
       description: 'KIC refuses to start: the publish Service is not namespace/name',
-      pattern: /the expected format is namespace\/name/,
-      provenance: ['internal/cmd/rootcmd/config/cli_validation.go@v3.5.13', 'internal/manager/config_validation.go@v2.12.3'],
+      // KIC 0.10: `invalid configuration: publish-service: invalid format (namespace/name) found in '<value>'`
+      pattern: /the expected format is namespace\/name|publish-service: invalid format \(namespace\/name\) found in /,
+      provenance: ['internal/cmd/rootcmd/config/cli_validation.go@v3.5.13', 'internal/manager/config_validation.go@v2.12.3', 'cli/ingress-controller/main.go@0.10.0', 'internal/ingress/utils/k8s.go@0.10.0'],
     },
   ],
   'config-resync-after-restart': [
