@@ -20,6 +20,12 @@ const action = (verb: string) => `\\{?${verb}\\}?`;
 /** Kong's credential and consumer tables, and vaults: the entities two racing objects can both claim. */
 const CREDENTIAL_TABLES = "(?:keyauth_credentials|basicauth_credentials|hmacauth_credentials|jwt_secrets|oauth2_credentials|mtls_auth_credentials|acls|consumers|consumer_groups|vaults)";
 
+/**
+ * A whole-config rejection that is really two objects claiming one credential. Quote-agnostic: the
+ * judge tries the raw line too (judge/signatures.ts), where a paste may hold `‘keyauth_credentials’`.
+ */
+const NOT_A_CREDENTIAL_CLASH = `(?!.*uniqueness violation: \\W?${CREDENTIAL_TABLES}\\W)`;
+
 /** A 409 on a plugin: Kong's unique key of plugins names the plugin (kong/db/schema/entities/plugins.lua@3.9.1). */
 const PLUGIN_409 = `(?:HTTP status 409|UNIQUE violation detected on '\\{[^']*name=)`;
 
@@ -207,7 +213,7 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       // it without the `declarative config is invalid` before it: https://github.com/Kong/kubernetes-ingress-controller/issues/6761),
       // and KIC 0.x's `posting new config to /config: 400 Bad Request {…"name":"invalid declarative configuration"…}`
       // (internal/ingress/controller/kong.go@0.10.0, https://github.com/Kong/kong/issues/6524)
-      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\\\?"failed parsing declarative configuration)(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|uniqueness violation: '(?!${CREDENTIAL_TABLES}')\\w+' entity with [^']+ set to '[^']*' already declared|posting new config to /config: 400 Bad Request .*"invalid declarative configuration"(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
+      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\\\?"failed parsing declarative configuration)${NOT_A_CREDENTIAL_CLASH}|failed posting new config to /config: got status code 400${NOT_A_CREDENTIAL_CLASH}|uniqueness violation: '(?!${CREDENTIAL_TABLES}')\\w+' entity with [^']+ set to '[^']*' already declared|posting new config to /config: 400 Bad Request .*"invalid declarative configuration"${NOT_A_CREDENTIAL_CLASH}`),
       provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'kong/db/schema/others/declarative_config.lua@3.9.1', 'internal/ingress/controller/kong.go@0.10.0', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6761', 'https://github.com/Kong/kong/issues/6524'],
     },
     {
