@@ -313,12 +313,14 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       description: 'Kong cannot reach Postgres: cluster events, upstreams or router read fails (running Kong), or the connector cannot start (starting Kong)',
       // Kong 1.x said `failed to retrieve server_version_num` (kong/db/strategies/postgres/connector.lua@1.3.0),
       // 0.10 `could not get current migrations: [postgres error] connection refused` at start, 0.13
-      // `failed to reach database as part of /status endpoint` and `[postgres] could not cleanup TTLs`.
+      // `failed to reach database as part of /status endpoint` and `[postgres] could not cleanup TTLs`,
+      // 0.13–0.14 at start `[postgres error] could not retrieve server_version: <network error>`
+      // (kong/dao/db/postgres.lua@0.13.1, https://github.com/docker-library/docs/issues/1250).
       // Not a refused login (`password|Ident authentication failed`, `authentication exchange
       // unsuccessful`: Postgres answered), nor 3.0.0's `concurrent incremental router rebuild without
       // mutex` (kong/router/atc_compat.lua@3.0.0, a router bug: https://github.com/Kong/kong/issues/9447)
-      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: (?!.*concurrent incremental router rebuild)|could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: (?!.*authentication)|could not get current migrations: \[(?:postgres|cassandra) error\] (?:connection refused|timeout|no route to host|host is unreachable)|failed to reach database as part of \/status endpoint: |\[postgres\] could not cleanup TTLs: /,
-      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0', 'kong/dao/factory.lua@0.10.3', 'kong/api/routes/kong.lua@0.13.1', 'kong/dao/db/postgres.lua@0.13.1'],
+      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: (?!.*concurrent incremental router rebuild)|could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: (?!.*authentication)|could not get current migrations: \[(?:postgres|cassandra) error\] (?:connection refused|timeout|no route to host|host is unreachable)|failed to reach database as part of \/status endpoint: |\[postgres\] could not cleanup TTLs: |could not retrieve server_version: (?:connection refused|timeout|no route to host|host is unreachable|\S+ could not be resolved)/,
+      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0', 'kong/dao/factory.lua@0.10.3', 'kong/api/routes/kong.lua@0.13.1', 'kong/dao/db/postgres.lua@0.13.1', 'kong/dao/db/postgres.lua@0.14.1'],
     },
   ],
   // what these show in files is another mode's symptom (node-termination re-triggers
