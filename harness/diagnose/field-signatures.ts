@@ -99,7 +99,10 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       // 3.x `Could not update kong admin`, 1.x/2.x `could not update kong admin`, 0.x `failed to
       // update kong configuration` and its requeue, or the push error itself (0.x prints it on the
       // line after the message)
-      pattern: new RegExp(`(?:[Cc]ould not update kong admin|failed to update kong configuration|posting new config to /config|requeuing \\S+, err ).*${UNREACHABLE}`),
+      // KIC 2.x's JSON log (logrus JSONFormatter, keys sorted) puts `error` before `msg`: read as text
+      // behind a prefix that is not stripped (CRI `stderr F`, docker compose), the error comes first
+      // (https://github.com/Kong/kubernetes-ingress-controller/issues/2440)
+      pattern: new RegExp(`(?:[Cc]ould not update kong admin|failed to update kong configuration|posting new config to /config|requeuing \\S+, err ).*${UNREACHABLE}|${UNREACHABLE}.*"msg": ?"could not update kong admin"`),
       provenance: ['internal/dataplane/synchronizer.go@v3.5.13', 'internal/dataplane/synchronizer.go@v2.12.3', 'railgun/internal/proxy/clientgo_cached_proxy_resolver.go@v1.3.4', 'internal/ingress/controller/controller.go@0.10.0', 'internal/ingress/controller/kong.go@0.10.0', 'internal/ingress/task/queue.go@0.9.0'],
     },
     {
@@ -207,13 +210,13 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       // KIC 2.x and 3.x without the body: go-kong's `failed posting new config to /config: got status code 400`
       // not a body that did not parse at all (`{error="failed parsing declarative configuration: …"}`):
       // KIC sends JSON it built, so that is a file or a request made by hand (the raw line is read too,
-      // hence the optional backslash)
+      // hence any run of backslashes and quotes, as many as the layers of quoting and pasting around it)
       // (https://github.com/Kong/docs.konghq.com/pull/6837, kong/db/schema/others/declarative_config.lua@3.9.1)
       // Kong's uniqueness error for any entity but a credential's (a line wrapped by a terminal keeps
       // it without the `declarative config is invalid` before it: https://github.com/Kong/kubernetes-ingress-controller/issues/6761),
       // and KIC 0.x's `posting new config to /config: 400 Bad Request {…"name":"invalid declarative configuration"…}`
       // (internal/ingress/controller/kong.go@0.10.0, https://github.com/Kong/kong/issues/6524)
-      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\\\?"failed parsing declarative configuration)${NOT_A_CREDENTIAL_CLASH}|failed posting new config to /config: got status code 400${NOT_A_CREDENTIAL_CLASH}|uniqueness violation: '(?!${CREDENTIAL_TABLES}')\\w+' entity with [^']+ set to '[^']*' already declared|posting new config to /config: 400 Bad Request .*"invalid declarative configuration"${NOT_A_CREDENTIAL_CLASH}`),
+      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\W*failed parsing declarative configuration)${NOT_A_CREDENTIAL_CLASH}|failed posting new config to /config: got status code 400${NOT_A_CREDENTIAL_CLASH}|uniqueness violation: '(?!${CREDENTIAL_TABLES}')\\w+' entity with [^']+ set to '[^']*' already declared|posting new config to /config: 400 Bad Request .*"invalid declarative configuration"${NOT_A_CREDENTIAL_CLASH}`),
       provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'kong/db/schema/others/declarative_config.lua@3.9.1', 'internal/ingress/controller/kong.go@0.10.0', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6761', 'https://github.com/Kong/kong/issues/6524'],
     },
     {
