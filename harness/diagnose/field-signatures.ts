@@ -339,7 +339,11 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       // KIC 0.5–0.9 exit with `unexpected error getting information about service <ns/name>: <err>`
       // (cli/ingress-controller/main.go@0.5.0), 0.10 with `failed to fetch publish-service: <err>`
       // (cli/ingress-controller/main.go@0.10.0); not `… is forbidden` (RBAC, https://github.com/Kong/kong/issues/6295)
-      pattern: /Reconciler error.*\b[Ss]ervices? "[^"]+" not found|publish service "[^"]+" couldn't be found|(?:unexpected error getting information about service \S+|failed to fetch publish-service): [Ss]ervices? "[^"]+" not found/,
+      // the lookup's NotFound is the whole error (setup.go@v3.5.13 returns it as is): another operator's
+      // Reconciler error wraps its own (`while fetching referenced service: Service "…" not found`,
+      // https://github.com/elastic/cloud-on-k8s/issues/5691); a parsed JSON line reads `Reconciler error
+      // Service "…" not found` (judge/log-message.ts), and `\\*"` reads the raw JSON line as well
+      pattern: /Reconciler error(?:.*\berr(?:or)?)?\W{1,4}[Ss]ervices? \\*"[^"\\]+\\*" not found|publish service "[^"]+" couldn't be found|(?:unexpected error getting information about service \S+|failed to fetch publish-service): [Ss]ervices? "[^"]+" not found/,
       provenance: ['internal/manager/setup.go@v3.5.13', 'internal/controllers/gateway/gateway_controller.go@v3.4.20', 'cli/ingress-controller/main.go@0.5.0', 'cli/ingress-controller/main.go@0.10.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7822'],
     },
     {
