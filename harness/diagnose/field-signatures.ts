@@ -21,6 +21,13 @@ const action = (verb: string) => `\\{?${verb}\\}?`;
 const CREDENTIAL_TABLES = "(?:keyauth_credentials|basicauth_credentials|hmacauth_credentials|jwt_secrets|oauth2_credentials|mtls_auth_credentials|acls|consumers|consumer_groups|vaults)";
 
 /**
+ * decK's kinds for the credentials and vaults with a unique field (go-database-reconciler
+ * pkg/types/core.go@v1.40.3); not ACLs nor mTLS credentials, which have none to clash on
+ * (internal/dataplane/kongstate/credentials_conflicts.go@v3.4.20)
+ */
+const CREDENTIAL_KINDS = '(?:key-auth|basic-auth|hmac-auth|jwt-auth|oauth2-cred|vault)';
+
+/**
  * A whole-config rejection that is really two objects claiming one credential. Quote-agnostic: the
  * judge tries the raw line too (judge/signatures.ts), where a paste may hold `‘keyauth_credentials’`.
  */
@@ -170,6 +177,16 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       pattern: new RegExp(`uniqueness violation: '${CREDENTIAL_TABLES}' entity with [^']+ set to '[^']*' already declared`),
       // Kong answers it to KIC's POST /config; KIC logs the 400 body (and the Event carries it)
       provenance: ['kong/db/schema/others/declarative_config.lua@3.9.1', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6577'],
+    },
+    {
+      id: 'credential-conflict-db-mode',
+      kind: 'log',
+      component: 'controller',
+      description: 'Kong (DB mode) answers 409 for a credential or vault KIC pushed: another object already holds its key',
+      // decK's entity kinds (pkg/types/core.go@v1.40.3, crud.Kind of the EntityType) and the unique
+      // field Kong names (kong/plugins/key-auth/daos.lua@3.9.1 `key … unique = true`, kong/db/errors.lua@3.9.1)
+      pattern: new RegExp(`failed updating gateway entity(?=.*kind\\W{0,4}${CREDENTIAL_KINDS}\\b)(?=.*(?:409|UNIQUE violation detected on))|while processing event: ${action('(?:Create|Update)')} ${CREDENTIAL_KINDS} .*failed: HTTP status 409`),
+      provenance: ['internal/dataplane/sendconfig/dbmode.go@v3.4.20', 'pkg/types/core.go@v1.40.3', 'pkg/crud/types.go@v1.40.3', 'kong/db/errors.lua@3.9.1'],
     },
     {
       id: 'credential-apply-failed-event',
