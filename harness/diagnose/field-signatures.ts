@@ -286,7 +286,8 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       component: 'controller',
       description: "controller-runtime cannot watch a Kong kind: its CRD is not installed",
       // a Kong kind only: every controller-runtime operator without its CRDs logs the same
-      pattern: /if kind is a CRD, it should be installed before calling Start.*(?:konghq\.com|"Kong\w+")|no matches for kind "Kong\w+"/,
+      // and Kong's kinds without the prefix (TCPIngress, UDPIngress, IngressClassParameters) by their group
+      pattern: /if kind is a CRD, it should be installed before calling Start.*(?:konghq\.com|"Kong\w+")|no matches for kind "Kong\w+"|no matches for kind "\w+" in version "configuration\.konghq\.com\//,
       provenance: ['https://github.com/Kong/kubernetes-ingress-controller/issues/5370', 'https://github.com/kubernetes-sigs/controller-runtime/blob/main/pkg/internal/source/kind.go'],
     },
     {
