@@ -48,8 +48,10 @@ export function list(json: boolean): number {
   for (const s of scenarios) {
     const expectations = Object.entries(s.expectations).map(([range, e]) => `${range}: ${[e].flat().join('|')}`).join(', ');
     const gatewayApi = usesGatewayApi(s, versions) ? ' · Gateway API' : '';
-    console.log(`${s.id}\n  ${s.title}\n  modes ${s.requires.modes.join(',')} · topology ${s.requires.topologies.join(',')}${gatewayApi} · expect ${expectations}`);
+    const gateway = s.requires.gateway ? ` · Kong ${s.requires.gateway}` : '';
+    console.log(`${s.id}\n  ${s.title}\n  modes ${s.requires.modes.join(',')} · topology ${s.requires.topologies.join(',')}${gateway}${gatewayApi} · expect ${expectations}`);
     for (const [name, v] of Object.entries(s.variants)) console.log(`  variant ${name}: ${v.description}`);
+    console.log(`  sources: ${s.sources.join(' ')}`);
   }
   return 0;
 }

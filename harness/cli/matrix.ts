@@ -5,6 +5,7 @@ import { quote, UserError } from '../errors.ts';
 import { isCaseSuccess } from '../matrix/flake.ts';
 import { expandMatrix, parseList, scenarioLabel, targetLabel, type Expansion } from '../matrix/expand.ts';
 import { executeGroups, MATRIX_FILE, writeReports } from '../matrix/execute.ts';
+import { coldReason } from '../matrix/groups.ts';
 import { preflight } from '../runner/preflight.ts';
 import type { CaseRecord, MatrixRecord } from '../matrix/results.ts';
 import { assignShards, formatShard, parseShard, shardCountFor, type Shard } from '../matrix/shard.ts';
@@ -124,7 +125,8 @@ function planText(e: Expansion, shards: readonly Shard[], only: Shard | undefine
     lines.push('', `shard ${formatShard(s)}: ${count(s.cases.length, 'case')}, ${count(s.groups.length, 'cluster')}, about ${Math.ceil(s.estimateSeconds / 60)} min`);
     for (const g of s.groups) {
       const apart = g.gatewayApi ? ` for Gateway API ${g.gatewayApi} (no older CRDs after its safe-upgrades policy)` : '';
-      lines.push(`  cluster k8s ${nodeImageVersion(g.k8s)} ${g.shape}${apart}${g.cold ? ' (its own: the case damages its nodes)' : ` (shared by ${g.cases.length})`}`);
+      const own = g.cold && g.cases[0] ? coldReason(g.cases[0]) : undefined;
+      lines.push(`  cluster k8s ${nodeImageVersion(g.k8s)} ${g.shape}${apart}${own ? ` (its own: ${own})` : ` (shared by ${g.cases.length})`}`);
       for (const c of g.cases) lines.push(`    ${scenarioLabel(c.scenario.id, c.variant)} · ${targetLabel(c.target)}`);
     }
   }

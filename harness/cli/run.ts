@@ -19,7 +19,7 @@ import { toolsFor } from '../targets/tool-pins.ts';
 import { loadVersions } from '../targets/versions.ts';
 import { isSuccess } from '../judge/verdict.ts';
 import { MAX_RATE } from '../probes/traffic/open-loop.ts';
-import { needsOwnCrds } from '../runner/scenario.ts';
+import { changesGatewayApiCrds, needsOwnCrds } from '../runner/scenario.ts';
 
 export interface RunFlags extends TargetFlags {
   variant?: string;
@@ -61,6 +61,12 @@ export async function run(ids: string[], flags: RunFlags): Promise<number> {
   const deletesCrds = cases.find((c) => needsOwnCrds(c.scenario.install(c.target, flags.variant)));
   if (flags.kubeconfig && deletesCrds) {
     throw new UserError(`${deletesCrds.scenario.id} deletes the KIC CRDs, and with them every Kong resource on the cluster: it runs only on kind (drop --kubeconfig)`);
+  }
+  // its start moves the Gateway API CRDs back to an older release, and its end leaves them on 1.5+
+  // behind the safe-upgrades policy, which refuses any older release from then on
+  const movesGatewayApi = cases.find((c) => changesGatewayApiCrds(c.scenario.install(c.target, flags.variant)));
+  if (flags.kubeconfig && movesGatewayApi) {
+    throw new UserError(`${movesGatewayApi.scenario.id} replaces the Gateway API CRDs, and a cluster left on 1.5+ refuses older ones for good: it runs only on kind (drop --kubeconfig)`);
   }
   const license = licenseForCases(versions, flags.licenseFile, cases.map((c) => ({ gateway: c.target.gateway, needsLicense: requirementsOf(c.scenario, flags.variant).license !== false })));
   const trafficRate = Number(flags.trafficRate);

@@ -96,6 +96,53 @@ export const listenerUnsupportedProtocol: FieldSignature = {
   provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015', 'KIC CHANGELOG 3.4.4'],
 };
 
+/**
+ * KIC re-creating a gateway client without its TLS server name (#7950): Go then verifies the
+ * Admin API's certificate against the pod IP of the client's URL (net/http's Transport fills an
+ * empty ServerName with the URL's host, persistConn.addTLS) and fails with crypto/x509's
+ * HostnameError, `cannot validate
+ * certificate for <ip> because it doesn't contain any IP SANs` for a certificate without IP
+ * addresses, `certificate is valid for <names>, not <ip>` otherwise; Go 1.20 and later prefix
+ * `tls: failed to verify certificate: ` (KIC 3.4/3.5 build with Go 1.23-1.25: go.mod@v3.4.1,
+ * @v3.5.8). KIC wraps the `GET /status` error in KongClientNotReadyError (`client not ready: `)
+ * or, with a workspace, `looking up workspace: ` (NewKongClientForWorkspace,
+ * internal/adminapi/kong.go@v3.5.8), and logs it as the reason of `Pending client is not ready
+ * yet` at debug level only (checkPendingClient, internal/clients/readiness.go@v3.5.8 and
+ * @v3.4.15): at the default info level KIC says nothing about it.
+ */
+export const adminTlsNameLost: FieldSignature = {
+  id: 'admin-tls-name-lost',
+  kind: 'log',
+  component: 'controller',
+  description: "KIC verifies a gateway's Admin API certificate against the pod IP: the client lost its TLS server name",
+  pattern: /(?:client not ready|looking up workspace): .*x509: (?:cannot validate certificate for [0-9a-fA-F.:]+ because it doesn't contain any IP SANs|certificate is valid for .+, not [0-9a-fA-F.:]+)/,
+  provenance: [
+    'internal/clients/readiness.go@v3.5.8',
+    'internal/clients/readiness.go@v3.4.15',
+    'internal/adminapi/kong.go@v3.5.8',
+    'internal/adminapi/endpoints.go@v3.5.8',
+    'KIC CHANGELOG 3.5.9',
+    'KIC CHANGELOG 3.4.16',
+    'https://github.com/Kong/kubernetes-ingress-controller/pull/7950',
+  ],
+};
+
+/**
+ * A Gateway API kind KIC watches no longer served at the version KIC asks for (Gateway,
+ * GatewayClass, HTTPRoute, GRPCRoute v1; ReferenceGrant v1beta1: internal/manager/controllerdef.go
+ * @v3.5.13): client-go's reflector list fails with the API server's 404. No version KIC uses is
+ * dropped by v1.5.1 or v1.6.1 (their standard CRDs still serve v1 and v1beta1), so a run that sees
+ * this has met CRDs that did drop one.
+ */
+export const gatewayApiWatchFailed: FieldSignature = {
+  id: 'gateway-api-watch-failed',
+  kind: 'log',
+  component: 'controller',
+  description: 'KIC cannot list or watch a Gateway API kind at the version it uses: the CRDs no longer serve it',
+  pattern: /failed to (?:list|watch) \*v1(?:beta1)?\.(?:Gateway|GatewayClass|HTTPRoute|GRPCRoute|ReferenceGrant): the server could not find the requested resource/,
+  provenance: ['https://github.com/kubernetes/client-go/blob/master/tools/cache/reflector.go', 'internal/manager/controllerdef.go@v3.5.13', 'internal/manager/controllerdef.go@v3.4.20'],
+};
+
 export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]>> = {
   'admin-api-partition': [
     {
@@ -348,6 +395,26 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
   // plugin-id-drift) or only the live system shows it (a plugin not enforced)
   'node-termination': [],
   'global-plugin-reenable': [],
+  'admin-api-tls-servername': [adminTlsNameLost],
+  'gateway-api-crd-upgrade': [
+    gatewayApiWatchFailed,
+    {
+      id: 'gateway-api-downgrade-refused',
+      kind: 'log',
+      // not KIC's own line: kubectl, Helm or a GitOps tool prints it, in a file diagnose reads as
+      // of unknown shape, which both components read
+      component: 'controller',
+      description: "the API server refused Gateway API CRDs older than v1.5 after v1.5+ was installed: the safe-upgrades ValidatingAdmissionPolicy",
+      // the denial as k8s.io/apiserver's validating policy dispatcher words it (`ValidatingAdmissionPolicy
+      // '<policy>' with binding '<binding>' denied request: <message>`) around the policy's own message
+      pattern: /ValidatingAdmissionPolicy '?safe-upgrades\.gateway\.networking\.k8s\.io'?.*denied request: Installing CRDs with version before v1\.5\.0 is prohibited by default/,
+      provenance: [
+        'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.5.1',
+        'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.6.1',
+        'https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/apiserver/pkg/admission/plugin/policy/validating/dispatcher.go',
+      ],
+    },
+  ],
   'publish-service-missing': [
     {
       id: 'publish-service-not-found',
@@ -406,6 +473,31 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       provenance: ['kong/db/errors.lua@3.9.3', 'internal/dataplane/sendconfig/inmemory_error_handling.go@v3.5.5', 'internal/dataplane/synchronizer.go@v3.5.5', 'KIC CHANGELOG 3.4.13'],
     },
   ],
+  // Kong Gateway Enterprise's answer to a write it refuses without a license is not published
+  // (closed source, no verbatim line found): only a refusal whose message names the license is
+  // read as this mode; a bare HTTP error is any invalid object (400) or conflict (409). Kong's
+  // knowledge base does publish what an absent license does to an Enterprise-only plugin.
+  'unlicensed-gateway': [
+    {
+      id: 'enterprise-plugin-unlicensed',
+      kind: 'event',
+      description: 'Kong refused an Enterprise-only plugin KIC pushed: no license is loaded (an expired one does not block them)',
+      reason: 'KongConfigurationApplyFailed',
+      message: /\bis an enterprise only plugin\b/,
+      involvedKinds: /^Kong(?:Cluster)?Plugin$/,
+      provenance: ['https://developer.konghq.com/support/kong-ingress-controller-deploying-the-kic-with-an-expired-license/'],
+    },
+    {
+      id: 'enterprise-plugin-unlicensed-webhook',
+      kind: 'log',
+      component: 'controller',
+      description: "KIC's admission webhook refused an Enterprise-only KongPlugin: the gateway it validates against has no license",
+      pattern: /denied the request: \S+ is an enterprise only plugin\b/,
+      provenance: ['https://developer.konghq.com/support/kong-ingress-controller-deploying-the-kic-with-an-expired-license/', 'internal/admission/validator.go@v3.5.13'],
+    },
+    // not Kong's refusal of a write without a license: its status and message are not published
+    // (Kong Gateway Enterprise is closed source), and a pattern guessed at would match nothing real
+  ],
 };
 
 const SECURE_BY_DEFAULT_426 = 'a 426 in an access log is what any HTTPS-only route answers plain HTTP; no line says the route became HTTPS-only by a KIC upgrade';
@@ -422,6 +514,7 @@ export const RUN_ONLY: Readonly<Record<string, string>> = {
   // which a route meant to be HTTPS-only writes for every plain-HTTP request (kong/runloop/handler.lua@3.9.3)
   'ingress-answers-426': SECURE_BY_DEFAULT_426,
   'httproute-answers-426': SECURE_BY_DEFAULT_426,
+  'push-refused-by-kong': 'Kong answering a push with an HTTP error is any invalid object (400) or conflict (409) too; only a refusal that names the license is the unlicensed gateway',
 };
 
 /** undefined for a failure mode this table does not know yet */

@@ -43,6 +43,12 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: 'Delete every object but one that claims the same credential, consumer or vault prefix (the Event names them); since KIC 3.x the translator leaves such conflicts out and records KongConfigurationTranslationFailed instead of breaking the whole configuration.',
     sources: ['https://github.com/Kong/kubernetes-ingress-controller/issues/6577', 'https://github.com/Kong/kubernetes-ingress-controller/pull/6585', 'internal/dataplane/kongstate/kongstate.go@v3.4.20'],
   },
+  'admin-api-tls-servername': {
+    action:
+      'Upgrade KIC to 3.4.16 / 3.5.9 or later, which keeps the server name of a gateway client that turns pending. Until then, delete the gateway pods KIC fails to verify (`kubectl delete pod <gateway pod>`) or restart KIC (`kubectl rollout restart deployment <controller>`): either way KIC discovers the gateways anew, with the server name. Debug logging (CONTROLLER_LOG_LEVEL=debug) shows the failure; at info level KIC reports only that no gateway client is ready, or nothing while another gateway still takes the configuration.',
+    // the workaround is read from the code, no public report states it: a started KIC and a new pod get their clients from discovery, server name included
+    sources: ['KIC CHANGELOG 3.5.9', 'KIC CHANGELOG 3.4.16', 'https://github.com/Kong/kubernetes-ingress-controller/pull/7950', 'internal/manager/setup.go@v3.5.8', 'internal/adminapi/endpoints.go@v3.5.8', 'internal/clients/manager.go@v3.5.8'],
+  },
   'broken-object-blast-radius': {
     action: 'Fix or delete the object the KongConfigurationApplyFailed Event names; with KIC 3.2 or later turn on the `FallbackConfiguration` feature gate (`CONTROLLER_FEATURE_GATES=FallbackConfiguration=true`) so that one broken object no longer stops every later change.',
     sources: ['KIC CHANGELOG 3.2.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5854', 'internal/dataplane/kong_client.go@v3.4.20'],
@@ -59,6 +65,26 @@ export const WORKAROUNDS: Readonly<Record<string, { action: string; sources: str
     action: "Compare `configuration_hash` on each gateway pod's `GET /status` (port 8100): a pod on `00000000000000000000000000000000` or on another hash than its peers is the one left behind. Restart the controller (`kubectl rollout restart deployment/<release>-controller -n <namespace>`): a new KIC has pushed nothing to any gateway yet, so its first sync sends the whole configuration to every pod; with KIC in the Kong pod (kong/kong chart), delete that pod.",
     sources: ['internal/dataplane/sendconfig/sendconfig.go@v3.5.13', 'internal/dataplane/sendconfig/config_change_detector.go@v3.5.13', 'https://github.com/Kong/kong/issues/7541', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7685'],
   },
+  'unlicensed-gateway': {
+    action:
+      "Give Kong Gateway Enterprise 3.10+ a license: a Secret with key `license` named in the chart's `enterprise.license_secret` (it becomes KONG_LICENSE_DATA), or a KongLicense object, which KIC sends to Kong with its configuration (whether a read-only 3.15 takes it that way is unconfirmed); or run the OSS `kong` image, whose last line is 3.9 (kong:3.9.3).",
+    sources: [
+      'https://developer.konghq.com/gateway/entities/license/',
+      'https://developer.konghq.com/kubernetes-ingress-controller/license/',
+      'charts/kong/templates/_helpers.tpl@kong-3.4.1',
+      'internal/dataplane/translator/translator.go@v3.5.13',
+      ],
+    },
+  'gateway-api-crd-upgrade': {
+    action:
+      "Do not roll the Gateway API CRDs back below v1.5 once v1.5+ is installed: its safe-upgrades ValidatingAdmissionPolicy refuses them (v1.6's refuses v1.5 too). Gateway API's own advice, when a downgrade must happen: delete the `safe-upgrades.gateway.networking.k8s.io` ValidatingAdmissionPolicy first (`kubectl delete validatingadmissionpolicy safe-upgrades.gateway.networking.k8s.io`, and its binding of the same name), then apply the older release. KIC 3.4/3.5 are built against v1.3.0 and use only versions v1.5/v1.6 still serve.",
+    sources: [
+      'https://github.com/kubernetes-sigs/gateway-api/blob/v1.5.1/CHANGELOG/1.5-CHANGELOG.md',
+      'https://gateway-api.sigs.k8s.io/guides/crd-management',
+      'config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.6.1',
+      'internal/manager/controllerdef.go@v3.5.13',
+    ],
+  },
 };
 
 export interface Versions {
@@ -71,17 +97,20 @@ export interface Versions {
 /** Affected ranges and first fixed version, read from a scenario's expectations (keyed by KIC version). */
 export function versionsOf(table: ExpectationTable): Versions {
   const affected: string[] = [];
-  const fixed: string[] = [];
+  const unaffected: string[] = [];
   for (const [range, value] of Object.entries(table)) {
     if (value === 'observe') continue;
     const outcomes = [value].flat();
     if (outcomes.includes('reproduced')) affected.push(range);
-    else if (outcomes.includes('not-reproduced') || outcomes.includes('recovered')) {
-      const min = semver.minVersion(range);
-      if (min && range !== '*') fixed.push(min.version);
-    }
+    else if ((outcomes.includes('not-reproduced') || outcomes.includes('recovered')) && range !== '*') unaffected.push(range);
   }
-  const fixedIn = fixed.sort(semver.compare)[0];
+  // a range that ends before the first affected version predates the bug, it does not fix it
+  const firstAffected = affected.map((r) => semver.minVersion(r)).filter((v) => v !== null).sort(semver.compare)[0];
+  const fixedIn = unaffected
+    .map((r) => semver.minVersion(r))
+    .filter((v) => v !== null && (!firstAffected || semver.gt(v, firstAffected)))
+    .map((v) => v!.version)
+    .sort(semver.compare)[0];
   return { affected, ...(fixedIn ? { fixedIn } : {}) };
 }
 

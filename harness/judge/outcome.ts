@@ -1,5 +1,5 @@
 import type { Observation, Phase, StepEntry, StreamEntry } from '../evidence/types.ts';
-import { holdFor, persistFor, readAll, type Reading, type Signature } from './signatures.ts';
+import { holdFor, isMadeByFault, judgedFromFaultEnd, persistFor, readAll, type Reading, type Signature } from './signatures.ts';
 
 export type Outcome = 'reproduced' | 'recovered' | 'not-reproduced' | 'inconclusive';
 
@@ -74,14 +74,15 @@ export function judge(signatures: readonly Signature[], observations: readonly O
   }
 
   const readings = readAll(signatures, observations);
-  const baseline = readings.find((r) => r.state === 'bad' && r.at > steadyEnd.at && r.at < faultAt);
+  const byName = new Map(signatures.map((s) => [s.id, s]));
+  // what the fault itself creates reads bad before it by design
+  const baseline = readings.find((r) => r.state === 'bad' && r.at > steadyEnd.at && r.at < faultAt && !isMadeByFault(byName.get(r.signature)!));
   if (baseline) {
     return { outcome: 'inconclusive', reason: `symptom present before the fault: ${baseline.summary}`, ...none, window };
   }
 
-  const byName = new Map(signatures.map((s) => [s.id, s]));
   const faultEnd = lastStep(steps, 'fault', 'end')?.at ?? faultAt;
-  const judgedFrom = (s: Signature) => ('fromFaultEnd' in s && s.fromFaultEnd ? faultEnd : faultAt);
+  const judgedFrom = (s: Signature) => (judgedFromFaultEnd(s) ? faultEnd : faultAt);
   const inWindow = readings.filter((r) => r.at >= judgedFrom(byName.get(r.signature)!) && r.at <= observedUntil);
   const unreliable = inWindow.find((r) => r.unreliable !== undefined);
   if (unreliable) return { outcome: 'inconclusive', reason: unreliable.unreliable!, ...none, window };

@@ -47,6 +47,12 @@ interface Sampled extends Base {
    * once the fault is over
    */
   fromFaultEnd?: boolean;
+  /**
+   * what it reads exists only once the fault made it (an Ingress or route the fault applies):
+   * not awaited in the steady state, never a symptom before the fault, and judged only from the
+   * end of the fault step, as `fromFaultEnd`
+   */
+  madeByFault?: boolean;
 }
 
 export interface ConditionSignature extends Sampled {
@@ -255,16 +261,37 @@ function describeMatcher(s: Signature): Record<string, unknown> {
     case 'event':
       return { id: s.id, kind: s.kind, description: s.description, reason: s.reason, message: s.message?.source };
     case 'condition':
-      return { id: s.id, kind: s.kind, description: s.description, objectKind: s.objectKind, scope: s.scope, type: s.type, reason: s.reason };
+      return { id: s.id, kind: s.kind, description: s.description, objectKind: s.objectKind, scope: s.scope, type: s.type, reason: s.reason, ...timing(s) };
     case 'route':
-      return { id: s.id, kind: s.kind, description: s.description, route: s.route, status: s.status, ...(s.fromFaultEnd ? { fromFaultEnd: true } : {}) };
+      return { id: s.id, kind: s.kind, description: s.description, route: s.route, status: s.status, ...timing(s) };
     case 'admin':
-      return { id: s.id, kind: s.kind, description: s.description, query: s.query };
+      return { id: s.id, kind: s.kind, description: s.description, query: s.query, ...timing(s) };
     case 'fact':
       return { id: s.id, kind: s.kind, description: s.description, name: s.name };
     case 'convergence':
-      return { id: s.id, kind: s.kind, description: s.description, reads: s.reads ?? 'diverged', persistMs: persistFor(s), fromFaultEnd: s.fromFaultEnd ?? false };
+      return { id: s.id, kind: s.kind, description: s.description, reads: s.reads ?? 'diverged', ...timing(s) };
     case 'slo':
       return { id: s.id, kind: s.kind, description: s.description, minSuccessRatio: s.minSuccessRatio, maxOutageMs: s.maxOutageMs };
   }
+}
+
+type SampledSignature = ConditionSignature | RouteSignature | AdminSignature | ConvergenceSignature;
+
+function isSampled(s: Signature): s is SampledSignature {
+  return s.kind === 'condition' || s.kind === 'route' || s.kind === 'admin' || s.kind === 'convergence';
+}
+
+/** How long a sampled state must last, and from when it is judged, as plan and catalog show it. */
+function timing(s: SampledSignature): Record<string, unknown> {
+  return { persistMs: persistFor(s), ...(s.fromFaultEnd ? { fromFaultEnd: true } : {}), ...(s.madeByFault ? { madeByFault: true } : {}) };
+}
+
+/** A sampled signature over something the fault creates (see `madeByFault`). */
+export function isMadeByFault(s: Signature): boolean {
+  return isSampled(s) && s.madeByFault === true;
+}
+
+/** Judged only from the end of the fault step: `fromFaultEnd`, or over what the fault creates. */
+export function judgedFromFaultEnd(s: Signature): boolean {
+  return isSampled(s) && (s.fromFaultEnd === true || s.madeByFault === true);
 }

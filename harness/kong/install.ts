@@ -15,9 +15,9 @@ import type { Versions } from '../targets/versions-types.ts';
 import { timeout } from '../timeouts.ts';
 import * as helm from '../tools/helm.ts';
 import { applyUrl } from '../tools/kubectl.ts';
-import { clusterCertificate } from '../tools/openssl.ts';
-import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, LICENSE_SECRET, POSTGRES_SECRET } from './names.ts';
-import { helmReleases, merge, type HelmRelease, type PostgresAddress, type Values } from './values.ts';
+import { certificate, clusterCertificate, type KeyPair } from '../tools/openssl.ts';
+import { ADMIN_CERT_DNS_NAME, ADMIN_CLIENT_CERT_SECRET, ADMIN_SERVER_CERT_SECRET, CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, LICENSE_SECRET, POSTGRES_SECRET } from './names.ts';
+import { helmReleases, merge, type AdminTls, type HelmRelease, type PostgresAddress, type Values } from './values.ts';
 
 export interface KongInstallDeps {
   cluster: Cluster;
@@ -37,12 +37,18 @@ export interface KongInstallChoices {
   gateway?: string;
   gatewayReplicas?: number;
   gatewayApi?: boolean;
+  /** the Gateway API release to install instead of the target's, which a fault moves to later */
+  initialGatewayApi?: string;
   skipCrds?: boolean;
   /** deep-merged over a release's values; an upgrade's overrides are added here and kept */
   values?: Record<string, Values>;
   postgres?: { address: PostgresAddress; password: string };
   /** the Kong Gateway Enterprise license; goes into LICENSE_SECRET only, registered as a secret first */
   license?: string;
+  /** an mTLS Admin API that KIC verifies by name: the install makes a CA and both certificates */
+  adminTls?: boolean;
+  /** false: install without waiting for the rollout (InstallChoices.awaitRollout) */
+  awaitRollout?: boolean;
 }
 
 /**
@@ -51,6 +57,8 @@ export interface KongInstallChoices {
  */
 export class KongInstallation {
   private releases: HelmRelease[] = [];
+  /** the CA of an mTLS Admin API, made with the Secrets; upgrades keep it */
+  private adminTls: AdminTls | undefined;
   private readonly current: { kic?: string; gateway?: string; values: Record<string, Values> };
 
   constructor(
@@ -66,11 +74,12 @@ export class KongInstallation {
     await apply(deps.kube, [namespace(KONG_NAMESPACE)], { labels: deps.labels });
     if (choices.gatewayApi) {
       // KIC enables its Gateway API controllers only for CRDs present when it starts
-      deps.progress(`installing Gateway API ${deps.target.gatewayApi} CRDs (standard channel)`);
-      await applyUrl(gatewayApiInstallUrl(deps.versions, deps.target.gatewayApi), deps.cluster, { signal: deps.signal });
+      const version = choices.initialGatewayApi ?? deps.target.gatewayApi;
+      deps.progress(`installing Gateway API ${version} CRDs (standard channel)`);
+      await applyUrl(gatewayApiInstallUrl(deps.versions, version), deps.cluster, { signal: deps.signal });
     }
     await apply(deps.kube, await this.secrets(), { labels: deps.labels });
-    await this.helmApply(Boolean(choices.skipCrds), true);
+    await this.helmApply(Boolean(choices.skipCrds), choices.awaitRollout ?? true);
   }
 
   /** `helm upgrade` with the same values, new image tags and any new overrides; waits for the rollout. */
@@ -124,6 +133,7 @@ export class KongInstallation {
       postgres: choices.postgres?.address,
       license: choices.license !== undefined,
       overrides: current.values,
+      ...(this.adminTls ? { adminTls: this.adminTls } : {}),
     });
     const dir = join(deps.runDir, 'helm');
     mkdirSync(dir, { recursive: true });
@@ -172,8 +182,30 @@ export class KongInstallation {
       deps.addSecret(pair.key);
       out.push(secret(CLUSTER_CERT_SECRET, 'kubernetes.io/tls', { 'tls.crt': pair.cert, 'tls.key': pair.key }));
     }
+    if (choices.adminTls) {
+      const { ca, server, client } = await adminTlsCertificates();
+      deps.addSecret(ca.key, server.key, client.key);
+      this.adminTls = { caCert: ca.cert };
+      out.push(
+        secret(ADMIN_SERVER_CERT_SECRET, 'kubernetes.io/tls', { 'tls.crt': server.cert, 'tls.key': server.key }),
+        secret(ADMIN_CLIENT_CERT_SECRET, 'kubernetes.io/tls', { 'tls.crt': client.cert, 'tls.key': client.key, 'ca.crt': ca.cert }),
+      );
+    }
     return out;
   }
+}
+
+/**
+ * A CA that lives only for the install (its key never leaves this process), the Admin API's
+ * server certificate for every name gateway discovery verifies (values.ts adminTlsValues) and no
+ * IP address, and KIC's client certificate. No IP SAN on purpose: a KIC that loses the server
+ * name verifies the pod IP, and that must fail as it does for users (crypto/x509 HostnameError).
+ */
+export async function adminTlsCertificates(): Promise<{ ca: KeyPair; server: KeyPair; client: KeyPair }> {
+  const ca = await certificate({ commonName: 'kong-chaos-admin-ca', usage: 'ca' });
+  const server = await certificate({ commonName: ADMIN_CERT_DNS_NAME, dnsNames: [ADMIN_CERT_DNS_NAME], usage: 'server', issuer: ca });
+  const client = await certificate({ commonName: 'kong-chaos-kic', usage: 'client', issuer: ca });
+  return { ca, server, client };
 }
 
 /**

@@ -6,6 +6,22 @@ export const CLUSTER_CERT_SECRET = 'kong-cluster-cert';
 export const POSTGRES_SECRET = 'kong-chaos-postgres';
 /** The Kong Gateway Enterprise license, under the key `license` the chart reads (values.ts) */
 export const LICENSE_SECRET = 'kong-enterprise-license';
+/** the gateway's Admin API serving certificate, when the Admin API is mTLS (values.ts adminTlsValues) */
+export const ADMIN_SERVER_CERT_SECRET = 'kong-admin-server-cert';
+/** KIC's client certificate for the mTLS Admin API, with the CA that signed the server's as `ca.crt` */
+export const ADMIN_CLIENT_CERT_SECRET = 'kong-admin-client-cert';
+
+/**
+ * The name KIC's gateway discovery verifies an Admin API certificate against, from KIC 3.4.3 on:
+ * `pod.<Admin API Service>.<namespace>.svc` (adminAPIFromEndpoint, internal/adminapi/endpoints.go
+ * @v3.4.3 and @v3.5.13); the one label before the Service is arbitrary, so a certificate for
+ * `*.<Service>.<namespace>.svc` covers it. The Admin API Service of the split topology is the
+ * ingress chart's `<release>-gateway-admin` (`kong.adminSvc`, charts/kong/templates/_helpers.tpl
+ * @kong-3.2.0, with `generateAdminApiService`, which ingress-0.24.0 sets).
+ */
+export const SPLIT_ADMIN_SERVICE = 'kong-gateway-admin';
+export const ADMIN_TLS_SERVER_NAME = `pod.${SPLIT_ADMIN_SERVICE}.${KONG_NAMESPACE}.svc`;
+export const ADMIN_CERT_DNS_NAME = `*.${SPLIT_ADMIN_SERVICE}.${KONG_NAMESPACE}.svc`;
 
 export interface ComponentNames {
   release: string;

@@ -2,7 +2,7 @@ import { NODE_PORTS } from '../cluster/kind-config.ts';
 import type { Target } from '../targets/target.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { gatewayImage as imageOf, isLicensed } from '../targets/edition.ts';
-import { CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, LICENSE_SECRET, POSTGRES_SECRET } from './names.ts';
+import { ADMIN_CLIENT_CERT_SECRET, ADMIN_SERVER_CERT_SECRET, ADMIN_TLS_SERVER_NAME, CLUSTER_CERT_SECRET, componentNames, KONG_NAMESPACE, LICENSE_SECRET, POSTGRES_SECRET } from './names.ts';
 
 /** One Helm release as `plan` shows it and the installer runs it. */
 export interface HelmRelease {
@@ -35,7 +35,18 @@ export interface InstallOptions {
   license?: boolean;
   /** deep-merged over a release's values, keyed by release name */
   overrides?: Record<string, Values>;
+  /** an mTLS Admin API that KIC verifies by name (split topology only); see adminTlsValues */
+  adminTls?: AdminTls;
 }
+
+/** What the values of an mTLS Admin API carry: the CA's certificate (public), never a key. */
+export interface AdminTls {
+  /** PEM of the CA that signed the Admin API's server certificate and KIC's client certificate */
+  caCert: string;
+}
+
+/** Placeholder shown by `plan`, where the run fills in the CA certificate it made. */
+export const PLANNED_ADMIN_TLS: AdminTls = { caCert: '<PEM of the CA the run makes for the Admin API>' };
 
 /** Placeholder shown by `plan`, where the run fills in the address of its Postgres container. */
 export const PLANNED_POSTGRES: PostgresAddress = { host: '<postgres container IP on the kind network>', port: 5432, user: 'kong', database: 'kong' };
@@ -78,6 +89,8 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
   };
   const replicas = opts.gatewayReplicas ?? 1;
   const db = databaseEnv(target.mode, opts.postgres);
+  if (opts.adminTls && target.topology !== 'split') throw new Error(`an mTLS Admin API verified by name needs gateway discovery (topology split), not ${target.topology}`);
+  const tls = opts.adminTls ? adminTlsValues(opts.adminTls) : { controller: {}, gateway: {} };
 
   switch (target.topology) {
     case 'single':
@@ -102,22 +115,25 @@ function releasesFor(opts: InstallOptions): HelmRelease[] {
           chart: 'kong/ingress',
           chartVersion: versions.charts.ingress.version,
           values: merge(
-            {
-              controller: { ingressController: controller },
-              gateway: {
-                image: gatewayImage,
-                ...enterprise,
-                replicaCount: replicas,
-                env: { role: 'traditional', ...db },
-                proxy: proxyValues(),
-                // A NodePort instead of the chart's headless Service (the chart writes `clusterIP:
-                // None` only for type ClusterIP), so the host reaches the Admin API; KIC's gateway
-                // discovery reads EndpointSlices by port name and finds the pods all the same.
-                admin: adminValues(),
-                ...spread(replicas, names.gateway.labels),
-                manager: { enabled: false },
+            merge(
+              {
+                controller: { ingressController: controller },
+                gateway: {
+                  image: gatewayImage,
+                  ...enterprise,
+                  replicaCount: replicas,
+                  env: { role: 'traditional', ...db },
+                  proxy: proxyValues(),
+                  // A NodePort instead of the chart's headless Service (the chart writes `clusterIP:
+                  // None` only for type ClusterIP), so the host reaches the Admin API; KIC's gateway
+                  // discovery reads EndpointSlices by port name and finds the pods all the same.
+                  admin: adminValues(),
+                  ...spread(replicas, names.gateway.labels),
+                  manager: { enabled: false },
+                },
               },
-            },
+              { controller: tls.controller, gateway: tls.gateway },
+            ),
             opts.overrides?.[names.gateway.release] ?? {},
           ),
         },
@@ -243,6 +259,51 @@ function adminValues(): Values {
     type: 'NodePort',
     http: { enabled: true, servicePort: 8001, containerPort: 8001, nodePort: NODE_PORTS.admin },
     tls: { enabled: true },
+  };
+}
+
+const ADMIN_SERVER_CERT_DIR = `/etc/secrets/${ADMIN_SERVER_CERT_SECRET}`;
+/** where the chart mounts `ingressController.adminApi.tls.client.secretName` in KIC's container */
+const KIC_ADMIN_CERT_DIR = '/etc/secrets/admin-api-cert';
+
+/**
+ * An Admin API that takes only clients with a certificate of the run's CA, and a KIC that checks
+ * the gateway's certificate by name, as a hardened gateway-discovery install has it:
+ * - gateway: `admin.tls.client.caBundle` makes the chart write the CA into a ConfigMap and set
+ *   KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT=on with its path (charts/kong/templates/_helpers.tpl and
+ *   service-kong-admin.yaml@kong-3.2.0, the subchart ingress-0.24.0 pins). The bundle rather than
+ *   `secretName`: the chart reads a Secret with `lookup` at render time and fails without one,
+ *   which `helm template` (the chart-render tests) never has. Kong serves its Admin API with the
+ *   run's certificate (`admin_ssl_cert`, `admin_ssl_cert_key`, kong.conf.default@3.9.3) from a
+ *   mounted Secret; it verifies client certificates on TLS connections only, so the plain HTTP
+ *   NodePort the harness reads stays open.
+ * - controller: `ingressController.adminApi.tls.client` with `certProvided` mounts the client
+ *   Secret at /etc/secrets/admin-api-cert and sets CONTROLLER_KONG_ADMIN_TLS_CLIENT_CERT_FILE /
+ *   _KEY_FILE (same files). The chart also sets CONTROLLER_KONG_ADMIN_TLS_SKIP_VERIFY=true, which
+ *   `ingressController.env` overrides (mergeOverwrite of the user's env over the chart's);
+ *   `kong_admin_ca_cert_file` is the CA (`ca.crt` in the same Secret). `kong_admin_tls_server_name`
+ *   is what KIC before 3.4.3 verifies every gateway against (internal/manager/config.go and
+ *   internal/adminapi/kong.go@v3.4.1: its discovery addresses are bare IPs); from 3.4.3 on,
+ *   discovery sets each client's server name itself and overrides the flag
+ *   (CreateAdminAPIClient, internal/adminapi/client.go@v3.4.3 and @v3.5.13).
+ */
+function adminTlsValues(tls: AdminTls): { controller: Values; gateway: Values } {
+  return {
+    controller: {
+      ingressController: {
+        adminApi: { tls: { client: { enabled: true, certProvided: true, secretName: ADMIN_CLIENT_CERT_SECRET } } },
+        env: {
+          kong_admin_tls_skip_verify: 'false',
+          kong_admin_ca_cert_file: `${KIC_ADMIN_CERT_DIR}/ca.crt`,
+          kong_admin_tls_server_name: ADMIN_TLS_SERVER_NAME,
+        },
+      },
+    },
+    gateway: {
+      admin: { tls: { client: { caBundle: tls.caCert } } },
+      env: { admin_ssl_cert: `${ADMIN_SERVER_CERT_DIR}/tls.crt`, admin_ssl_cert_key: `${ADMIN_SERVER_CERT_DIR}/tls.key` },
+      secretVolumes: [ADMIN_SERVER_CERT_SECRET],
+    },
   };
 }
 

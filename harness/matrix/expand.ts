@@ -91,6 +91,11 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
         omitted.push({ scenario: scenario.id, variant, reason: `needs Kong Gateway ${req.gateway}; none of ${gatewaysSelected?.join(', ')} qualifies` });
         continue;
       }
+      const qualifyingApis = gatewayApis.filter((v) => !req.gatewayApi || semver.satisfies(v, req.gatewayApi));
+      if (qualifyingApis.length === 0) {
+        omitted.push({ scenario: scenario.id, variant, reason: `needs Gateway API ${req.gatewayApi}; none of ${gatewayApis.join(', ')} qualifies` });
+        continue;
+      }
       for (const mode of okModes) {
         for (const topology of req.topologies) {
           if (topology === 'hybrid' && mode !== 'postgres') continue;
@@ -98,7 +103,7 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
             for (const minor of k8s) {
               for (const gateway of gateways) {
                 const base = resolveTarget(versions, req, { kic, mode, topology, k8s: minor, gateway }, scenario.id);
-                const apis = scenario.install(base, variant).gatewayApi ? gatewayApis : [base.gatewayApi];
+                const apis = scenario.install(base, variant).gatewayApi ? qualifyingApis : [base.gatewayApi];
                 for (const gatewayApi of apis) {
                   const target = { ...base, gatewayApi };
                   cases.push({ key: caseKey(scenario.id, variant, target), scenario, variant, target, shape });

@@ -1,4 +1,4 @@
-import { needsOwnCrds, type ClusterShape } from '../runner/scenario.ts';
+import { changesGatewayApiCrds, needsOwnCrds, type ClusterShape } from '../runner/scenario.ts';
 import { blocksOlderGatewayApi } from '../targets/gateway-api.ts';
 import type { NodeImage } from '../targets/versions-types.ts';
 import { compareKeys, type MatrixCase } from './expand.ts';
@@ -22,11 +22,22 @@ export interface ClusterGroup {
  * The multi-node shape exists for node faults (kind-config/multi-node.yaml): a run on it kills or
  * restarts a node, which leaves the cluster short of a node for whatever runs next. A case that
  * installs without KIC's CRDs or deletes some would meet the CRDs an earlier case left (Helm
- * never deletes them; see needsOwnCrds) or take them from the next one. Such cases get a cold
- * cluster; every other one shares.
+ * never deletes them; see needsOwnCrds) or take them from the next one. A case that moves the
+ * Gateway API CRDs starts from an older release than a cluster of its target's release holds and
+ * leaves it on the newer one (changesGatewayApiCrds). Such cases get a cold cluster; every other
+ * one shares.
  */
 export function needsColdCluster(c: MatrixCase): boolean {
-  return c.shape === 'multi-node' || needsOwnCrds(c.scenario.install(c.target, c.variant));
+  return coldReason(c) !== undefined;
+}
+
+/** Why a case needs a cluster of its own (see needsColdCluster), for the matrix plan; undefined when it shares. */
+export function coldReason(c: MatrixCase): string | undefined {
+  const install = c.scenario.install(c.target, c.variant);
+  if (c.shape === 'multi-node') return 'the case damages its nodes';
+  if (needsOwnCrds(install)) return 'the case must not meet KIC CRDs an earlier case left';
+  if (changesGatewayApiCrds(install)) return `the case moves the Gateway API CRDs from ${install.initialGatewayApi}`;
+  return undefined;
 }
 
 /**

@@ -10,12 +10,27 @@ export async function readConditions(kube: Kube, probe: ConditionProbe): Promise
   const at = Date.now();
   if (!object) return [];
   const ref: ObjectRef = { kind: probe.kind, name: probe.name, namespace: probe.namespace };
-  const status = (object['status'] ?? {}) as { conditions?: Condition[]; listeners?: { name: string; conditions?: Condition[] }[] };
+  const status = (object['status'] ?? {}) as { conditions?: Condition[]; listeners?: { name: string; conditions?: Condition[] }[]; parents?: RouteParentStatus[] };
   const entries = conditionEntries(at, ref, undefined, status.conditions);
   if (probe.listeners) {
     for (const l of status.listeners ?? []) entries.push(...conditionEntries(at, ref, `listener/${l.name}`, l.conditions));
   }
+  if (probe.parents) {
+    for (const p of status.parents ?? []) entries.push(...conditionEntries(at, ref, parentScope(p.parentRef, probe.namespace), p.conditions));
+  }
   return entries;
+}
+
+/** One entry of a route's `status.parents` (gateway-api apis/v1/shared_types.go RouteParentStatus@v1.3.0). */
+interface RouteParentStatus {
+  parentRef: { kind?: string; namespace?: string; name: string; sectionName?: string };
+  conditions?: Condition[];
+}
+
+/** `parent/<kind>/<namespace>/<name>[/<section>]`; a parentRef without kind or namespace means a Gateway in the route's namespace. */
+export function parentScope(ref: RouteParentStatus['parentRef'], routeNamespace: string): string {
+  const section = ref.sectionName ? `/${ref.sectionName}` : '';
+  return `parent/${ref.kind ?? 'Gateway'}/${ref.namespace ?? routeNamespace}/${ref.name}${section}`;
 }
 
 /** Reads whether KIC published an address into the Ingress status (see ingressPublished). */

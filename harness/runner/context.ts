@@ -14,6 +14,7 @@ import { readConditions, readIngressPublished } from '../probes/conditions.ts';
 import { lastTermination, type ContainerStatus } from '../probes/container-state.ts';
 import { GatewayPodProbe, KIC_DIAGNOSTICS_PORT, PROXY_PORT, PROXY_TLS_PORT, STATUS_PORT, type GatewayPod, type KicInstance } from '../probes/convergence.ts';
 import { createConcurrently } from '../faults/concurrent.ts';
+import { GATEWAY_STOP_COMMAND } from '../faults/container.ts';
 import { describeNodeStep, nodeFaultSteps, nodeToFault, readyAfter, restartNodesSteps, runNodeStep, workerNodes, type NodeStep } from '../faults/node.ts';
 import { dropConnectionsCommand, nothingToDrop } from '../faults/partition.ts';
 import type { Signature } from '../judge/signatures.ts';
@@ -22,16 +23,21 @@ import { certificate } from '../tools/openssl.ts';
 import { tlsSecret } from '../manifests/tls.ts';
 import { ToolError } from '../tools/exec.ts';
 import type { RouteChecker } from '../probes/route.ts';
+import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
+import { resolvePinned } from '../targets/pinned.ts';
 import type { Target } from '../targets/target.ts';
+import type { Versions } from '../targets/versions-types.ts';
+import { applyUrlAdmitting, exec as execInContainer } from '../tools/kubectl.ts';
 import { timeout } from '../timeouts.ts';
 import { realClock } from './clock.ts';
 import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature } from './lifecycle.ts';
-import type { Admission, AdminOperations, DatabaseFaults, NodeFault, RouteProbe, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
+import type { Admission, AdminOperations, DatabaseFaults, GatewayApiApply, NodeFault, RouteProbe, Scenario, ScenarioContext, UpgradeChange } from './scenario.ts';
 
 export interface RealContextDeps {
   scenario: Scenario;
   target: Target;
   variant: string | undefined;
+  versions: Versions;
   cluster: Cluster;
   kube: Kube;
   kong: KongInstallation;
@@ -137,6 +143,16 @@ export class RealContext implements ScenarioContext {
     return pods.map((p) => p.metadata.name);
   }
 
+  async restartGatewayContainers(): Promise<string[]> {
+    const pods = (await this.podsOf('gateway')).map((p) => p.metadata.name);
+    const { container } = this.names.gateway;
+    for (const pod of pods) {
+      this.record({ kind: 'fault', at: Date.now(), name: 'container-restart', detail: `${GATEWAY_STOP_COMMAND.join(' ')} in ${pod}/${container}` });
+      await execInContainer({ namespace: KONG_NAMESPACE, pod, container }, GATEWAY_STOP_COMMAND, this.d.cluster, { signal: this.d.signal });
+    }
+    return pods;
+  }
+
   async restartDeployment(namespace: string, name: string): Promise<void> {
     // its own field manager: applying this partial object as `kong-chaos` would drop the fields
     // the full manifest set under that manager
@@ -156,6 +172,14 @@ export class RealContext implements ScenarioContext {
 
   createConcurrently(objects: KubeObject[]): Promise<Admission[]> {
     return createConcurrently(this.d.kube, objects, this.d.labels);
+  }
+
+  async applyGatewayApi(version: string): Promise<GatewayApiApply> {
+    const pinned = resolvePinned('Gateway API', version, this.d.versions.gatewayApi.versions);
+    const url = gatewayApiInstallUrl(this.d.versions, pinned);
+    this.record({ kind: 'fault', at: Date.now(), name: 'gateway-api-apply', detail: url });
+    const refusals = await applyUrlAdmitting(url, this.d.cluster, { signal: this.d.signal });
+    return refusals.length === 0 ? { version: pinned, admitted: true } : { version: pinned, admitted: false, message: refusals[0]! };
   }
 
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {

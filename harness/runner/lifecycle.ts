@@ -1,7 +1,7 @@
 import { oneLine } from '../errors.ts';
 import type { Observation, Phase } from '../evidence/types.ts';
 import { judge } from '../judge/outcome.ts';
-import { readAll, type Signature } from '../judge/signatures.ts';
+import { isMadeByFault, readAll, type Signature } from '../judge/signatures.ts';
 import { timeout } from '../timeouts.ts';
 import type { Clock } from './clock.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
@@ -91,10 +91,14 @@ async function remediate(scenario: Scenario, deps: LifecycleDeps, interval: numb
   await phase(deps, 'recover', () => observeFor(scenario.window.recoverMs ?? scenario.window.observeMs, deps, interval));
 }
 
-/** The stateful signatures that the scenario's probes feed: each must read good before the fault. */
+/**
+ * The stateful signatures that the scenario's probes feed: each must read good before the fault,
+ * except those over what the fault itself creates (`madeByFault`).
+ */
 export function probedSignatures(scenario: Scenario): Signature[] {
   const { routes = [], conditions = [], ingresses = [], admin = [] } = scenario.probes;
   return scenario.signatures.filter((s) => {
+    if (isMadeByFault(s)) return false;
     switch (s.kind) {
       case 'route':
         return routes.some((r) => r.route === s.route);

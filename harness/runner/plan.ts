@@ -1,11 +1,11 @@
 import { defaultHostPorts, readShape, renderKindConfig } from '../cluster/kind-config.ts';
 import { expectationFor, type Expectation } from '../judge/expectations.ts';
-import { describeSignature } from '../judge/signatures.ts';
-import { helmReleases, type HelmRelease, type PostgresAddress } from '../kong/values.ts';
+import { describeSignature, isMadeByFault } from '../judge/signatures.ts';
+import { helmReleases, PLANNED_ADMIN_TLS, type HelmRelease, type PostgresAddress } from '../kong/values.ts';
 import type { KubeObject } from '../manifests/types.ts';
 import { quote, UserError } from '../errors.ts';
-import { LICENSE_SECRET } from '../kong/names.ts';
-import { isLicensed } from '../targets/edition.ts';
+import { ADMIN_CERT_DNS_NAME, ADMIN_CLIENT_CERT_SECRET, ADMIN_SERVER_CERT_SECRET, LICENSE_SECRET } from '../kong/names.ts';
+import { installsLicense, isLicensed } from '../targets/edition.ts';
 import { gatewayApiInstallUrl } from '../targets/gateway-api.ts';
 import type { Target, TargetFlags } from '../targets/target.ts';
 import { resolveTarget } from '../targets/target.ts';
@@ -19,6 +19,7 @@ export interface Plan {
   target: Target;
   shape: ClusterShape;
   kindConfig: string;
+  /** the Gateway API release installed before KIC starts, if any */
   gatewayApi: { version: string; url: string } | null;
   postgres: { image: string } | null;
   helm: HelmRelease[];
@@ -58,7 +59,9 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
   const shape = variant?.shape ?? scenario.shape;
   const install = scenario.install(target, variantName);
   const shapeText = readShape(shape);
-  const usesLicense = [target.gateway, install.initialGateway].some((g) => g !== undefined && isLicensed(versions, g));
+  const gateways = [target.gateway, install.initialGateway];
+  const usesLicense = gateways.some((g) => g !== undefined && isLicensed(versions, g));
+  const withLicense = license && installsLicense(versions, gateways, requirementsOf(scenario, variantName).license !== false);
   const helm = helmReleases({
     target,
     versions,
@@ -66,23 +69,27 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     gateway: install.initialGateway,
     gatewayReplicas: install.gatewayReplicas,
     postgres,
-    license: license && usesLicense,
+    license: withLicense,
     ...(install.values ? { overrides: install.values } : {}),
+    ...(install.adminTls ? { adminTls: PLANNED_ADMIN_TLS } : {}),
   });
   const fault = variant?.fault ?? scenario.fault;
+  /** the release installed before KIC starts */
+  const gatewayApi = install.initialGatewayApi ?? target.gatewayApi;
   const observe = scenario.window.observeMs / 1000;
   const recover = scenario.remediation ? (scenario.window.recoverMs ?? scenario.window.observeMs) / 1000 : null;
 
   const steps = [
     `provision: kind ${target.k8s.kind} cluster (${shape}) on ${target.k8s.image}@${target.k8s.digest}`,
-    ...(install.gatewayApi ? [`install Gateway API ${target.gatewayApi} CRDs (standard channel) before KIC starts`] : []),
+    ...(install.gatewayApi ? [`install Gateway API ${gatewayApi} CRDs (standard channel) before KIC starts${install.initialGatewayApi ? `; the fault moves them to ${target.gatewayApi}` : ''}`] : []),
     ...(target.mode === 'postgres' ? [`start Postgres (${versions.postgres.image}) with testcontainers on the kind network; password into Secret, never into values`] : []),
     ...(target.mode === 'postgres' && install.databaseProxy ? [`start Toxiproxy (${versions.toxiproxy.image}) in front of Postgres; Kong connects through it`] : []),
-    ...(usesLicense ? [license ? `create the Secret ${LICENSE_SECRET} (key license) from KONG_LICENSE_DATA or --license-file; the license is registered as a secret and appears in no values, log or report` : `no license: Kong Gateway ${target.gateway} runs as with an expired license (the scenario asks for that)`] : []),
+    ...(usesLicense ? [withLicense ? `create the Secret ${LICENSE_SECRET} (key license) from KONG_LICENSE_DATA or --license-file; the license is registered as a secret and appears in no values, log or report` : `no license, whatever KONG_LICENSE_DATA or --license-file hold: Kong Gateway ${target.gateway} runs as with an expired license (the scenario asks for that)`] : []),
     ...(target.topology === 'hybrid' ? ['create the cluster certificate Secret kong-cluster-cert for control plane / data plane mTLS'] : []),
-    ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace}${install.skipCrds ? ' --skip-crds' : ''} (KIC ${install.initialKic ?? target.kic}, Kong ${install.initialGateway ?? target.gateway})`),
+    ...(install.adminTls ? [`make a CA, the Admin API server certificate (${ADMIN_CERT_DNS_NAME}, no IP) and KIC's client certificate; create the Secrets ${ADMIN_SERVER_CERT_SECRET} and ${ADMIN_CLIENT_CERT_SECRET} (keys registered as secrets); the CA certificate goes into the gateway's admin.tls.client.caBundle`] : []),
+    ...helm.map((h) => `helm upgrade --install ${h.release} ${h.chart} ${h.chartVersion} in namespace ${h.namespace}${install.skipCrds ? ' --skip-crds' : ''}${install.awaitRollout === false ? ' without waiting for the rollout' : ''} (KIC ${install.initialKic ?? target.kic}, Kong ${install.initialGateway ?? target.gateway})`),
     `setup: ${scenario.setup.describe}`,
-    `steady state: every probe healthy (${probeSummary(scenario)}), else inconclusive`,
+    `steady state: every probe healthy (${probeSummary(scenario)}), else inconclusive${afterFault(scenario)}`,
     `fault: ${fault.describe}`,
     `observe for ${observe}s: probes every ${(scenario.probes.intervalMs ?? 2000) / 1000}s, controller and gateway logs, Events`,
     ...(scenario.remediation ? [`remediate, only if the symptom is still present: ${scenario.remediation.describe}`, `observe recovery for ${recover}s`] : []),
@@ -95,7 +102,7 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     target,
     shape,
     kindConfig: renderKindConfig(shapeText, target.k8s, defaultHostPorts(shapeText)),
-    gatewayApi: install.gatewayApi ? { version: target.gatewayApi, url: gatewayApiInstallUrl(versions, target.gatewayApi) } : null,
+    gatewayApi: install.gatewayApi ? { version: gatewayApi, url: gatewayApiInstallUrl(versions, gatewayApi) } : null,
     postgres: target.mode === 'postgres' ? { image: versions.postgres.image } : null,
     helm,
     manifests: scenario.manifests(target, variantName),
@@ -104,6 +111,12 @@ export function buildPlan(scenario: Scenario, versions: Versions, target: Target
     expectation: expectationFor(expectationsOf(scenario, variantName), target.kic) ?? null,
     window: { observeSeconds: observe, recoverSeconds: recover },
   };
+}
+
+/** The signatures the steady state does not wait for: what they read only exists once the fault made it. */
+function afterFault(s: Scenario): string {
+  const ids = s.signatures.filter(isMadeByFault).map((x) => x.id);
+  return ids.length ? `; not awaited, the fault creates what they read: ${ids.join(', ')}` : '';
 }
 
 function probeSummary(s: Scenario): string {

@@ -21,7 +21,7 @@ import { RouteChecker } from '../probes/route.ts';
 import { EvidenceStreams } from '../probes/streams.ts';
 import { TrafficMonitor } from '../probes/traffic/monitor.ts';
 import type { Target } from '../targets/target.ts';
-import { isLicensed } from '../targets/edition.ts';
+import { installsLicense } from '../targets/edition.ts';
 import { binaryOf, kindPinFor } from '../targets/tool-pins.ts';
 import type { Versions } from '../targets/versions-types.ts';
 import { Cleaner } from './cleanup.ts';
@@ -29,10 +29,10 @@ import { realClock } from './clock.ts';
 import { RealContext } from './context.ts';
 import { collectDiagnostics } from './diagnostics.ts';
 import { phase, runScenarioPhases, type LifecycleDeps } from './lifecycle.ts';
-import { variantOf } from './plan.ts';
+import { requirementsOf, variantOf } from './plan.ts';
 import type { Progress } from './progress.ts';
-import { needsOwnCrds, type Scenario } from './scenario.ts';
-import { awaitTerminatingNamespaces, handBack, removeKongCrds } from './shared-cluster.ts';
+import { changesGatewayApiCrds, needsOwnCrds, type Scenario } from './scenario.ts';
+import { awaitTerminatingNamespaces, handBack, removeKongCrds, removeSafeUpgradesPolicy } from './shared-cluster.ts';
 import { timeout } from '../timeouts.ts';
 import { describeJudged, judgeRun, type RunJudgement } from './verdict.ts';
 import { HARNESS_VERSION } from '../version.ts';
@@ -98,7 +98,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
     },
   };
   const install = scenario.install(target, variant);
-  const license = [target.gateway, install.initialGateway].some((g) => g !== undefined && isLicensed(o.versions, g)) ? o.license : undefined;
+  const license = installsLicense(o.versions, [target.gateway, install.initialGateway], requirementsOf(scenario, variant).license !== false) ? o.license : undefined;
   const shape = variantOf(scenario, variant)?.shape ?? scenario.shape;
   const progress = (m: string) => o.progress.info(redactor.apply(m));
 
@@ -147,8 +147,11 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
         gateway: install.initialGateway,
         gatewayReplicas: install.gatewayReplicas,
         gatewayApi: install.gatewayApi,
+        initialGatewayApi: install.initialGatewayApi,
         skipCrds: install.skipCrds,
         values: install.values,
+        ...(install.adminTls ? { adminTls: true } : {}),
+        ...(install.awaitRollout === false ? { awaitRollout: false } : {}),
         ...(license !== undefined ? { license } : {}),
         ...(postgres && database ? { postgres: { address: database, password: postgres.password } } : {}),
       },
@@ -160,6 +163,10 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
       if (needsOwnCrds(install)) {
         const removed = await removeKongCrds(kube!, o.signal);
         if (removed.length) progress(`removed ${removed.length} KIC CRDs (*.configuration.konghq.com) an earlier install left on ${cluster!.name}: this case must not find them`);
+      }
+      if (changesGatewayApiCrds(install)) {
+        const removed = await removeSafeUpgradesPolicy(kube!, o.signal);
+        if (removed.length) progress(`removed ${removed.join(' and ')} an earlier run left on ${cluster!.name}: this case installs Gateway API ${install.initialGatewayApi} first, which the policy refuses`);
       }
     }
     if (!cluster!.owned && !o.keepCluster) {
@@ -190,7 +197,7 @@ export async function runOne(scenario: Scenario, target: Target, variant: string
   if (installed) {
     const database = new PostgresFaults(postgres, toxiproxy);
     const forwards = new PodForwards(kube!, KONG_NAMESPACE);
-    const ctx = new RealContext({ scenario, target, variant, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, addSecret: (...values) => redactor.add(...values), record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
+    const ctx = new RealContext({ scenario, target, variant, versions: o.versions, cluster: cluster!, kube: kube!, kong: kong!, admin: admin!, database, routes, forwards, labels, addSecret: (...values) => redactor.add(...values), record: timeline.record, entries: () => timeline.entries, progress, signal: o.signal });
     try {
       await runScenarioPhases(scenario, { ...deps, ctx });
     } finally {

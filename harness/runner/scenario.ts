@@ -22,13 +22,17 @@ export interface RouteProbe {
   tls?: boolean;
 }
 
-/** An object whose status conditions are read into the timeline. `listeners` also reads Gateway listener conditions. */
+/**
+ * An object whose status conditions are read into the timeline. `listeners` also reads Gateway
+ * listener conditions; `parents` a route's conditions per parent (`status.parents[]`).
+ */
 export interface ConditionProbe {
   apiVersion: string;
   kind: string;
   name: string;
   namespace: string;
   listeners?: boolean;
+  parents?: boolean;
 }
 
 /** Admin API state the runner snapshots by name; see probes/admin-queries.ts. */
@@ -70,6 +74,11 @@ export interface ScenarioContext {
   remove(objects: KubeObject[]): Promise<void>;
   /** deletes the pods of a component; resolves with their names once the API accepted it */
   deletePods(component: Component): Promise<string[]>;
+  /**
+   * stops Kong inside every gateway pod (faults/container.ts); the kubelet starts the container
+   * again in the same pod, which keeps its name and IP; resolves with the pod names
+   */
+  restartGatewayContainers(): Promise<string[]>;
   /** `kubectl rollout restart` of a Deployment and a wait for it to finish */
   restartDeployment(namespace: string, name: string): Promise<void>;
   /**
@@ -79,6 +88,11 @@ export interface ScenarioContext {
   upgrade(change: UpgradeChange): Promise<void>;
   /** server-side applies every object at the same moment, one request each; never throws for a rejection */
   createConcurrently(objects: KubeObject[]): Promise<Admission[]>;
+  /**
+   * applies a pinned Gateway API release's standard install (CRDs and, from 1.5, the safe-upgrades
+   * ValidatingAdmissionPolicy) over what the cluster holds; never throws for an admission refusal
+   */
+  applyGatewayApi(version: string): Promise<GatewayApiApply>;
   /**
    * a node fault on the kind worker node running one of the component's Running pods: `kill` is a Karpenter-style
    * termination (docker kill, then the Node object deleted as a cloud autoscaler would);
@@ -136,6 +150,14 @@ export interface Admission {
   message?: string;
 }
 
+/** What the API server said to a Gateway API release's standard install. */
+export interface GatewayApiApply {
+  version: string;
+  admitted: boolean;
+  /** the first refusal, as the API server worded it */
+  message?: string;
+}
+
 export interface DatabaseFaults {
   /** cut every connection to Postgres (Toxiproxy disables the proxy) */
   cut(): Promise<void>;
@@ -185,8 +207,24 @@ export interface InstallChoices {
    * cluster without them
    */
   deletesCrds?: boolean;
+  /**
+   * the Gateway API release to install before KIC starts, when the fault moves the CRDs to the
+   * target's release (set with `gatewayApi`)
+   */
+  initialGatewayApi?: string;
   /** put Toxiproxy between Kong and Postgres, for cut-offs and latency */
   databaseProxy?: boolean;
+  /**
+   * an mTLS Admin API that KIC verifies by name (split topology): the install makes a CA, the
+   * gateway's server certificate and KIC's client certificate (kong/values.ts adminTlsValues)
+   */
+  adminTls?: boolean;
+  /**
+   * false: the install returns once Helm accepted the releases, without waiting for the rollout,
+   * for a case whose pods may never become Ready (a DB-less KIC is Ready only after its first
+   * successful push, internal/dataplane/synchronizer.go@v3.5.13 IsReady)
+   */
+  awaitRollout?: boolean;
   /** deep-merged over the values of the named release */
   values?: Record<string, Values>;
 }
@@ -199,6 +237,17 @@ export interface InstallChoices {
  */
 export function needsOwnCrds(install: InstallChoices): boolean {
   return Boolean(install.skipCrds || install.deletesCrds);
+}
+
+/**
+ * A case that moves the Gateway API CRDs itself must start from its initial release: a cluster
+ * that another case left on 1.5+ refuses older CRDs for good (targets/gateway-api.ts), and this
+ * case leaves the cluster on the newer release. Such a case gets a cluster of its own in the
+ * matrix, never runs on a cluster the user brings, and on a kind cluster that outlives runs
+ * (`--reuse-cluster`) the policy an earlier run left is removed before the install.
+ */
+export function changesGatewayApiCrds(install: InstallChoices): boolean {
+  return install.initialGatewayApi !== undefined;
 }
 
 export interface Scenario {

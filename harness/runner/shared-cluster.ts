@@ -82,3 +82,28 @@ async function waitGone(kube: Kube, refs: readonly ObjectRef[], signal?: AbortSi
     return left.length === 0 || new Pending(`still there: ${left.map((o) => describeRef(refOf(o))).join(', ')}`);
   }, { timeoutMs: timeout('namespaceGone'), ...(signal ? { signal } : {}) });
 }
+
+/**
+ * The policy and binding the Gateway API standard install brings from v1.5, both named so
+ * (config/crd/standard/gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.5.1 and @v1.6.1).
+ */
+export const SAFE_UPGRADES_POLICY = 'safe-upgrades.gateway.networking.k8s.io';
+const ADMISSION = 'admissionregistration.k8s.io/v1';
+
+/**
+ * Deletes the safe-upgrades policy and its binding, if an earlier run left them, and waits until
+ * they are gone, for a case that must install Gateway API CRDs older than v1.5 first: the policy
+ * refuses them (a CRD whose bundle-version is before v1.5, v1.6 before v1.6), and Gateway API's
+ * advice for a downgrade is to delete it first (CHANGELOG/1.5-CHANGELOG.md@v1.5.1). Returns what
+ * was removed, as Kind/name.
+ */
+export async function removeSafeUpgradesPolicy(kube: Kube, signal?: AbortSignal): Promise<string[]> {
+  const refs: ObjectRef[] = [];
+  for (const kind of ['ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicy']) {
+    const ref = { apiVersion: ADMISSION, kind, name: SAFE_UPGRADES_POLICY };
+    if (await get(kube, ref)) refs.push(ref);
+  }
+  await remove(kube, refs);
+  await waitGone(kube, refs, signal);
+  return refs.map((r) => `${r.kind}/${r.name}`);
+}

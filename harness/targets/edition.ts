@@ -60,3 +60,12 @@ export function licenseForCases(versions: Versions, licenseFile: string | undefi
   for (const c of cases) checkLicense(versions, c.gateway, license, c.needsLicense);
   return license;
 }
+
+/**
+ * Whether a case installs the user's license: only for a licensed image, and never for a
+ * scenario that runs one without a license on purpose (`requires.license: false`), whatever
+ * KONG_LICENSE_DATA or --license-file hold: that run would measure a licensed Kong instead.
+ */
+export function installsLicense(versions: Versions, gateways: readonly (string | undefined)[], needsLicense: boolean): boolean {
+  return needsLicense && gateways.some((g) => g !== undefined && isLicensed(versions, g));
+}

@@ -48,6 +48,12 @@ export interface Requirements {
    * purpose; every other scenario needs one for such a target (targets/edition.ts checkLicense)
    */
   license?: boolean;
+  /**
+   * a semver range the Gateway API release must satisfy, e.g. `>=1.5.0` for a scenario whose fault
+   * upgrades the CRDs to the target's release; without a `--gateway-api` the default release is
+   * taken when it qualifies, else the newest pinned one that does
+   */
+  gatewayApi?: string;
 }
 
 export function resolveTarget(versions: Versions, requires: Requirements, flags: TargetFlags, scenarioId: string): Target {
@@ -64,7 +70,7 @@ export function resolveTarget(versions: Versions, requires: Requirements, flags:
     k8s: pickNodeImage(versions, flags.k8s),
     kic,
     gateway: pickGateway(versions, requires, flags.gateway, scenarioId),
-    gatewayApi: pickVersion('Gateway API', flags.gatewayApi, versions.gatewayApi.versions, versions.gatewayApi.default),
+    gatewayApi: pickGatewayApi(versions, requires, flags.gatewayApi, scenarioId),
     mode,
     topology,
     featureGates: parseFeatureGates(flags.featureGates),
@@ -98,6 +104,20 @@ function pickGateway(versions: Versions, requires: Requirements, wanted: string 
 
 function pickVersion(what: string, wanted: string | undefined, known: string[], fallback: string): string {
   return wanted === undefined ? fallback : resolvePinned(what, wanted, known);
+}
+
+function pickGatewayApi(versions: Versions, requires: Requirements, wanted: string | undefined, scenarioId: string): string {
+  const range = requires.gatewayApi;
+  const qualifying = versions.gatewayApi.versions.filter((v) => !range || semver.satisfies(v, range));
+  if (wanted === undefined) {
+    if (qualifying.includes(versions.gatewayApi.default)) return versions.gatewayApi.default;
+    const newest = [...qualifying].sort(semver.rcompare)[0];
+    if (newest === undefined) throw new UserError(`${scenarioId} needs Gateway API ${range}; none of ${versions.gatewayApi.versions.join(', ')} qualifies`);
+    return newest;
+  }
+  const version = resolvePinned('Gateway API', wanted, versions.gatewayApi.versions);
+  if (range && !semver.satisfies(version, range)) throw new UserError(`${scenarioId} needs Gateway API ${range}; ${version} does not qualify (known: ${qualifying.join(', ')})`);
+  return version;
 }
 
 /** Node images are pinned one per Kubernetes line; the version a user names must be that image's. */

@@ -17,7 +17,7 @@ import type { KubeObject } from '../../harness/manifests/types.ts';
 import type { Clock } from '../../harness/runner/clock.ts';
 import { DEFAULT_INTERVAL_MS, observeFor, observeUntilSignature, runScenarioPhases, type Timeline } from '../../harness/runner/lifecycle.ts';
 import type { Signature } from '../../harness/judge/signatures.ts';
-import type { Admission, AdminOperations, DatabaseFaults, NodeFault, Scenario, ScenarioContext, UpgradeChange } from '../../harness/runner/scenario.ts';
+import type { Admission, AdminOperations, DatabaseFaults, GatewayApiApply, NodeFault, Scenario, ScenarioContext, UpgradeChange } from '../../harness/runner/scenario.ts';
 import { resolveTarget, type Target } from '../../harness/targets/target.ts';
 import { loadVersions } from '../../harness/targets/versions.ts';
 
@@ -53,6 +53,7 @@ export type Sighting = WithoutAt<Observation>;
 type CallDetail =
   | { op: 'apply' | 'remove' | 'createConcurrently'; objects: KubeObject[] }
   | { op: 'deletePods'; component: Component }
+  | { op: 'restartGatewayContainers' }
   | { op: 'terminateNodeOf'; component: Component; how: NodeFault }
   | { op: 'restartWorkerNodes' }
   | { op: 'restartDeployment'; namespace: string; name: string }
@@ -63,7 +64,8 @@ type CallDetail =
   | { op: 'list'; path: string }
   | { op: 'database'; action: 'cut' | 'restore' | 'stop' | 'start' | 'latency'; ms?: number }
   | { op: 'dropConnections'; port: number }
-  | { op: 'tlsSecret'; namespace: string; name: string; hosts: string[] };
+  | { op: 'tlsSecret'; namespace: string; name: string; hosts: string[] }
+  | { op: 'applyGatewayApi'; version: string };
 /** A call the scenario made through its context, with when and in which phase it made it. */
 export type Call = CallDetail & { at: number; phase: Phase | undefined };
 export type Operation = Call['op'];
@@ -110,8 +112,13 @@ export interface Script {
   entities?: Record<string, { id: string; name?: string; tags?: string[] | null }[]>;
   /** how the API server answers concurrent creations; by default everything is admitted */
   admit?: (objects: KubeObject[]) => Admission[];
-  /** the pods `deletePods` deletes, per component; by default one pod of its Deployment */
+  /** the pods `deletePods` deletes, per component; by default one pod of its Deployment (two gateway pods for `restartGatewayContainers`) */
   pods?: Partial<Record<Component, string[]>>;
+  /**
+   * how the API server answers a Gateway API release's install, given the calls so far (this
+   * one last); by default it is admitted
+   */
+  admitGatewayApi?: (version: string, calls: readonly Call[]) => GatewayApiApply;
 }
 
 export class FakeContext implements ScenarioContext {
@@ -187,6 +194,12 @@ export class FakeContext implements ScenarioContext {
     return this.script.pods?.[component] ?? [`${componentNames(this.target.topology)[component].deployment}-7c9f6d8b5d-4kq2x`];
   }
 
+  async restartGatewayContainers(): Promise<string[]> {
+    this.#call({ op: 'restartGatewayContainers' });
+    const { deployment } = componentNames(this.target.topology).gateway;
+    return this.script.pods?.gateway ?? [`${deployment}-7c9f6d8b5d-4kq2x`, `${deployment}-7c9f6d8b5d-9wz5t`];
+  }
+
   async restartDeployment(namespace: string, name: string): Promise<void> {
     this.#call({ op: 'restartDeployment', namespace, name });
   }
@@ -198,6 +211,11 @@ export class FakeContext implements ScenarioContext {
   async createConcurrently(objects: KubeObject[]): Promise<Admission[]> {
     this.#call({ op: 'createConcurrently', objects });
     return this.script.admit?.(objects) ?? objects.map((o) => ({ object: `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, admitted: true }));
+  }
+
+  async applyGatewayApi(version: string): Promise<GatewayApiApply> {
+    this.#call({ op: 'applyGatewayApi', version });
+    return this.script.admitGatewayApi?.(version, this.calls) ?? { version, admitted: true };
   }
 
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
@@ -218,8 +236,9 @@ export class FakeContext implements ScenarioContext {
     return round;
   }
 
+  /** Scenario code stamps what it records with the real clock (Date.now()); the fake runs on virtual time. */
   record(entry: Observation): void {
-    this.timeline.record(entry);
+    this.timeline.record({ ...entry, at: this.clock.now() });
   }
 
   /** Virtual time passes with probe rounds, as the real context keeps probing while it waits. */
@@ -288,6 +307,8 @@ export interface FakeRunOptions extends Script {
   kic: string;
   mode?: string;
   topology?: string;
+  /** the target's Gateway API release; the scenario's default otherwise */
+  gatewayApi?: string;
   variant?: string;
 }
 
@@ -306,10 +327,10 @@ export interface FakeRun {
  * and the expectation table of the variant, if one is set.
  */
 export async function runFake(scenario: Scenario, options: FakeRunOptions): Promise<FakeRun> {
-  const { kic, mode, topology, variant: variantName, ...script } = options;
+  const { kic, mode, topology, gatewayApi, variant: variantName, ...script } = options;
   const variant = variantName === undefined ? undefined : scenario.variants[variantName];
   if (variantName !== undefined && !variant) throw new Error(`${scenario.id} has no variant "${variantName}"`);
-  const target = resolveTarget(loadVersions(), { ...scenario.requires, ...variant?.requires }, { kic, mode, topology }, scenario.id);
+  const target = resolveTarget(loadVersions(), { ...scenario.requires, ...variant?.requires }, { kic, mode, topology, ...(gatewayApi ? { gatewayApi } : {}) }, scenario.id);
 
   const entries: Observation[] = [];
   const timeline: Timeline = { entries, record: (o) => entries.push(o) };
@@ -349,6 +370,7 @@ export function show(call: Call): string {
     case 'upgrade':
       return `${call.op} ${Object.entries(call.change).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`;
     case 'listPlugins':
+    case 'restartGatewayContainers':
     case 'restartWorkerNodes':
       return call.op;
     case 'deletePlugin':
@@ -363,6 +385,8 @@ export function show(call: Call): string {
       return `${call.op} ${call.port}`;
     case 'tlsSecret':
       return `${call.op} ${call.namespace}/${call.name} ${call.hosts.join(',')}`;
+    case 'applyGatewayApi':
+      return `${call.op} ${call.version}`;
   }
 }
 

@@ -43,12 +43,54 @@ export function coalesce(user: Values, defaults: Values): Values {
  */
 export function controllerEnv(values: Values, release: { name: string; namespace: string }): Record<string, string> {
   const proxy = (values['proxy'] ?? {}) as { nameOverride?: string };
+  const controller = (values['ingressController'] ?? {}) as { env?: Values; adminApi?: { tls?: { client?: { enabled?: boolean } } } };
   const computed: Record<string, unknown> = {
     CONTROLLER_KONG_ADMIN_TLS_SKIP_VERIFY: true,
     CONTROLLER_PUBLISH_SERVICE: `${release.namespace}/${proxy.nameOverride ?? `${release.name}-kong-proxy`}`,
+    // the client certificate the chart mounts (adminApiTlsClientCertVolume below), _helpers.tpl@kong-3.2.0
+    ...(controller.adminApi?.tls?.client?.enabled
+      ? { CONTROLLER_KONG_ADMIN_TLS_CLIENT_CERT_FILE: `${KIC_ADMIN_CERT_MOUNT}/tls.crt`, CONTROLLER_KONG_ADMIN_TLS_CLIENT_KEY_FILE: `${KIC_ADMIN_CERT_MOUNT}/tls.key` }
+      : {}),
   };
-  const user = ((values['ingressController'] ?? {}) as { env?: Values }).env ?? {};
-  const merged = { ...computed, ...Object.fromEntries(Object.entries(user).map(([key, value]) => [`CONTROLLER_${key.toUpperCase()}`, value])) };
+  return renderEnv(computed, 'CONTROLLER_', controller.env ?? {});
+}
+
+/** Where the chart mounts `ingressController.adminApi.tls.client.secretName` in KIC's container (`controller.adminApiCertVolumeMount`, _helpers.tpl@kong-3.2.0). */
+export const KIC_ADMIN_CERT_MOUNT = '/etc/secrets/admin-api-cert';
+
+/**
+ * The Secret KIC's container mounts at KIC_ADMIN_CERT_MOUNT, if any: `ingressController.adminApi.tls.client.secretName`,
+ * or `<fullname>-admin-api-keypair` when none is named (`adminApiService.certSecretName`,
+ * service-kong-admin.yaml@kong-3.2.0), only with client TLS and the controller enabled.
+ */
+export function kicAdminCertSecret(values: Values, fullname: string): string | undefined {
+  const controller = (values['ingressController'] ?? {}) as { enabled?: boolean; adminApi?: { tls?: { client?: { enabled?: boolean; secretName?: string } } } };
+  const client = controller.adminApi?.tls?.client;
+  if (!client?.enabled || !controller.enabled) return undefined;
+  return client.secretName || `${fullname}-admin-api-keypair`;
+}
+
+/**
+ * The proxy container's env as `kong.env` renders it (_helpers.tpl@kong-3.2.0): among the computed
+ * variables, client verification on the Admin API when `admin.tls.client.secretName` or
+ * `caBundle` is set (the CA from the ConfigMap the chart mounts at /etc/admin-client-ca), then
+ * `env` as KONG_<KEY> merged over them (mergeOverwrite). Scalars only.
+ */
+export function gatewayEnv(values: Values): Record<string, string> {
+  const admin = (values['admin'] ?? {}) as { tls?: { client?: { secretName?: string; caBundle?: string } } };
+  const client = admin.tls?.client;
+  const computed: Record<string, unknown> =
+    client?.secretName || client?.caBundle ? { KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT: 'on', KONG_NGINX_ADMIN_SSL_CLIENT_CERTIFICATE: '/etc/admin-client-ca/tls.crt' } : {};
+  return renderEnv(computed, 'KONG_', (values['env'] ?? {}) as Values);
+}
+
+/** `secretVolumes` are mounted at /etc/secrets/<name> (`kong.volumeMounts`, _helpers.tpl@kong-3.2.0). */
+export function secretVolumeMounts(values: Values): Record<string, string> {
+  return Object.fromEntries(((values['secretVolumes'] ?? []) as string[]).map((name) => [name, `/etc/secrets/${name}`]));
+}
+
+function renderEnv(computed: Record<string, unknown>, prefix: string, user: Values): Record<string, string> {
+  const merged = { ...computed, ...Object.fromEntries(Object.entries(user).map(([key, value]) => [`${prefix}${key.toUpperCase()}`, value])) };
   return Object.fromEntries(Object.entries(merged).map(([name, value]) => [name, value === null || value === undefined ? '' : String(value)]));
 }
 

@@ -10,7 +10,7 @@ import type { Call } from './fake-context.ts';
 import type { Sighting } from './fake-context.ts';
 
 /** One KIC log line as `--log-format json` prints it (facts B2): level, time, logger, msg, then fields, then error. */
-export function kicJson(at: number, fields: { level?: 'info' | 'error'; logger?: string; msg: string; error?: string; [key: string]: unknown }): string {
+export function kicJson(at: number, fields: { level?: 'debug' | 'info' | 'error'; logger?: string; msg: string; error?: string; [key: string]: unknown }): string {
   const { level = 'error', logger, msg, error, ...rest } = fields;
   return JSON.stringify({ level, time: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'), ...(logger ? { logger } : {}), msg, ...rest, ...(error ? { error } : {}) });
 }

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { connect, type Kube } from '../../../harness/k8s/client.ts';
 import { apply, get } from '../../../harness/k8s/objects.ts';
-import { awaitTerminatingNamespaces, handBack, removeKongCrds } from '../../../harness/runner/shared-cluster.ts';
+import { awaitTerminatingNamespaces, handBack, removeKongCrds, removeSafeUpgradesPolicy, SAFE_UPGRADES_POLICY } from '../../../harness/runner/shared-cluster.ts';
 import * as helm from '../../../harness/tools/helm.ts';
 import { FakeKubeApi } from '../../support/fake-kube-api.ts';
 import { StubTools } from '../../support/stub-tools.ts';
@@ -13,6 +13,8 @@ import { StubTools } from '../../support/stub-tools.ts';
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 const ns = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...extra } });
 const crd = (name: string) => ({ ...CRD, metadata: { name } });
+const VAP = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy' };
+const VAP_BINDING = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding' };
 
 describe('runner/shared-cluster (fake API, stub helm)', function () {
   this.timeout(20_000);
@@ -22,7 +24,13 @@ describe('runner/shared-cluster (fake API, stub helm)', function () {
   let kubeconfigPath: string;
 
   beforeEach(async () => {
-    api = await FakeKubeApi.start({ kinds: [{ ...CRD, plural: 'customresourcedefinitions', namespaced: false }] });
+    api = await FakeKubeApi.start({
+      kinds: [
+        { ...CRD, plural: 'customresourcedefinitions', namespaced: false },
+        { ...VAP, plural: 'validatingadmissionpolicies', namespaced: false },
+        { ...VAP_BINDING, plural: 'validatingadmissionpolicybindings', namespaced: false },
+      ],
+    });
     kubeconfigPath = await api.writeKubeconfig();
     kube = connect({ kubeconfigPath });
     stubs = await StubTools.install(['helm']);
@@ -79,5 +87,20 @@ describe('runner/shared-cluster (fake API, stub helm)', function () {
     expect(removed.sort()).to.deep.equal(['kongingresses.configuration.konghq.com', 'kongplugins.configuration.konghq.com']);
     expect(await get(kube, { ...CRD, name: 'httproutes.gateway.networking.k8s.io' })).to.not.equal(undefined);
     expect(await get(kube, { ...CRD, name: 'kongplugins.configuration.konghq.com' })).to.equal(undefined);
+  });
+
+  it("removes the Gateway API safe-upgrades policy and its binding an earlier run left, and no other policy", async () => {
+    // as the v1.5.1 standard install names them (gateway.networking.k8s.io_vap_safeupgrades.yaml@v1.5.1)
+    await apply(kube, [
+      { ...VAP, metadata: { name: SAFE_UPGRADES_POLICY }, spec: { failurePolicy: 'Fail' } },
+      { ...VAP_BINDING, metadata: { name: SAFE_UPGRADES_POLICY }, spec: { policyName: SAFE_UPGRADES_POLICY, validationActions: ['Deny'] } },
+      { ...VAP, metadata: { name: 'someone-elses-policy' }, spec: { failurePolicy: 'Fail' } },
+    ]);
+    expect(await removeSafeUpgradesPolicy(kube)).to.deep.equal([`ValidatingAdmissionPolicyBinding/${SAFE_UPGRADES_POLICY}`, `ValidatingAdmissionPolicy/${SAFE_UPGRADES_POLICY}`]);
+    expect(await get(kube, { ...VAP, name: SAFE_UPGRADES_POLICY })).to.equal(undefined);
+    expect(await get(kube, { ...VAP_BINDING, name: SAFE_UPGRADES_POLICY })).to.equal(undefined);
+    expect(await get(kube, { ...VAP, name: 'someone-elses-policy' })).to.not.equal(undefined);
+    // a cluster that never had Gateway API 1.5+: nothing to remove
+    expect(await removeSafeUpgradesPolicy(kube)).to.deep.equal([]);
   });
 });

@@ -92,4 +92,26 @@ describe('a planted Kong Gateway Enterprise license reaches no output', function
     const texts = Object.fromEntries([...files.map((f) => [f.slice(out.length + 1), readFileSync(f, 'latin1')]), ['stdout', run.stdout], ['stderr', run.stderr], ['helm argv', helmCalls.join('\n')]]);
     expect(leaks(texts)).to.deep.equal([]);
   });
+
+  it('a scenario that runs kong/kong-gateway unlicensed on purpose installs no license, though KONG_LICENSE_DATA holds one', async () => {
+    world.api.upsert({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] } });
+    const plan = world.spawnCli(['plan', 'unlicensed-gateway', '--json'], { KONG_LICENSE_DATA: LICENSE });
+    expect(await plan.exited, plan.stderr).to.equal(0);
+    expect(plan.stdout).to.include('kong/kong-gateway').and.not.include(LICENSE_SECRET);
+
+    const run = world.spawnCli(['run', 'unlicensed-gateway', '--traffic-rate', '0', '--kubeconfig', world.kubeconfig, '--out', out], { KONG_LICENSE_DATA: LICENSE });
+    // the install is over once the scenario's setup starts; its 240 s window is not this test's business
+    await run.waitForStderr(/▶ setup/, 25_000);
+    run.child.kill('SIGINT');
+    await run.exited;
+
+    expect(world.api.getStored('v1', 'Secret', KONG_NAMESPACE, LICENSE_SECRET), 'the license Secret').to.equal(undefined);
+    const files = filesUnder(out);
+    const values = files.filter((f) => f.endsWith('.values.json')).map((f) => readFileSync(f, 'utf8'));
+    expect(values, 'values files').to.have.length.above(0);
+    expect(values.join('\n')).to.include('"repository": "kong/kong-gateway"').and.not.include('license_secret');
+    const helmCalls = (await world.stubs.calls()).filter((c) => c.tool === 'helm').map((c) => c.args.join(' '));
+    const texts = Object.fromEntries([...files.map((f) => [f.slice(out.length + 1), readFileSync(f, 'latin1')]), ['stdout', run.stdout], ['stderr', run.stderr], ['helm argv', helmCalls.join('\n')]]);
+    expect(leaks(texts)).to.deep.equal([]);
+  });
 });

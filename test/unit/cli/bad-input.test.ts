@@ -67,6 +67,11 @@ const targetErrors = (cmd: 'plan' | 'run'): BadInput[] => {
       argv: (f) => [cmd, 'plugin-id-drift', '--kic', '3.4.4', ...out(f)],
       message: () => `plugin-id-drift needs KIC ${driftRange}; 3.4.4 does not qualify (known: ${versions.kic.versions.filter((v) => semver.satisfies(v, driftRange)).join(', ')})`,
     },
+    {
+      input: 'Kong Gateway version outside the scenario range',
+      argv: (f) => [cmd, 'sni-certificate-backref', '--gateway', '3.14', ...out(f)],
+      message: () => `sni-certificate-backref needs Kong Gateway <3.10.0; 3.14.0.10 does not qualify (known: ${versions.gateway.versions.join(', ')})`,
+    },
     { input: 'unknown variant', argv: (f) => [cmd, 'missing-crds', '--variant', 'zzz', ...out(f)], message: () => 'missing-crds has no variant "zzz"; known: delete-crd' },
     { input: 'bad feature gates', argv: (f) => [cmd, 'gateway-listener-stuck', '--feature-gates', 'FallbackConfiguration', ...out(f)], message: () => 'bad feature gate "FallbackConfiguration": expected Name=true|false, comma separated' },
   ];
@@ -112,6 +117,16 @@ const table: Record<string, BadInput[]> = {
       input: '--kubeconfig with a scenario that deletes the KIC CRDs',
       argv: (f) => ['run', 'missing-crds', '--kubeconfig', f.file('broken.kubeconfig'), '--out', f.file('runs')],
       message: () => 'missing-crds deletes the KIC CRDs, and with them every Kong resource on the cluster: it runs only on kind (drop --kubeconfig)',
+    },
+    {
+      input: '--kubeconfig with a scenario that moves the Gateway API CRDs',
+      argv: (f) => ['run', 'gateway-api-crd-upgrade', '--kubeconfig', f.file('broken.kubeconfig'), '--out', f.file('runs')],
+      message: () => 'gateway-api-crd-upgrade replaces the Gateway API CRDs, and a cluster left on 1.5+ refuses older ones for good: it runs only on kind (drop --kubeconfig)',
+    },
+    {
+      input: 'a Gateway API release below what the scenario upgrades to',
+      argv: (f) => ['run', 'gateway-api-crd-upgrade', '--gateway-api', '1.3.0', '--out', f.file('runs')],
+      message: () => 'gateway-api-crd-upgrade needs Gateway API >=1.5.1; 1.3.0 does not qualify (known: 1.5.1, 1.6.1)',
     },
     { input: 'bad --traffic-rate', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', 'fast', '--out', f.file('runs')], message: () => 'bad --traffic-rate "fast": expected requests per second, 0 for none' },
     { input: '--traffic-rate above the probe ceiling', argv: (f) => ['run', 'gateway-listener-stuck', '--traffic-rate', '20000', '--out', f.file('runs')], message: () => '--traffic-rate 20000 is more than the probe can send: at most 10000 requests per second' },

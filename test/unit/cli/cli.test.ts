@@ -42,6 +42,8 @@ describe('cli contracts', () => {
       const r = await cli('list');
       expect(r.code).to.equal(0);
       expect(r.stdout).to.include('gateway-listener-stuck').and.include('plugin-id-drift');
+      for (const s of scenarios) expect(r.stdout, s.id).to.include(`${s.id}\n`).and.include(`  sources: ${s.sources.join(' ')}`);
+      expect(r.stdout).to.include('modes dbless · topology split · Kong <3.10.0 · expect');
       expect(() => JSON.parse(r.stdout)).to.throw();
     });
 

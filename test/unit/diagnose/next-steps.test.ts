@@ -7,6 +7,7 @@ import { seenAffected, versionsOf, WORKAROUNDS } from '../../../harness/diagnose
 import { formatReport } from '../../../harness/diagnose/report.ts';
 import { VersionsSeen } from '../../../harness/diagnose/versions-seen.ts';
 import { scenarios } from '../../../scenarios/index.ts';
+import adminApiTlsServername from '../../../scenarios/admin-api-tls-servername.ts';
 import pluginIdDrift from '../../../scenarios/plugin-id-drift.ts';
 
 describe('diagnose: what to do next', () => {
@@ -14,6 +15,8 @@ describe('diagnose: what to do next', () => {
     expect(versionsOf({ '<=3.4.3': 'reproduced', '>=3.4.4': ['recovered', 'not-reproduced'] })).to.deep.equal({ affected: ['<=3.4.3'], fixedIn: '3.4.4' });
     expect(versionsOf(pluginIdDrift.expectations)).to.deep.equal({ affected: ['3.4.5'], fixedIn: '3.4.6' });
     expect(versionsOf({ '*': 'observe' })).to.deep.equal({ affected: [] });
+    // versions before the bug came in are not-reproduced too, and fix nothing
+    expect(versionsOf(adminApiTlsServername.expectations)).to.deep.equal({ affected: ['>=3.4.3 <3.4.16', '>=3.5.0 <3.5.9'], fixedIn: '3.4.16' });
     expect(seenAffected({ affected: ['<=3.4.3'], fixedIn: '3.4.4' }, ['3.4.1'])).to.equal(true);
     expect(seenAffected({ affected: ['<=3.4.3'], fixedIn: '3.4.4' }, ['3.5.0'])).to.equal(false);
     expect(seenAffected({ affected: [] }, ['3.5.0'])).to.equal(undefined);

@@ -147,7 +147,8 @@ describe('judge: convergence per gateway pod', () => {
   });
 
   it('describes itself with its threshold for plans and reports', () => {
-    expect(describeSignature(diverged)).to.deep.equal({ id: 'pods-diverged', kind: 'convergence', description: 'gateway pods diverge', reads: 'diverged', persistMs: 15_000, fromFaultEnd: false, provenance: [] });
+    expect(describeSignature(diverged)).to.deep.equal({ id: 'pods-diverged', kind: 'convergence', description: 'gateway pods diverge', reads: 'diverged', persistMs: 15_000, provenance: [] });
+    expect(describeSignature({ ...diverged, fromFaultEnd: true })).to.include({ fromFaultEnd: true });
   });
 });
 

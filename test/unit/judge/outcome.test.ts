@@ -234,4 +234,27 @@ describe('judge: fact signatures', () => {
     expect(judge([admitted], run(fact(25_000, 3))).outcome).to.equal('reproduced');
     expect(judge([admitted], run(fact(25_000, 1))).outcome).to.equal('not-reproduced');
   });
+
+  describe('a signature over what the fault creates (madeByFault)', () => {
+    const late: Signature = { ...route, id: 'late', madeByFault: true, persistMs: 30_000 };
+
+    it('reads its bad state before the fault as the object not being there yet, not as a symptom present before the fault', () => {
+      expect(judge([route], run(hit(15_000, false), hit(40_000, true))).outcome).to.equal('inconclusive');
+      const j = judge([late], run(hit(15_000, false), hit(40_000, true)));
+      expect(j.outcome).to.equal('not-reproduced');
+    });
+
+    it('judges from the end of the fault, with its own persistence: a route configured 25 s after it is a blip, one never configured is reproduced', () => {
+      expect(judge([late], run(hit(22_000, false), hit(46_000, true))).outcome).to.equal('not-reproduced');
+      expect(judge([late], run(hit(22_000, false), hit(90_000, false))).outcome).to.equal('reproduced');
+      expect(judge([late], run(hit(22_000, false), hit(70_000, true))).outcome).to.equal('recovered');
+    });
+
+    it('ignores its readings between the start and the end of the fault step', () => {
+      // the fault step runs 20 s to 21 s; a probe in it saw the route before the apply landed
+      const j = judge([{ ...late, persistMs: 1_000 }], run(hit(20_500, false), hit(22_000, true)));
+      expect(j.outcome).to.equal('not-reproduced');
+      expect(j.reason).to.equal('no signature fired after the fault');
+    });
+  });
 });

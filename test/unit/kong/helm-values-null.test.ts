@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Observation } from '../../../harness/evidence/types.ts';
 import semver from 'semver';
-import { helmReleases, merge, type Values } from '../../../harness/kong/values.ts';
+import { helmReleases, merge, PLANNED_ADMIN_TLS, type Values } from '../../../harness/kong/values.ts';
 import { requirementsOf, targetFor } from '../../../harness/runner/plan.ts';
 import type { Scenario, UpgradeChange } from '../../../harness/runner/scenario.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
@@ -28,6 +28,14 @@ const CUT_OFF: Script['world'] = () => [
 ];
 
 /**
+ * KIC's readiness check moving a stopped gateway's client to pending (internal/clients/readiness.go
+ * @v3.5.8, debug level): the proof admin-api-tls-servername's fault waits for.
+ */
+const TURNED_PENDING: Script['world'] = () => [
+  { kind: 'log', component: 'controller', pod: 'kong-controller-0', container: 'ingress-controller', line: '{"level":"debug","time":"2026-06-02T10:01:08Z","logger":"setup.readiness-checker","msg":"Already created client is not ready, moving to pending","v":1,"address":"https://10.244.0.14:8444","reason":"Get \\"https://10.244.0.14:8444/status\\": dial tcp 10.244.0.14:8444: connect: connection refused"}' },
+];
+
+/**
  * What Kong holds once KIC has synced, for the scenarios whose steps read it through the Admin
  * API before they go on: the Service of the echo Ingress, the global key-auth plugin disabled;
  * and the controller's log where a step waits for proof that its fault took.
@@ -49,6 +57,7 @@ const SYNCED_KONG: Record<string, Partial<Script>> = {
   'config-resync-after-restart': { world: GATEWAY_BACK },
   'admin-api-partition': { world: CUT_OFF },
   'gateway-listener-stuck': { world: CUT_OFF },
+  'admin-api-tls-servername': { world: TURNED_PENDING },
   'manual-plugin-conflict': { entities: { '/services': [{ id: '8f3c2a61-5b7e-4d1a-9c0f-2e6b4a9d7c13', name: 'chaos-manual-plugin.echo.80', tags: ['k8s-name:echo', 'k8s-namespace:chaos-manual-plugin'] }] } },
   'global-plugin-reenable': { plugins: [{ id: '2c9e4f7a-1b3d-4e6f-8a0c-5d7e9f1b3a25', name: 'key-auth', tags: [`k8s-name:${GLOBAL_PLUGIN}`], enabled: false } as AdminPlugin] },
 };
@@ -88,6 +97,7 @@ describe('Helm values of every scenario, variant, topology and mode hold no null
                   ...(current.kic ? { kic: current.kic } : {}),
                   ...(current.gateway ? { gateway: current.gateway } : {}),
                   ...(install.gatewayReplicas ? { gatewayReplicas: install.gatewayReplicas } : {}),
+                  ...(install.adminTls ? { adminTls: PLANNED_ADMIN_TLS } : {}),
                   overrides: current.values,
                 });
               const releases = [sent()];

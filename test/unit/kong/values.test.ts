@@ -5,6 +5,8 @@ import { defaultHostPorts, KIND_CONFIG_DIR, NODE_PORTS } from '../../../harness/
 import { helmReleases, merge, type HelmRelease, type Values } from '../../../harness/kong/values.ts';
 import { resolveTarget, type Requirements, type TargetFlags } from '../../../harness/targets/target.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
+import { ADMIN_CLIENT_CERT_SECRET, ADMIN_SERVER_CERT_SECRET } from '../../../harness/kong/names.ts';
+import { coalesce, controllerEnv, gatewayEnv, KIC_ADMIN_CERT_MOUNT, kicAdminCertSecret, KONG_CHART_DEFAULTS, secretVolumeMounts } from '../../support/kong-chart.ts';
 import { feasibleNodes, type ModelNode, type ModelPod, type SpreadConstraint } from '../../support/topology-spread.ts';
 
 const versions = loadVersions();
@@ -411,4 +413,63 @@ describe('kong/values for the licensed Kong Gateway (kong/kong-gateway)', () => 
     expect(at(releases[0]!.values, 'image')).to.deep.equal({ repository: 'kong', tag: '3.9.3' });
     expect(collect(releases, 'enterprise')).to.deep.equal([]);
   });
+});
+
+describe('kong/values for an mTLS Admin API that KIC verifies by name (adminTls)', () => {
+  const CA = '-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAKHBfpegNw4RMA0GCSqGSIb3DQEBCwUAMA0xCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----\n';
+  // the ingress chart's subcharts, as Helm hands them their values: the release's `controller` and `gateway` over kong/kong's defaults
+  const rendered = () => {
+    const [release] = helmReleases({ target: target({ topology: 'split', mode: 'dbless' }), versions, adminTls: { caCert: CA } });
+    const values = release!.values as { controller: Values; gateway: Values };
+    return { controller: coalesce(values.controller, KONG_CHART_DEFAULTS), gateway: values.gateway };
+  };
+
+  it('KIC verifies the gateway with the run CA, by name, and shows its client certificate', () => {
+    const { controller } = rendered();
+    const env = controllerEnv(controller, { name: 'kong-controller', namespace: 'kong' });
+    // the chart's own CONTROLLER_KONG_ADMIN_TLS_SKIP_VERIFY=true is overridden, or nothing is verified at all
+    expect(env['CONTROLLER_KONG_ADMIN_TLS_SKIP_VERIFY']).to.equal('false');
+    expect(env['CONTROLLER_KONG_ADMIN_TLS_SERVER_NAME']).to.equal('pod.kong-gateway-admin.kong.svc');
+    // the CA and the client pair come from the one Secret the chart mounts in KIC's container
+    expect(kicAdminCertSecret(controller, 'kong-controller')).to.equal(ADMIN_CLIENT_CERT_SECRET);
+    expect(env['CONTROLLER_KONG_ADMIN_CA_CERT_FILE']).to.equal(`${KIC_ADMIN_CERT_MOUNT}/ca.crt`);
+    expect(env['CONTROLLER_KONG_ADMIN_TLS_CLIENT_CERT_FILE']).to.equal(`${KIC_ADMIN_CERT_MOUNT}/tls.crt`);
+    expect(env['CONTROLLER_KONG_ADMIN_TLS_CLIENT_KEY_FILE']).to.equal(`${KIC_ADMIN_CERT_MOUNT}/tls.key`);
+    // the CA makes no Secret of the chart's own: certProvided
+    expect(at(controller, 'ingressController', 'adminApi', 'tls', 'client', 'certProvided')).to.equal(true);
+  });
+
+  it('the gateway asks for a client certificate of the run CA and serves the run certificate from its mounted Secret', () => {
+    const { gateway } = rendered();
+    const env = gatewayEnv(gateway);
+    expect(env['KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT']).to.equal('on');
+    expect(at(gateway, 'admin', 'tls', 'client', 'caBundle')).to.equal(CA);
+    const dir = secretVolumeMounts(gateway)[ADMIN_SERVER_CERT_SECRET];
+    expect(dir, 'server certificate Secret mounted').to.be.a('string');
+    expect(env['KONG_ADMIN_SSL_CERT']).to.equal(`${dir}/tls.crt`);
+    expect(env['KONG_ADMIN_SSL_CERT_KEY']).to.equal(`${dir}/tls.key`);
+    // the TLS listener stays on, and the plain one the harness reads too
+    expect(at(gateway, 'admin', 'tls', 'enabled')).to.equal(true);
+    expect(at(gateway, 'admin', 'http', 'enabled')).to.equal(true);
+  });
+
+  it('keeps the database env and the rest of the gateway values', () => {
+    const [release] = helmReleases({ target: target({ topology: 'split', mode: 'postgres' }), versions, adminTls: { caCert: CA } });
+    const env = gatewayEnv((release!.values as { gateway: Values }).gateway);
+    expect(env['KONG_DATABASE']).to.equal('postgres');
+    expect(env['KONG_ROLE']).to.equal('traditional');
+  });
+
+  it('leaves KIC skipping verification and the Admin API open to any client without it', () => {
+    const [release] = helmReleases({ target: target({ topology: 'split', mode: 'dbless' }), versions });
+    const values = release!.values as { controller: Values; gateway: Values };
+    expect(controllerEnv(coalesce(values.controller, KONG_CHART_DEFAULTS), { name: 'kong-controller', namespace: 'kong' })['CONTROLLER_KONG_ADMIN_TLS_SKIP_VERIFY']).to.equal('true');
+    expect(gatewayEnv(values.gateway)).to.not.have.property('KONG_NGINX_ADMIN_SSL_VERIFY_CLIENT');
+  });
+
+  for (const topology of ['single', 'hybrid'] as const) {
+    it(`is refused in ${topology}: only gateway discovery verifies gateways by a server name of its own`, () => {
+      expect(() => helmReleases({ target: target({ topology, mode: 'postgres' }), versions, adminTls: { caCert: CA } })).to.throw(/needs gateway discovery \(topology split\)/);
+    });
+  }
 });

@@ -6,7 +6,7 @@ import { bisect, firstProbes, versionsBetween } from '../../../harness/matrix/bi
 import { caseSeconds, COLD_CLUSTER_SECONDS } from '../../../harness/matrix/cost.ts';
 import { defaultKicVersions, expandMatrix, type MatrixCase } from '../../../harness/matrix/expand.ts';
 import { classify, isCaseSuccess } from '../../../harness/matrix/flake.ts';
-import { groupCases } from '../../../harness/matrix/groups.ts';
+import { coldReason, groupCases } from '../../../harness/matrix/groups.ts';
 import { assignShards, parseShard } from '../../../harness/matrix/shard.ts';
 import { defineScenario, type Scenario } from '../../../harness/runner/scenario.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
@@ -171,6 +171,33 @@ describe('Gateway API as a matrix dimension', () => {
       ['k8s1.33/single-node/gateway-api-1.6.1', ['gwapi 1.6.1']],
     ]);
     expect(groups.map((g) => g.gatewayApi)).to.deep.equal([undefined, '1.5.1', '1.6.1']);
+  });
+});
+
+describe('a scenario that moves the Gateway API CRDs itself (gateway-api-crd-upgrade)', () => {
+  // as scenarios/gateway-api-crd-upgrade.ts: KIC starts on 1.3.0, the fault moves the CRDs to the target's 1.5+
+  const mover = scenario('mover', { requires: { modes: ['dbless'], topologies: ['split'], gatewayApi: '>=1.5.1' }, install: () => ({ gatewayApi: true, initialGatewayApi: '1.3.0' }) });
+  const usesGatewayApi = scenario('gwapi', { requires: { modes: ['dbless'], topologies: ['split'] }, install: () => ({ gatewayApi: true }) });
+  const selection = { kic: ['3.4.20', '3.5.13'], modes: ['dbless'], k8s: ['1.33'] };
+
+  it('runs only toward releases its range admits, and says so when none is selected', () => {
+    expect(expandMatrix([mover], versions, selection).cases.map((c) => c.target.gatewayApi)).to.deep.equal(['1.6.1', '1.6.1']);
+    expect(expandMatrix([mover], versions, { ...selection, gatewayApi: ['1.3.0', '1.5.1', '1.6.1'] }).cases.map((c) => c.target.gatewayApi).sort()).to.deep.equal(['1.5.1', '1.5.1', '1.6.1', '1.6.1']);
+    const none = expandMatrix([mover], versions, { ...selection, gatewayApi: ['1.3.0'] });
+    expect(none.cases).to.deep.equal([]);
+    expect(none.omitted).to.deep.equal([{ scenario: 'mover', variant: undefined, reason: 'needs Gateway API >=1.5.1; none of 1.3.0 qualifies' }]);
+  });
+
+  it('gives every case a cluster of its own, never shared with a case of the same release', () => {
+    const groups = groupCases(expandMatrix([mover, usesGatewayApi], versions, { ...selection, gatewayApi: ['1.3.0', '1.6.1'] }).cases);
+    const moverGroups = groups.filter((g) => g.cases.some((c) => c.scenario.id === 'mover'));
+    expect(moverGroups).to.have.lengthOf(2);
+    for (const g of moverGroups) expect([g.cold, g.cases.length, g.gatewayApi, coldReason(g.cases[0]!)]).to.deep.equal([true, 1, '1.6.1', 'the case moves the Gateway API CRDs from 1.3.0']);
+    // the 1.6.1 cases of a scenario that installs 1.6.1 directly still share one cluster
+    expect(groups.filter((g) => !g.cold).map((g) => [g.key, g.cases.map((c) => `${c.scenario.id} ${c.target.gatewayApi}`)])).to.deep.equal([
+      ['k8s1.33/single-node', ['gwapi 1.3.0', 'gwapi 1.3.0']],
+      ['k8s1.33/single-node/gateway-api-1.6.1', ['gwapi 1.6.1', 'gwapi 1.6.1']],
+    ]);
   });
 });
 

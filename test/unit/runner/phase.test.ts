@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { Observation } from '../../../harness/evidence/types.ts';
 import { realClock } from '../../../harness/runner/clock.ts';
-import { phase } from '../../../harness/runner/lifecycle.ts';
+import { phase, probedSignatures } from '../../../harness/runner/lifecycle.ts';
+import { defineScenario } from '../../../harness/runner/scenario.ts';
 
 describe('runner/lifecycle phase', () => {
   const timeline = () => {
@@ -52,5 +53,31 @@ describe('runner/lifecycle phase', () => {
     let ran = false;
     expect(await phase({ timeline: t, clock: realClock, signal: stop.signal }, 'fault', async () => void (ran = true))).to.equal(false);
     expect(ran).to.equal(false);
+  });
+});
+
+describe('runner/lifecycle probedSignatures', () => {
+  const step = { describe: 'nothing', run: async () => {} };
+  const scenario = defineScenario({
+    id: 'x',
+    title: 'x',
+    sources: [],
+    namespace: 'x',
+    requires: { modes: ['dbless'], topologies: ['single'] },
+    signatures: [
+      { id: 'echo-down', kind: 'route', description: 'echo down', route: '/echo' },
+      { id: 'late-down', kind: 'route', description: 'late down', route: '/late', madeByFault: true },
+      { id: 'late-unpublished', kind: 'condition', description: 'late unpublished', objectKind: 'Ingress', type: 'Published', reason: 'NoAddress', madeByFault: true },
+    ],
+    expectations: { '*': 'observe' },
+    probes: { routes: [{ route: '/echo', path: '/echo' }, { route: '/late', path: '/late' }], ingresses: [{ namespace: 'x', name: 'late' }] },
+    window: { observeMs: 1000 },
+    manifests: () => [],
+    setup: step,
+    fault: step,
+  });
+
+  it('leaves out what the fault creates: the steady state does not wait for it', () => {
+    expect(probedSignatures(scenario).map((s) => s.id)).to.deep.equal(['echo-down']);
   });
 });

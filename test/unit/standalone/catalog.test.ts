@@ -37,6 +37,6 @@ describe('docs/catalog.md', () => {
     expect(md).to.include('- **Sources:** <https://github.com/Kong/kubernetes-ingress-controller/issues/1>');
     expect(md).to.include('| `slow` | waits longer | postgres · split · KIC >=3.4.5 · single-node | any version: observe |');
     expect(md).to.include('| `bad-line` | log | a line | component `controller`, pattern `a\\|b` | internal/x.go@v3.5.13, <https://github.com/Kong/kong/pull/2> |');
-    expect(md).to.include('| `down` | route | no answer | route `/echo` | not recorded yet |');
+    expect(md).to.include('| `down` | route | no answer | route `/echo`, persistMs `15000` | not recorded yet |');
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { UserError } from '../../../harness/errors.ts';
-import { checkLicense, gatewayImage, isLicensed, licenseForCases, readLicense } from '../../../harness/targets/edition.ts';
+import { checkLicense, gatewayImage, installsLicense, isLicensed, licenseForCases, readLicense } from '../../../harness/targets/edition.ts';
 import { resolveTarget, type Requirements } from '../../../harness/targets/target.ts';
 import { loadVersions } from '../../../harness/targets/versions.ts';
 
@@ -56,5 +56,12 @@ describe('targets/edition: the licensed Kong Gateway lane', () => {
     } finally {
       if (saved !== undefined) process.env['KONG_LICENSE_DATA'] = saved;
     }
+  });
+
+  it('installs the license for a licensed image only, and never for a scenario that opts out, whichever image it starts from', () => {
+    expect(installsLicense(versions, ['3.14.0.10'], true)).to.equal(true);
+    expect(installsLicense(versions, ['3.9.3', '3.10.0.9'], true), 'an upgrade from a licensed image').to.equal(true);
+    expect(installsLicense(versions, ['3.9.3', undefined], true)).to.equal(false);
+    expect(installsLicense(versions, ['3.14.0.10'], false)).to.equal(false);
   });
 });

@@ -78,6 +78,15 @@ describe('targets/target resolveTarget', () => {
     expect(refusal({ gatewayApi: '1.4.1' })).to.equal('unknown Gateway API version "1.4.1"; known: 1.3.0, 1.5.1, 1.6.1 (or a line such as 1.6 for its newest)');
   });
 
+  it('takes the newest qualifying Gateway API release when the default is outside the scenario range, and refuses one outside it', () => {
+    const upgradeOnly: Requirements = { ...ANY, gatewayApi: '>=1.5.1' };
+    expect(resolveTarget(versions, upgradeOnly, {}, 's').gatewayApi).to.equal('1.6.1');
+    expect(resolveTarget(versions, upgradeOnly, { gatewayApi: '1.5' }, 's').gatewayApi).to.equal('1.5.1');
+    expect(resolveTarget(versions, { ...ANY, gatewayApi: '>=1.3.0' }, {}, 's').gatewayApi).to.equal('1.3.0');
+    expect(refusal({ gatewayApi: '1.3' }, upgradeOnly)).to.equal('some-scenario needs Gateway API >=1.5.1; 1.3.0 does not qualify (known: 1.5.1, 1.6.1)');
+    expect(refusal({}, { ...ANY, gatewayApi: '>=2.0.0' })).to.equal('some-scenario needs Gateway API >=2.0.0; none of 1.3.0, 1.5.1, 1.6.1 qualifies');
+  });
+
   it('refuses an unknown Kong Gateway version and lists the known ones', () => {
     expect(refusal({ gateway: '3.10.0' })).to.equal('unknown Kong Gateway version "3.10.0"; known: 3.8.1, 3.9.0, 3.9.1, 3.9.2, 3.9.3, 3.10.0.9, 3.14.0.9, 3.14.0.10, 3.15.0.3 (or a line such as 3.15 for its newest)');
   });

@@ -20,6 +20,7 @@ const builders: Record<string, { argv: string[] | null; contextFlag: string }> =
   'kubectl.describeNamespaceArgs': { argv: kubectl.describeNamespaceArgs('kong', cluster), contextFlag: '--context' },
   'kubectl.getEventsArgs': { argv: kubectl.getEventsArgs('kong', cluster), contextFlag: '--context' },
   'kubectl.deleteNodeArgs': { argv: kubectl.deleteNodeArgs('kc-x-worker', cluster), contextFlag: '--context' },
+  'kubectl.execArgs': { argv: kubectl.execArgs({ namespace: 'kong', pod: 'kong-gateway-0', container: 'proxy' }, ['true'], cluster), contextFlag: '--context' },
 };
 
 function argvBuilders(prefix: string, module: object): string[] {
