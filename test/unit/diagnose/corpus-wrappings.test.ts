@@ -34,13 +34,14 @@ const WRAPPERS: Record<string, (line: string) => string> = {
   CRLF: (l) => `${l}\r`,
 };
 
-// The six modes of issue 13 are learning their field signatures in parallel; they join this check
-// once their owners have run it (the sni-certificate-backref JSON line does not survive a chat paste yet).
-const CHECKED_MODES = new Set([
-  'admin-api-partition', 'missing-crds', 'broken-object-blast-radius', 'plugin-id-drift', 'manual-plugin-conflict',
-  'publish-service-missing', 'gateway-listener-stuck', 'credential-webhook-race', 'pending-migrations', 'database-outage',
-  'node-termination', 'global-plugin-reenable', 'upgrade-gate',
-]);
+/**
+ * Known gaps per wrapping, each with why, for the lead or the mode's owner to close.
+ */
+const KNOWN_GAPS: Record<string, Record<string, string>> = {
+  'chat paste': {
+    'sni-certificate-backref': 'its zap JSON line carries the SNI error in a nested object (`raw_error`), which the parsed form of a JSON line leaves out (judge/log-message.ts keeps strings and numbers); only the raw line, with ASCII quotes, shows it',
+  },
+};
 const CLEAN = new Set(['healthy', 'near-miss']);
 
 describe('diagnose: a line found bare is found in every wrapping people paste it in', () => {
@@ -51,7 +52,7 @@ describe('diagnose: a line found bare is found in every wrapping people paste it
         for (const entry of group.lines.filter((l) => l.reason === undefined)) {
           const labels = [entry.label].flat();
           const clean = labels.every((l) => CLEAN.has(l));
-          if (!clean && !labels.every((l) => CHECKED_MODES.has(l))) continue;
+          if (!clean && labels.some((l) => l in (KNOWN_GAPS[name] ?? {}))) continue;
           const got = modesOf({ ...entry, line: wrap(entry.line) } satisfies CorpusLine, scenarios);
           const ok = clean ? got.length === 0 : labels.some((l) => got.includes(l));
           if (!ok) lost.push(`${labels.join(',')} → [${got.join(',')}]: ${entry.line}`);
