@@ -32,6 +32,8 @@ export interface CorpusResult {
   flagged: number;
   /** failure lines no labelled mode matched, with what matched instead */
   missed: { group: string; line: string; expected: string[]; got: string[] }[];
+  /** failure lines some mode matched that they are not labelled with (a shared symptom is labelled with each mode) */
+  misattributed: { group: string; line: string; expected: string[]; extra: string[] }[];
   /** healthy and near-miss lines some mode matched */
   falsePositives: { group: string; line: string; got: string[] }[];
   /** failure lines per mode and per format: [found, total] */
@@ -58,7 +60,7 @@ export function modesOf(entry: CorpusLine, scenarios: readonly Scenario[]): stri
 }
 
 export function measureCorpus(groups: readonly CorpusGroup[], scenarios: readonly Scenario[], only?: (l: CorpusLine) => boolean): CorpusResult {
-  const r: CorpusResult = { failures: 0, found: 0, clean: 0, flagged: 0, missed: [], falsePositives: [], byMode: {}, byFormat: {} };
+  const r: CorpusResult = { failures: 0, found: 0, clean: 0, flagged: 0, missed: [], misattributed: [], falsePositives: [], byMode: {}, byFormat: {} };
   const tally = (table: Record<string, [number, number]>, key: string, hit: boolean) => {
     const row = (table[key] ??= [0, 0]);
     row[1]++;
@@ -78,6 +80,8 @@ export function measureCorpus(groups: readonly CorpusGroup[], scenarios: readonl
       const hit = labels.some((l) => got.includes(l));
       if (hit) r.found++;
       else r.missed.push({ group: name, line: entry.line, expected: labels, got });
+      const extra = got.filter((m) => !labels.includes(m));
+      if (extra.length > 0) r.misattributed.push({ group: name, line: entry.line, expected: labels, extra });
       for (const l of labels) tally(r.byMode, l, hit);
       tally(r.byFormat, group.format, hit);
     }

@@ -20,6 +20,19 @@ const action = (verb: string) => `\\{?${verb}\\}?`;
 /** Kong's credential and consumer tables, and vaults: the entities two racing objects can both claim. */
 const CREDENTIAL_TABLES = "(?:keyauth_credentials|basicauth_credentials|hmacauth_credentials|jwt_secrets|oauth2_credentials|mtls_auth_credentials|acls|consumers|consumer_groups|vaults)";
 
+/**
+ * decK's kinds for the credentials and vaults with a unique field (go-database-reconciler
+ * pkg/types/core.go@v1.40.3); not ACLs nor mTLS credentials, which have none to clash on
+ * (internal/dataplane/kongstate/credentials_conflicts.go@v3.4.20)
+ */
+const CREDENTIAL_KINDS = '(?:key-auth|basic-auth|hmac-auth|jwt-auth|oauth2-cred|vault)';
+
+/**
+ * A whole-config rejection that is really two objects claiming one credential. Quote-agnostic: the
+ * judge tries the raw line too (judge/signatures.ts), where a paste may hold `‘keyauth_credentials’`.
+ */
+const NOT_A_CREDENTIAL_CLASH = `(?!.*uniqueness violation: \\W?${CREDENTIAL_TABLES}\\W)`;
+
 /** A 409 on a plugin: Kong's unique key of plugins names the plugin (kong/db/schema/entities/plugins.lua@3.9.1). */
 const PLUGIN_409 = `(?:HTTP status 409|UNIQUE violation detected on '\\{[^']*name=)`;
 
@@ -31,9 +44,25 @@ const pluginApplyFailed: FieldSignature = {
   kind: 'event',
   description: 'Kong answered 409 for a KongPlugin KIC pushed; the Event does not say whether KIC created or updated it',
   reason: 'KongConfigurationApplyFailed',
-  message: new RegExp(`invalid plugin:|${PLUGIN_409}`),
+  // the 409 itself, not any `invalid plugin:`: DB mode's message is `invalid plugin:<name>: <error>`
+  // for every error (resourceErrorFromEntityAction, dbmode.go@v3.4.20), a schema violation too, and
+  // DB-less says `invalid plugin:<name>: uniqueness violation: 'plugins' entity …` for a whole-config
+  // rejection (https://github.com/Kong/kubernetes-ingress-controller/issues/6761)
+  message: new RegExp(PLUGIN_409),
   involvedKinds: /^Kong(?:Cluster)?Plugin$/,
   provenance: ['internal/dataplane/sendconfig/error_handling.go@v3.4.20', 'internal/dataplane/sendconfig/dbmode.go@v3.4.20', 'internal/dataplane/kong_client.go@v3.4.20'],
+};
+
+/** The same Event pasted as text: a `kubectl get events` or `kubectl describe` row, or KIC's debug line recording it. */
+const pluginApplyFailedText: FieldSignature = {
+  id: 'plugin-apply-failed-event-text',
+  kind: 'log',
+  component: 'controller',
+  description: 'the 409 Event on a KongPlugin as text; it does not say whether KIC created or updated the plugin',
+  // DB mode's message `invalid plugin:<name>: <error>` (dbmode.go@v3.4.20) after the reason, which every
+  // such row and the debug line carry
+  pattern: new RegExp(`KongConfigurationApplyFailed\\b.*\\binvalid plugin:.*${PLUGIN_409}`),
+  provenance: ['internal/dataplane/sendconfig/dbmode.go@v3.4.20', 'internal/dataplane/kong_client.go@v3.4.20'],
 };
 
 const pluginCacheKey: FieldSignature = {
@@ -124,7 +153,10 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       // 3.x `Could not update kong admin`, 1.x/2.x `could not update kong admin`, 0.x `failed to
       // update kong configuration` and its requeue, or the push error itself (0.x prints it on the
       // line after the message)
-      pattern: new RegExp(`(?:[Cc]ould not update kong admin|failed to update kong configuration|posting new config to /config|requeuing \\S+, err ).*${UNREACHABLE}`),
+      // KIC 2.x's JSON log (logrus JSONFormatter, keys sorted) puts `error` before `msg`: read as text
+      // behind a prefix that is not stripped (CRI `stderr F`, docker compose), the error comes first
+      // (https://github.com/Kong/kubernetes-ingress-controller/issues/2440)
+      pattern: new RegExp(`(?:[Cc]ould not update kong admin|failed to update kong configuration|posting new config to /config|requeuing \\S+, err ).*${UNREACHABLE}|${UNREACHABLE}.*"msg": ?"could not update kong admin"`),
       provenance: ['internal/dataplane/synchronizer.go@v3.5.13', 'internal/dataplane/synchronizer.go@v2.12.3', 'railgun/internal/proxy/clientgo_cached_proxy_resolver.go@v1.3.4', 'internal/ingress/controller/controller.go@0.10.0', 'internal/ingress/controller/kong.go@0.10.0', 'internal/ingress/task/queue.go@0.9.0'],
     },
     {
@@ -146,7 +178,9 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       description: "KIC's message for a listener stuck in UnsupportedProtocol, in `kubectl describe gateway` output or a status fragment that is not a whole object",
       // the message, not the reason: UnsupportedProtocol is also a Route's ResolvedRefs reason for a
       // backend's appProtocol (apis/v1/shared_types.go@v1.2.0 in gateway-api), a near miss
-      pattern: /no Kong listen with the requested protocol is configured/,
+      // nor `… configured for the requested port`: reason PortUnavailable, a listener on a port Kong
+      // does not listen on, which KIC reports only when it did read Kong's listens (same file)
+      pattern: /no Kong listen with the requested protocol is configured(?! for the requested port)/,
       provenance: ['internal/controllers/gateway/gateway_utils.go@v3.4.3', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7015'],
     },
     // not `Cannot determine listeners because no available Kong gateway clients now, retrying...`:
@@ -165,6 +199,7 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
     },
     pluginCacheKey,
     pluginApplyFailed,
+    pluginApplyFailedText,
   ],
   'manual-plugin-conflict': [
     {
@@ -177,6 +212,7 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
     },
     pluginCacheKey,
     pluginApplyFailed,
+    pluginApplyFailedText,
   ],
   'credential-webhook-race': [
     {
@@ -188,6 +224,16 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       pattern: new RegExp(`uniqueness violation: '${CREDENTIAL_TABLES}' entity with [^']+ set to '[^']*' already declared`),
       // Kong answers it to KIC's POST /config; KIC logs the 400 body (and the Event carries it)
       provenance: ['kong/db/schema/others/declarative_config.lua@3.9.1', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6577'],
+    },
+    {
+      id: 'credential-conflict-db-mode',
+      kind: 'log',
+      component: 'controller',
+      description: 'Kong (DB mode) answers 409 for a credential or vault KIC pushed: another object already holds its key',
+      // decK's entity kinds (pkg/types/core.go@v1.40.3, crud.Kind of the EntityType) and the unique
+      // field Kong names (kong/plugins/key-auth/daos.lua@3.9.1 `key … unique = true`, kong/db/errors.lua@3.9.1)
+      pattern: new RegExp(`failed updating gateway entity(?=.*kind\\W{0,4}${CREDENTIAL_KINDS}\\b)(?=.*(?:409|UNIQUE violation detected on))|while processing event: ${action('(?:Create|Update)')} ${CREDENTIAL_KINDS} .*failed: HTTP status 409`),
+      provenance: ['internal/dataplane/sendconfig/dbmode.go@v3.4.20', 'pkg/types/core.go@v1.40.3', 'pkg/crud/types.go@v1.40.3', 'kong/db/errors.lua@3.9.1'],
     },
     {
       id: 'credential-apply-failed-event',
@@ -206,6 +252,18 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       message: /has conflicting credentials?:|spec\.prefix "[^"]*" is duplicate/,
       provenance: ['internal/dataplane/kongstate/kongstate.go@v3.4.20', 'internal/dataplane/kongstate/kongstate.go@v3.5.13', 'https://github.com/Kong/kubernetes-ingress-controller/pull/6585'],
     },
+    {
+      id: 'credential-translation-conflict-text',
+      kind: 'log',
+      component: 'controller',
+      description: "the same translation failure as text: KIC's debug line for the Event it records, or a `kubectl get events` / `kubectl describe` row",
+      // the conflict's own message (credentials_conflicts.go@v3.4.20: `conflict detected in %q index`);
+      // a duplicate vault prefix only next to its reason: the admission webhook refusing one says
+      // `spec.prefix %q is duplicate with existing KongVault %q` (internal/admission/validator.go@v3.4.20),
+      // the webhook doing its job
+      pattern: /has conflicting credentials?: conflict detected in "[^"]+" index|KongConfigurationTranslationFailed\b.*spec\.prefix "[^"]*" is duplicate(?! with existing)/,
+      provenance: ['internal/dataplane/kongstate/kongstate.go@v3.4.20', 'internal/dataplane/kongstate/credentials_conflicts.go@v3.4.20', 'internal/dataplane/kong_client.go@v3.4.20'],
+    },
   ],
   'broken-object-blast-radius': [
     {
@@ -216,10 +274,14 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       // KIC 2.x and 3.x without the body: go-kong's `failed posting new config to /config: got status code 400`
       // not a body that did not parse at all (`{error="failed parsing declarative configuration: …"}`):
       // KIC sends JSON it built, so that is a file or a request made by hand (the raw line is read too,
-      // hence the optional backslash)
+      // hence any run of backslashes and quotes, as many as the layers of quoting and pasting around it)
       // (https://github.com/Kong/docs.konghq.com/pull/6837, kong/db/schema/others/declarative_config.lua@3.9.1)
-      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\\\?"failed parsing declarative configuration)(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')|failed posting new config to /config: got status code 400(?!.*uniqueness violation: '${CREDENTIAL_TABLES}')`),
-      provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555'],
+      // Kong's uniqueness error for any entity but a credential's (a line wrapped by a terminal keeps
+      // it without the `declarative config is invalid` before it: https://github.com/Kong/kubernetes-ingress-controller/issues/6761),
+      // and KIC 0.x's `posting new config to /config: 400 Bad Request {…"name":"invalid declarative configuration"…}`
+      // (internal/ingress/controller/kong.go@0.10.0, https://github.com/Kong/kong/issues/6524)
+      pattern: new RegExp(`declarative config is invalid(?!: \\{error=\\W*failed parsing declarative configuration)${NOT_A_CREDENTIAL_CLASH}|failed posting new config to /config: got status code 400${NOT_A_CREDENTIAL_CLASH}|uniqueness violation: '(?!${CREDENTIAL_TABLES}')\\w+' entity with [^']+ set to '[^']*' already declared|posting new config to /config: 400 Bad Request .*"invalid declarative configuration"${NOT_A_CREDENTIAL_CLASH}`),
+      provenance: ['kong/db/errors.lua@3.9.1', 'kong/db/errors.lua@2.8.4', 'kong/db/schema/others/declarative_config.lua@3.9.1', 'internal/ingress/controller/kong.go@0.10.0', 'test/envtest/configerrorevent_envtest_test.go@v3.4.20', 'https://github.com/Kong/kong/issues/11329', 'https://github.com/Kong/kubernetes-ingress-controller/issues/5555', 'https://github.com/Kong/kubernetes-ingress-controller/issues/6761', 'https://github.com/Kong/kong/issues/6524'],
     },
     {
       id: 'entity-schema-violation',
@@ -251,7 +313,9 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'event',
       description: 'Kong rejected an object KIC pushed as invalid',
       reason: 'KongConfigurationApplyFailed',
-      message: /schema violation|invalid \S+: (?!.*(?:uniqueness violation|UNIQUE violation|HTTP status 409))/,
+      // a duplicate plugin, route or service in DB-less is the whole configuration rejected too
+      // (https://github.com/Kong/kubernetes-ingress-controller/issues/6761); a credential's is the race
+      message: new RegExp(`schema violation|invalid \\S+: (?!.*(?:uniqueness violation: '${CREDENTIAL_TABLES}'|UNIQUE violation|HTTP status 409))`),
       provenance: ['internal/dataplane/sendconfig/error_handling.go@v3.4.20', 'kong/db/errors.lua@3.9.1'],
     },
     {
@@ -269,7 +333,8 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       component: 'controller',
       description: "controller-runtime cannot watch a Kong kind: its CRD is not installed",
       // a Kong kind only: every controller-runtime operator without its CRDs logs the same
-      pattern: /if kind is a CRD, it should be installed before calling Start.*(?:konghq\.com|"Kong\w+")|no matches for kind "Kong\w+"/,
+      // and Kong's kinds without the prefix (TCPIngress, UDPIngress, IngressClassParameters) by their group
+      pattern: /if kind is a CRD, it should be installed before calling Start.*(?:konghq\.com|"Kong\w+")|no matches for kind "Kong\w+"|no matches for kind "\w+" in version "configuration\.konghq\.com\//,
       provenance: ['https://github.com/Kong/kubernetes-ingress-controller/issues/5370', 'https://github.com/kubernetes-sigs/controller-runtime/blob/main/pkg/internal/source/kind.go'],
     },
     {
@@ -316,12 +381,14 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       description: 'Kong cannot reach Postgres: cluster events, upstreams or router read fails (running Kong), or the connector cannot start (starting Kong)',
       // Kong 1.x said `failed to retrieve server_version_num` (kong/db/strategies/postgres/connector.lua@1.3.0),
       // 0.10 `could not get current migrations: [postgres error] connection refused` at start, 0.13
-      // `failed to reach database as part of /status endpoint` and `[postgres] could not cleanup TTLs`.
+      // `failed to reach database as part of /status endpoint` and `[postgres] could not cleanup TTLs`,
+      // 0.13–0.14 at start `[postgres error] could not retrieve server_version: <network error>`
+      // (kong/dao/db/postgres.lua@0.13.1, https://github.com/docker-library/docs/issues/1250).
       // Not a refused login (`password|Ident authentication failed`, `authentication exchange
       // unsuccessful`: Postgres answered), nor 3.0.0's `concurrent incremental router rebuild without
       // mutex` (kong/router/atc_compat.lua@3.0.0, a router bug: https://github.com/Kong/kong/issues/9447)
-      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: (?!.*concurrent incremental router rebuild)|could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: (?!.*authentication)|could not get current migrations: \[(?:postgres|cassandra) error\] (?:connection refused|timeout|no route to host|host is unreachable)|failed to reach database as part of \/status endpoint: |\[postgres\] could not cleanup TTLs: /,
-      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0', 'kong/dao/factory.lua@0.10.3', 'kong/api/routes/kong.lua@0.13.1', 'kong/dao/db/postgres.lua@0.13.1'],
+      pattern: /\[cluster_events\] (?:failed to poll: )?failed to retrieve events from DB: |could not obtain list of upstreams: |could not rebuild router: .*\(stale router will be used\)|could not rebuild router via timer: (?!.*concurrent incremental router rebuild)|could not rebuild plugins iterator: .*\[(?:postgres|cassandra)\]|failed to retrieve (?:PostgreSQL )?server_version_num: (?!.*authentication)|could not get current migrations: \[(?:postgres|cassandra) error\] (?:connection refused|timeout|no route to host|host is unreachable)|failed to reach database as part of \/status endpoint: |\[postgres\] could not cleanup TTLs: |could not retrieve server_version: (?:connection refused|timeout|no route to host|host is unreachable|\S+ could not be resolved)/,
+      provenance: ['kong/cluster_events/init.lua@3.9.1', 'kong/cluster_events/init.lua@2.8.4', 'kong/runloop/balancer/upstreams.lua@3.9.1', 'kong/runloop/handler.lua@3.9.1', 'kong/runloop/handler.lua@2.8.4', 'kong/db/strategies/postgres/connector.lua@3.9.1', 'kong/db/strategies/postgres/connector.lua@1.3.0', 'kong/dao/factory.lua@0.10.3', 'kong/api/routes/kong.lua@0.13.1', 'kong/dao/db/postgres.lua@0.13.1', 'kong/dao/db/postgres.lua@0.14.1'],
     },
   ],
   // what these show in files is another mode's symptom (node-termination re-triggers
@@ -354,16 +421,24 @@ export const FIELD_SIGNATURES: Readonly<Record<string, readonly FieldSignature[]
       kind: 'log',
       component: 'controller',
       description: "KIC's reconciler fails: the publish Service does not exist",
-      pattern: /Reconciler error.*\b[Ss]ervices? "[^"]+" not found|publish service "[^"]+" couldn't be found/,
-      provenance: ['internal/manager/setup.go@v3.5.13', 'internal/controllers/gateway/gateway_controller.go@v3.4.20', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7822'],
+      // KIC 0.5–0.9 exit with `unexpected error getting information about service <ns/name>: <err>`
+      // (cli/ingress-controller/main.go@0.5.0), 0.10 with `failed to fetch publish-service: <err>`
+      // (cli/ingress-controller/main.go@0.10.0); not `… is forbidden` (RBAC, https://github.com/Kong/kong/issues/6295)
+      // the lookup's NotFound is the whole error (setup.go@v3.5.13 returns it as is): another operator's
+      // Reconciler error wraps its own (`while fetching referenced service: Service "…" not found`,
+      // https://github.com/elastic/cloud-on-k8s/issues/5691); a parsed JSON line reads `Reconciler error
+      // Service "…" not found` (judge/log-message.ts), and `\\*"` reads the raw JSON line as well
+      pattern: /Reconciler error(?:.*\berr(?:or)?)?\W{1,4}[Ss]ervices? \\*"[^"\\]+\\*" not found|publish service "[^"]+" couldn't be found|(?:unexpected error getting information about service \S+|failed to fetch publish-service): [Ss]ervices? "[^"]+" not found/,
+      provenance: ['internal/manager/setup.go@v3.5.13', 'internal/controllers/gateway/gateway_controller.go@v3.4.20', 'cli/ingress-controller/main.go@0.5.0', 'cli/ingress-controller/main.go@0.10.0', 'https://github.com/Kong/kubernetes-ingress-controller/issues/7822'],
     },
     {
       id: 'publish-service-malformed',
       kind: 'log',
       component: 'controller',
       description: 'KIC refuses to start: the publish Service is not namespace/name',
-      pattern: /the expected format is namespace\/name/,
-      provenance: ['internal/cmd/rootcmd/config/cli_validation.go@v3.5.13', 'internal/manager/config_validation.go@v2.12.3'],
+      // KIC 0.10: `invalid configuration: publish-service: invalid format (namespace/name) found in '<value>'`
+      pattern: /the expected format is namespace\/name|publish-service: invalid format \(namespace\/name\) found in /,
+      provenance: ['internal/cmd/rootcmd/config/cli_validation.go@v3.5.13', 'internal/manager/config_validation.go@v2.12.3', 'cli/ingress-controller/main.go@0.10.0', 'internal/ingress/utils/k8s.go@0.10.0'],
     },
   ],
   'config-resync-after-restart': [

@@ -13,6 +13,11 @@ describe('diagnose: recall and false positives over the public corpus', () => {
     expect(r.falsePositives, 'healthy or near-miss lines flagged').to.deep.equal([]);
   });
 
+  it('names no failure mode a failure line is not labelled with (a shared symptom is labelled with each)', async () => {
+    const r = measureCorpus(await loadCorpus(CORPUS), scenarios);
+    expect(r.misattributed).to.deep.equal([]);
+  });
+
   it('holds on the lines copied from public reports alone, not only on assembled ones', async () => {
     const r = measureCorpus(await loadCorpus(CORPUS), scenarios, isPublic);
     expect(r.failures).to.be.greaterThan(20);
