@@ -38,15 +38,20 @@ export function requiredClauses(pattern: RegExp): Clauses {
 }
 
 /**
- * The clause that lets the fewest lines through (its shortest word is the longest), for the
- * scanner's first pass; undefined when the pattern needs no word, and every line is read.
+ * The clause that lets the fewest lines through (its shortest word is the longest, a word every
+ * healthy KIC and Kong log is full of counting as short), for the scanner's first pass; undefined
+ * when the pattern needs no word, and every line is read.
  */
 export function requiredWords(pattern: RegExp): string[] | undefined {
   return best(requiredClauses(pattern));
 }
 
+/** Words of healthy lines: KIC logs `configuration` with every sync, Kong `kong` and `request` everywhere. */
+const COMMON = new Set(['configuration', 'config', 'kong', 'error', 'failed', 'request', 'status', 'update', 'message']);
+
 function best(clauses: Clauses): string[] | undefined {
-  const score = (c: string[]) => Math.min(...c.map((w) => w.length));
+  // a common word as good as a three-letter one: still better than `to`
+  const score = (c: string[]) => Math.min(...c.map((w) => (COMMON.has(w.toLowerCase()) ? Math.min(3, w.length) : w.length)));
   return clauses.reduce<string[] | undefined>((a, c) => (a === undefined || score(c) > score(a) ? c : a), undefined);
 }
 

@@ -16,6 +16,12 @@ describe('diagnose: required words of a signature pattern', () => {
     expect(requiredWords(logPattern('plugin-cache-key-violation'))).to.deep.equal(['plugins_cache_key_key']);
   });
 
+  it('prefers a rarer word to one every healthy log is full of, never a word shorter than three letters', () => {
+    expect(requiredWords(/posting new config to \/config: 400 Bad Request .*"invalid declarative configuration"/)).to.deep.equal(['declarative']);
+    expect(requiredWords(/configuration hash mismatch/)).to.deep.equal(['mismatch']);
+    expect(requiredWords(/failed to go/)).to.deep.equal(['failed']);
+  });
+
   it('keeps the words common to every branch of an alternation as clauses of their own', () => {
     const clauses = requiredClauses(/failed updating gateway entity.*plugin|plugin.*failed updating gateway entity/i).map((c) => c.join('|'));
     expect(clauses).to.include.members(['failed', 'updating', 'gateway', 'entity', 'plugin']);

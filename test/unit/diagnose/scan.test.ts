@@ -93,14 +93,15 @@ describe('diagnose: the prefilter tries only the signatures whose words are in t
   });
 
   it('accepts a line for a signature whose word lies inside a longer word of another signature, and only for signatures whose words are all there', () => {
-    const { regex, accepts } = buildPrefilter([log('long', /duplicate key value violates unique constraint "plugins_cache_key_key"/), log('short', /cache_key.*rebuilt/), log('ci', /FAILED to Update/i)]);
+    const { regex, accepts } = buildPrefilter([log('long', /duplicate key value violates unique constraint "plugins_cache_key_key"/), log('short', /cache_key.*rebuilt/), log('ci', /FAILING to Sync/i)]);
     const line = 'plugins_cache_key_key rebuilt';
     expect([...line.matchAll(new RegExp(regex!.source, regex!.flags))].map((m) => m[0]), 'one pass over the line sees only the longest word').to.deep.equal(['plugins_cache_key_key']);
     expect(accepts(line, ['plugins_cache_key_key']), 'cache_key.*rebuilt, through the longer word').to.equal(true);
     expect(accepts('plugins_cache_key_key only', ['plugins_cache_key_key'])).to.equal(false);
     expect(regex!.flags, 'one case-insensitive pattern leaves the regex case-sensitive').to.equal('g');
-    expect('a Failed To Update b'.match(regex!), 'its words spelt in any case').to.deep.equal(['Failed']);
-    expect(accepts('Failed To Update kong', ['Failed']), 'case-insensitive').to.equal(true);
+    expect('a Failing To Sync b'.match(regex!), 'its words spelt in any case').to.deep.equal(['Failing']);
+    expect(accepts('Failing To Sync kong', ['Failing']), 'case-insensitive').to.equal(true);
+    expect(accepts('Failing to start', ['Failing'])).to.equal(false);
     expect(accepts('nothing here', [])).to.equal(false);
   });
 });
