@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
 import { fileProblem, quote, UserError } from '../errors.ts';
 import type { Versions } from './versions-types.ts';
@@ -91,9 +92,16 @@ const schema = {
   },
 } as const;
 
-// compiled on first use: commands that never read versions.yaml (diagnose) skip the ~150 ms
+// loaded and compiled on first use: commands that never read versions.yaml (diagnose) skip the
+// ~150 ms of loading ajv and compiling the schema
 let validator: ValidateFunction<Versions> | undefined;
-const validate = (data: unknown): data is Versions => (validator ??= new Ajv({ allErrors: true }).compile<Versions>(schema))(data);
+function validate(data: unknown): data is Versions {
+  if (validator === undefined) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
+    validator = new Ajv({ allErrors: true }).compile<Versions>(schema);
+  }
+  return validator(data);
+}
 
 /** Parses and checks versions.yaml; any defect is a one-line UserError naming the field. */
 export function parseVersions(text: string, file = 'versions.yaml'): Versions {
