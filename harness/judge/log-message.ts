@@ -50,6 +50,8 @@ function jsonMessage(record: Record<string, unknown>): string {
   for (const [key, value] of Object.entries(record)) {
     if (MESSAGE_KEYS.includes(key)) continue;
     if (typeof value === 'string' || typeof value === 'number') parts.push(`${key}=${value}`);
+    // a nested error (KIC's `raw_error`: Kong's flattened entity error) keeps its own JSON
+    else if (typeof value === 'object' && value !== null) parts.push(`${key}=${JSON.stringify(value)}`);
   }
   return parts.join(' ');
 }

@@ -29,6 +29,11 @@ describe('diagnose: one normal form before every match', () => {
     expect(logMessage(line)).to.contain('1 errors occurred: while processing event: Update plugin');
   });
 
+  it('keeps a nested object of a JSON line as its own JSON (raw_error: Kong\'s entity error as KIC logs it)', () => {
+    const line = '{"level":"error","msg":"API error returned from the gateway","type":"sni","raw_error":{"entity_type":"sni","errors":[{"field":"certificate","message":"required field missing"}]},"v":0}';
+    expect(logMessage(line)).to.equal('API error returned from the gateway level=error type=sni raw_error={"entity_type":"sni","errors":[{"field":"certificate","message":"required field missing"}]} v=0');
+  });
+
   it('leaves a plain line as it was', () => {
     const line = '2025/05/19 08:01:02 [error] 1281#0: *7 [kong] handler.lua:500 could not rebuild router: x (stale router will be used)';
     expect(logMessage(line)).to.equal(line);
