@@ -77,10 +77,9 @@ export function describeNodeStep(step: NodeStep): string {
  * pkg/cluster/internal/providers/docker/provider.go@v0.31.0).
  */
 export function restartNodesSteps(nodes: readonly string[]): { stop: NodeStep[]; start: NodeStep[] } {
-  return {
-    stop: nodes.map((container) => ({ tool: 'docker', action: 'stop', container })),
-    start: nodes.map((container) => ({ tool: 'docker', action: 'start', container })),
-  };
+  // each node's own `restart`, its first steps run together, then its last
+  const restarts = nodes.map((node) => nodeFaultSteps(node, 'restart'));
+  return { stop: restarts.map((steps) => steps[0]!), start: restarts.map((steps) => steps[1]!) };
 }
 
 /** The worker nodes of a listing of Node objects. */

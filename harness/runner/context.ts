@@ -183,22 +183,19 @@ export class RealContext implements ScenarioContext {
   }
 
   async terminateNodeOf(component: Component, how: NodeFault = 'kill'): Promise<string> {
-    if (!this.d.cluster.kindName) throw new EnvironmentError('node termination needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
+    this.needKindNodes('node termination');
     const node = nodeToFault(await this.podsOf(component), component);
-    for (const step of nodeFaultSteps(node, how)) {
-      this.record({ kind: 'fault', at: Date.now(), name: `node-${how}`, detail: describeNodeStep(step) });
-      await runNodeStep(step, this.d.cluster, this.d.signal);
-    }
+    for (const step of nodeFaultSteps(node, how)) await this.runNodeWave(`node-${how}`, [step]);
     return node;
   }
 
   async restartWorkerNodes(): Promise<string[]> {
-    if (!this.d.cluster.kindName) throw new EnvironmentError('restarting nodes needs a kind cluster made by kong-chaos (its nodes are Docker containers)');
+    this.needKindNodes('restarting nodes');
     const nodes = workerNodes(await list(this.d.kube, { apiVersion: 'v1', kind: 'Node' }));
     const { stop, start } = restartNodesSteps(nodes);
-    await this.runNodeWave(stop);
+    await this.runNodeWave('node-restart', stop);
     const startedAt = Date.now();
-    await this.runNodeWave(start);
+    await this.runNodeWave('node-restart', start);
     await waitFor(
       `nodes ${nodes.join(', ')} Ready again after their restart`,
       async () => {
@@ -211,9 +208,13 @@ export class RealContext implements ScenarioContext {
     return nodes;
   }
 
+  private needKindNodes(what: string): void {
+    if (!this.d.cluster.kindName) throw new EnvironmentError(`${what} needs a kind cluster made by kong-chaos (its nodes are Docker containers)`);
+  }
+
   /** Node steps run together, each recorded on the timeline as it is issued. */
-  private async runNodeWave(steps: readonly NodeStep[]): Promise<void> {
-    for (const step of steps) this.record({ kind: 'fault', at: Date.now(), name: 'node-restart', detail: describeNodeStep(step) });
+  private async runNodeWave(name: string, steps: readonly NodeStep[]): Promise<void> {
+    for (const step of steps) this.record({ kind: 'fault', at: Date.now(), name, detail: describeNodeStep(step) });
     await Promise.all(steps.map((step) => runNodeStep(step, this.d.cluster, this.d.signal)));
   }
 
