@@ -3,7 +3,7 @@ import { didYouMean, quote, UserError } from '../errors.ts';
 import { expectationFor, type ExpectationTable } from '../judge/expectations.ts';
 import { expectationsOf, requirementsOf, variantOf } from '../runner/plan.ts';
 import type { ClusterShape, Scenario } from '../runner/scenario.ts';
-import { describeTarget, gatewayQualifies, MODES, resolveTarget, type Mode, type Target } from '../targets/target.ts';
+import { describeTarget, inRange, MODES, resolveTarget, type Mode, type Target } from '../targets/target.ts';
 import { gatewayVersions } from '../targets/edition.ts';
 import { compareVersions, lineOf, nodeImageVersion, resolvePinned } from '../targets/pinned.ts';
 import type { Versions } from '../targets/versions-types.ts';
@@ -86,12 +86,12 @@ export function expandMatrix(all: readonly Scenario[], versions: Versions, selec
         omitted.push({ scenario: scenario.id, variant, reason: `needs KIC ${req.kic}; none of ${selection.kic?.join(', ')} qualifies` });
         continue;
       }
-      const gateways = (gatewaysSelected ?? defaultGateways(versions, req.gateway)).filter((v) => gatewayQualifies(v, req.gateway));
+      const gateways = (gatewaysSelected ?? defaultGateways(versions, req.gateway)).filter((v) => inRange(v, req.gateway));
       if (gateways.length === 0) {
         omitted.push({ scenario: scenario.id, variant, reason: `needs Kong Gateway ${req.gateway}; none of ${gatewaysSelected?.join(', ')} qualifies` });
         continue;
       }
-      const qualifyingApis = gatewayApis.filter((v) => !req.gatewayApi || semver.satisfies(v, req.gatewayApi));
+      const qualifyingApis = gatewayApis.filter((v) => inRange(v, req.gatewayApi));
       if (qualifyingApis.length === 0) {
         omitted.push({ scenario: scenario.id, variant, reason: `needs Gateway API ${req.gatewayApi}; none of ${gatewayApis.join(', ')} qualifies` });
         continue;
@@ -134,9 +134,9 @@ export function defaultGatewayApis(versions: Versions): string[] {
  * Kong Gateway Enterprise covers each of its lines, not only the newest).
  */
 export function defaultGateways(versions: Versions, range: string | undefined): string[] {
-  if (gatewayQualifies(versions.gateway.default, range)) return [versions.gateway.default];
+  if (inRange(versions.gateway.default, range)) return [versions.gateway.default];
   const newestOfLine = new Map<string, string>();
-  for (const v of gatewayVersions(versions).filter((g) => gatewayQualifies(g, range)).sort(compareVersions)) newestOfLine.set(lineOf(v), v);
+  for (const v of gatewayVersions(versions).filter((g) => inRange(g, range)).sort(compareVersions)) newestOfLine.set(lineOf(v), v);
   return [...newestOfLine.values()];
 }
 

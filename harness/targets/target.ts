@@ -69,55 +69,41 @@ export function resolveTarget(versions: Versions, requires: Requirements, flags:
   return {
     k8s: pickNodeImage(versions, flags.k8s),
     kic,
-    gateway: pickGateway(versions, requires, flags.gateway, scenarioId),
-    gatewayApi: pickGatewayApi(versions, requires, flags.gatewayApi, scenarioId),
+    gateway: pickInRange('Kong Gateway', gatewayVersions(versions), versions.gateway.default, requires.gateway, flags.gateway, scenarioId),
+    gatewayApi: pickInRange('Gateway API', versions.gatewayApi.versions, versions.gatewayApi.default, requires.gatewayApi, flags.gatewayApi, scenarioId),
     mode,
     topology,
     featureGates: parseFeatureGates(flags.featureGates),
   };
 }
 
-/** Whether a Kong Gateway version satisfies a scenario's range (always, without one). */
-export function gatewayQualifies(version: string, range: string | undefined): boolean {
+/**
+ * Whether a version satisfies a scenario's range (always, without one); a four-part Kong Gateway
+ * Enterprise version is compared on its first three parts.
+ */
+export function inRange(version: string, range: string | undefined): boolean {
   return range === undefined || semver.satisfies(version.split('.').slice(0, 3).join('.'), range);
 }
 
 /**
- * The version named, else the default when the scenario takes it, else the newest pinned version
- * that the scenario's range admits: a scenario about Kong Gateway Enterprise runs on one without
- * the user naming it.
+ * The version named, else the default when the scenario's range admits it, else the newest
+ * pinned version the range admits: a scenario about Kong Gateway Enterprise, or about Gateway API
+ * 1.5+, runs on one without the user naming it.
  */
-function pickGateway(versions: Versions, requires: Requirements, wanted: string | undefined, scenarioId: string): string {
-  const known = gatewayVersions(versions);
-  const admitted = known.filter((v) => gatewayQualifies(v, requires.gateway)).sort(compareVersions);
+function pickInRange(what: string, known: readonly string[], fallback: string, range: string | undefined, wanted: string | undefined, scenarioId: string): string {
+  const admitted = known.filter((v) => inRange(v, range)).sort(compareVersions);
   if (wanted === undefined) {
-    if (gatewayQualifies(versions.gateway.default, requires.gateway)) return versions.gateway.default;
-    if (admitted.length === 0) throw new UserError(`${scenarioId} needs Kong Gateway ${requires.gateway}; no pinned version qualifies`);
+    if (inRange(fallback, range)) return fallback;
+    if (admitted.length === 0) throw new UserError(`${scenarioId} needs ${what} ${range}; no pinned version qualifies`);
     return admitted.at(-1)!;
   }
-  const version = resolvePinned('Kong Gateway', wanted, known);
-  if (!gatewayQualifies(version, requires.gateway)) {
-    throw new UserError(`${scenarioId} needs Kong Gateway ${requires.gateway}; ${version} does not qualify (known: ${admitted.join(', ')})`);
-  }
+  const version = resolvePinned(what, wanted, known);
+  if (!inRange(version, range)) throw new UserError(`${scenarioId} needs ${what} ${range}; ${version} does not qualify (known: ${admitted.join(', ')})`);
   return version;
 }
 
 function pickVersion(what: string, wanted: string | undefined, known: string[], fallback: string): string {
   return wanted === undefined ? fallback : resolvePinned(what, wanted, known);
-}
-
-function pickGatewayApi(versions: Versions, requires: Requirements, wanted: string | undefined, scenarioId: string): string {
-  const range = requires.gatewayApi;
-  const qualifying = versions.gatewayApi.versions.filter((v) => !range || semver.satisfies(v, range));
-  if (wanted === undefined) {
-    if (qualifying.includes(versions.gatewayApi.default)) return versions.gatewayApi.default;
-    const newest = [...qualifying].sort(semver.rcompare)[0];
-    if (newest === undefined) throw new UserError(`${scenarioId} needs Gateway API ${range}; none of ${versions.gatewayApi.versions.join(', ')} qualifies`);
-    return newest;
-  }
-  const version = resolvePinned('Gateway API', wanted, versions.gatewayApi.versions);
-  if (range && !semver.satisfies(version, range)) throw new UserError(`${scenarioId} needs Gateway API ${range}; ${version} does not qualify (known: ${qualifying.join(', ')})`);
-  return version;
 }
 
 /** Node images are pinned one per Kubernetes line; the version a user names must be that image's. */
