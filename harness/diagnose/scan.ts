@@ -94,20 +94,22 @@ function scanRegion(region: Buffer, linesBefore: number, prefilter: Prefilter, o
       const to = sliceEnd(region, from);
       const text = region.toString('latin1', from, to);
       re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      let m = re.exec(text);
+      while (m !== null) {
         const start = text.lastIndexOf('\n', m.index) + 1;
         const newline = text.indexOf('\n', m.index);
         const end = newline === -1 ? text.length : newline;
         const found = [m[0]];
         // every position, not only after the match: a word may start inside another
         re.lastIndex = m.index + 1;
-        for (let n = re.exec(text); n !== null && n.index < end; n = re.exec(text)) {
-          found.push(n[0]);
-          re.lastIndex = n.index + 1;
+        let next = re.exec(text);
+        for (; next !== null && next.index < end; next = re.exec(text)) {
+          found.push(next[0]);
+          re.lastIndex = next.index + 1;
         }
         if (prefilter.accepts(text.slice(start, end), found)) emit(from + start, from + end);
-        // the rest of this line is decided
-        re.lastIndex = end + 1;
+        // the first match past this line is where the next candidate line starts: not searched twice
+        m = next;
       }
       from = to;
     }
